@@ -1,0 +1,1 @@
+"""Text and fields in, proposal out: type model, extraction, route, urgency."""

@@ -1,0 +1,40 @@
+"""Plain data passed out of the classifier layer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# The export contract's field names (DOMAIN.md); null where absent.
+FIELD_NAMES = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
+ROUTES = ("desechar", "publico_general", "contactar", "registrar")
+
+
+@dataclass
+class Extracted:
+    """One extracted value and where it was found in the text (for highlighting)."""
+
+    value: str
+    start: int = -1  # character span in the text; -1 when it came from a form field
+    end: int = -1
+    source: str = "texto"  # "texto" or "formulario"
+    valid: bool = True  # passed its validator (Luhn, check digit, 10 digits, ...)
+
+
+@dataclass
+class Proposal:
+    type: str
+    confidence: float
+    scores: dict[str, float]
+    needs_review: bool
+    fields: dict[str, str | None]
+    spans: dict[str, Extracted] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # subset of nombre, nss, contacto
+    route: str = "publico_general"
+    route_reason: str = ""
+    urgent: bool = False
+    urgent_reason: str | None = None
+    model_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

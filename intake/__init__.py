@@ -1,0 +1,1 @@
+"""Files in, documents out: discovery, storage, loading, splitting, pipeline, CLI."""

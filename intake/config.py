@@ -1,0 +1,96 @@
+"""Typed settings, built once at the entry point from defaults, a TOML file and BUZON_* vars."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from intake.errors import ConfigError
+
+CONFIG_FILE_ENV = "BUZON_CONFIG"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    institution: str = "imss"
+    default_unit: str | None = None
+    tesseract_lang: str = "spa"
+    tesseract_timeout: float = 120.0  # seconds per Tesseract call
+    max_image_pixels: int = 150_000_000  # refuse decompression bombs beyond this
+    secret_key: str | None = None  # Flask session key; generated and kept in data_dir if None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originales"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "cuarentena"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.data_dir / "paginas"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "modelos"
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("buzon-intake"))
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
+                  **overrides: Any) -> Settings:
+    """Defaults < TOML file (BUZON_CONFIG or ./buzon.toml) < BUZON_* variables < overrides."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    path = config_file or (Path(env[CONFIG_FILE_ENV]) if env.get(CONFIG_FILE_ENV) else None)
+    if path is None and Path("buzon.toml").is_file():
+        path = Path("buzon.toml")
+    if path is not None:
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"No se pudo leer la configuración {path}: {e}") from e
+    known = {f.name for f in fields(Settings)}
+    for name in known - {"extra"}:
+        key = f"BUZON_{name.upper()}"
+        if env.get(key):
+            values[name] = env[key]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"Opciones de configuración desconocidas: {', '.join(sorted(unknown))}")
+
+    data_dir = Path(values.pop("data_dir", None) or _default_data_dir()).expanduser().resolve()
+    db_url = values.pop("database_url", None) or f"sqlite:///{data_dir / 'buzon.sqlite3'}"
+    try:
+        for name in ("tesseract_timeout",):
+            if name in values:
+                values[name] = float(values[name])
+        if "max_image_pixels" in values:
+            values["max_image_pixels"] = int(values["max_image_pixels"])
+    except ValueError as e:
+        raise ConfigError(f"Valor de configuración no válido: {e}") from e
+    return Settings(data_dir=data_dir, database_url=db_url, **values)
+
+
+def ensure_dirs(settings: Settings) -> None:
+    """Create the data-dir layout (idempotent)."""
+    for d in (settings.data_dir, settings.originals_dir, settings.quarantine_dir,
+              settings.pages_dir, settings.models_dir):
+        d.mkdir(parents=True, exist_ok=True)
+
+
+def with_overrides(settings: Settings, **kw: Any) -> Settings:
+    return replace(settings, **kw)

@@ -1,0 +1,180 @@
+"""The database schema: files, documents, pages, proposals, decisions, audit, users."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="taod")  # taod | supervisor | admin
+    units: Mapped[list[Any]] = mapped_column(default=list)  # units a TAOD may see; [] = all
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SourceFile(Base):
+    """An original as received. The stored copy is never modified or deleted."""
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source_path: Mapped[str] = mapped_column(Text)  # as given to ingest
+    stored_path: Mapped[str] = mapped_column(Text)  # relative to the data dir
+    size: Mapped[int] = mapped_column(Integer)
+    file_kind: Mapped[str] = mapped_column(String(10))  # pdf | tiff | jpeg | png | desconocido
+    unit: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | cuarentena
+    error: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    documents: Mapped[list[Document]] = relationship(back_populates="source_file")
+
+
+class Document(Base):
+    """One petition (or non-petition) as split from a source file.
+
+    `type`, `fields`, `route` and `status` hold the current values: the proposal's until a
+    reviewer decides, then the reviewer's. The proposal itself is kept unchanged.
+    """
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), index=True)
+    pages: Mapped[list[Any]] = mapped_column(default=list)  # 1-based page numbers in the source
+    kind: Mapped[str] = mapped_column(String(20))  # volante | escrito_libre | otro
+    unit: Mapped[str | None] = mapped_column(String(120), index=True)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    missing: Mapped[list[Any]] = mapped_column(default=list)
+    route: Mapped[str] = mapped_column(String(30), index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    urgent_reason: Mapped[str | None] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(20), default="pendiente", index=True)
+    discard_reason: Mapped[str | None] = mapped_column(Text)
+    siade_folio: Mapped[str | None] = mapped_column(String(60))
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    source_file: Mapped[SourceFile] = relationship(back_populates="documents")
+    page_rows: Mapped[list[Page]] = relationship(
+        back_populates="document", order_by="Page.page_no", cascade="all, delete-orphan")
+    proposals: Mapped[list[Proposal]] = relationship(
+        back_populates="document", order_by="Proposal.id", cascade="all, delete-orphan")
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="document", order_by="Decision.id", cascade="all, delete-orphan")
+
+    @property
+    def proposal(self) -> Proposal | None:
+        """The latest machine proposal."""
+        return self.proposals[-1] if self.proposals else None
+
+
+class Page(Base):
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    page_no: Mapped[int] = mapped_column(Integer)  # 1-based in the source file
+    image_path: Mapped[str | None] = mapped_column(Text)  # cleaned page PNG, data-dir relative
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str] = mapped_column(String(20))  # text_layer | tesseract | volante
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    is_blank: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    ocr: Mapped[dict[str, Any]] = mapped_column(default=dict)  # words, volante fields, boxes
+
+    document: Mapped[Document] = relationship(back_populates="page_rows")
+
+
+class Proposal(Base):
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(80))
+    type: Mapped[str] = mapped_column(String(40))
+    confidence: Mapped[float] = mapped_column(Float)
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    spans: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    missing: Mapped[list[Any]] = mapped_column(default=list)
+    route: Mapped[str] = mapped_column(String(30))
+    route_reason: Mapped[str] = mapped_column(Text, default="")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent_reason: Mapped[str | None] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="proposals")
+
+
+class Decision(Base):
+    """A reviewer's decision on a document; `before`/`after` hold what it changed."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="decisions")
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """Who saw or changed what, and when. Written for every view of personal data too."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
