@@ -1,0 +1,205 @@
+"""The `buzon` command line; the one place where errors become exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import click
+
+from intake.config import Settings, load_settings
+from intake.errors import SomeFilesFailed
+
+log = logging.getLogger(__name__)
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class BuzonGroup(click.Group):
+    """Adds the commands other packages register under the `buzon.commands` group."""
+
+    def _plugins(self) -> dict[str, click.Command]:
+        found: dict[str, click.Command] = {}
+        for ep in entry_points(group="buzon.commands"):
+            found[ep.name] = ep.load()
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, name) or self._plugins().get(name)
+
+
+@click.group(cls=BuzonGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="Más detalle en el registro (-vv: depuración).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """buzón intake: captura y clasificación de volantes de buzón y escritos libres."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """Settings built once per invocation (defaults < TOML < BUZON_* variables)."""
+    obj = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        obj["settings"] = load_settings()
+    return obj["settings"]
+
+
+@cli.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Carpeta donde escribir los archivos y truth.jsonl.")
+@click.option("--count", default=30, show_default=True, type=click.IntRange(1, 100_000),
+              help="Número de documentos.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Semilla (reproducible).")
+@click.option("--unit", default="UMF 20", show_default=True, help="Unidad del buzón.")
+def sample(out: Path, count: int, seed: int, unit: str) -> None:
+    """Genera un buzón de ejemplo realista con su verdad de referencia (truth.jsonl)."""
+    from intake.sample import write_sample
+
+    out.mkdir(parents=True, exist_ok=True)
+    with click.progressbar(length=count, label="Generando documentos", file=sys.stderr) as bar:
+        truth = write_sample(out, count, seed, unit=unit, progress=lambda n: bar.update(n))
+    files = {t["source"] for t in truth}
+    _stderr(f"{len(truth)} documentos en {len(files)} archivos escritos en {out}")
+
+
+@cli.command()
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--unit", default=None, help='Unidad impresa y codificada en el QR, p. ej. "UMF 20".')
+def form(out: Path, unit: str | None) -> None:
+    """Imprime el volante de buzón (PDF) con marcas de alineación y código QR."""
+    from intake.form import render_form_pdf
+
+    out.write_bytes(render_form_pdf(unit))
+    _stderr(f"Volante escrito en {out}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--unit", default=None, help="Unidad cuyo buzón se vació (el QR del volante manda).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Procesos de OCR en paralelo (por omisión: núcleos, máx. 4).")
+@click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers: int | None,
+           quiet: bool) -> None:
+    """Ingresa archivos y carpetas: guarda originales, lee, clasifica y almacena."""
+    from intake.pipeline import default_workers, ingest_paths
+
+    settings = settings_from(ctx)
+    report = ingest_paths(list(paths), settings, unit=unit,
+                          workers=workers or default_workers(), notify=_stderr,
+                          show_progress=not quiet)
+    new = [f for f in report.files if f.status == "nuevo"]
+    repeated = [f for f in report.files if f.status == "repetido"]
+    _stderr(f"Archivos nuevos: {len(new)}, ya ingresados: {len(repeated)}, "
+            f"en cuarentena: {len(report.failed)}; documentos: {report.documents}")
+    for f in report.failed:
+        _stderr(f"  CUARENTENA {f.given_as}: {f.reason}")
+    for m in report.missing:
+        _stderr(f"  NO EXISTE {m}")
+    if report.skipped:
+        _stderr(f"  Omitidos (no son escaneos): {len(report.skipped)}")
+    if report.failed or report.missing:
+        raise SomeFilesFailed(f"{len(report.failed) + len(report.missing)} archivo(s) con error")
+
+
+@cli.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+@click.option("--out", "out", default="-", type=click.File("w", encoding="utf-8"))
+@click.option("--unit", default=None, help="Unidad por omisión si el texto no nombra ninguna.")
+@click.pass_context
+def classify(ctx: click.Context, source: Any, out: Any, unit: str | None) -> None:
+    """Clasifica textos: lee JSONL {"id","text"} y escribe la propuesta por línea."""
+    from classifier.model import load_or_train
+    from classifier.propose import propose
+
+    settings = settings_from(ctx)
+    model = load_or_train(settings.models_dir, _stderr)
+    bad = 0
+    for n, line in enumerate(source, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"]
+            if not isinstance(text, str):
+                raise TypeError("text debe ser una cadena")
+        except (ValueError, KeyError, TypeError) as e:
+            _stderr(f"Línea {n}: entrada no válida ({type(e).__name__}: {e}); se omite")
+            bad += 1
+            continue
+        p = propose(text, model, unit=unit)
+        out.write(json.dumps({
+            "id": item.get("id"), "type": p.type, "confidence": p.confidence,
+            "scores": p.scores, "fields": p.fields, "missing": p.missing, "route": p.route,
+            "urgent": p.urgent}, ensure_ascii=False) + "\n")
+    if bad:
+        raise SomeFilesFailed(f"{bad} línea(s) no válidas")
+
+
+@cli.command()
+@click.option("--format", "fmt", default="jsonl", type=click.Choice(["jsonl"]),
+              show_default=True)
+@click.option("--out", "out", default="-", type=click.File("w", encoding="utf-8"))
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: Any) -> None:
+    """Exporta los documentos (una línea JSON por documento)."""
+    from intake.export import write_jsonl
+    from intake.pipeline import open_database
+    from models.db import session_scope
+
+    factory = open_database(settings_from(ctx))
+    with session_scope(factory) as session:
+        n = write_jsonl(session, out)
+    _stderr(f"{n} documentos exportados")
+
+
+@cli.command()
+@click.pass_context
+def train(ctx: click.Context) -> None:
+    """Entrena el clasificador con el corpus incluido y lo guarda."""
+    from classifier.model import save_bundle, train_from_corpus
+
+    settings = settings_from(ctx)
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    _stderr("Entrenando el clasificador con el corpus incluido...")
+    bundle = train_from_corpus()
+    path = settings.models_dir / "clasificador.joblib"
+    save_bundle(bundle, path)
+    metrics = ", ".join(f"{k}={v:.3f}" for k, v in bundle.metrics.items()
+                        if isinstance(v, float))
+    _stderr(f"Modelo {bundle.version} guardado en {path} ({metrics})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the CLI and maps every layer's error to its exit code."""
+    try:
+        cli.main(args=argv, prog_name="buzon", standalone_mode=False)
+    except click.exceptions.Abort:
+        _stderr("Cancelado.")
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except Exception as e:  # every layer's root error carries exit_code
+        code = getattr(e, "exit_code", None)
+        if code is None:
+            raise
+        _stderr(f"Error: {e}")
+        return int(code)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Content-addressed storage of originals and quarantine; originals are never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from intake.config import Settings
+
+_EXT_BY_KIND = {"pdf": ".pdf", "tiff": ".tif", "jpeg": ".jpg", "png": ".png"}
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write atomically and make read-only; an existing copy (same hash) is left as is."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def store_original(settings: Settings, data: bytes, digest: str, kind: str) -> str:
+    """Keep the original under originales/ab/<sha256>.<ext>; returns the data-dir path."""
+    rel = Path("originales") / digest[:2] / f"{digest}{_EXT_BY_KIND.get(kind, '.bin')}"
+    _write_once(settings.data_dir / rel, data)
+    return rel.as_posix()
+
+
+def quarantine(settings: Settings, data: bytes, digest: str, given_as: str,
+               reason: str) -> str:
+    """Keep an unreadable file with its reason beside it; returns the data-dir path."""
+    rel = Path("cuarentena") / f"{digest}.bin"
+    _write_once(settings.data_dir / rel, data)
+    note = settings.data_dir / "cuarentena" / f"{digest}.json"
+    note.write_text(json.dumps({
+        "archivo": given_as,
+        "sha256": digest,
+        "motivo": reason,
+        "fecha": datetime.now(UTC).isoformat(timespec="seconds"),
+    }, ensure_ascii=False, indent=2), encoding="utf-8")
+    return rel.as_posix()
+
+
+def save_page_image(settings: Settings, digest: str, page_no: int, png: bytes) -> str:
+    """Keep the cleaned page image the review UI shows; returns the data-dir path."""
+    rel = Path("paginas") / digest[:2] / f"{digest}-p{page_no:04d}.png"
+    _write_once(settings.data_dir / rel, png)
+    return rel.as_posix()

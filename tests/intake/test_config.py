@@ -1,0 +1,35 @@
+"""Settings: defaults < TOML < BUZON_* variables < overrides, with clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intake.config import load_settings
+from intake.errors import ConfigError
+
+
+def test_database_defaults_to_sqlite_inside_the_data_dir(tmp_path: Path) -> None:
+    s = load_settings(env={"BUZON_DATA_DIR": str(tmp_path / "d")})
+    assert s.data_dir == (tmp_path / "d").resolve()
+    assert s.database_url == f"sqlite:///{s.data_dir / 'buzon.sqlite3'}"
+
+
+def test_environment_beats_toml_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "buzon.toml"
+    cfg.write_text('data_dir = "/tmp/uno"\ndefault_unit = "HGZ 1"\ntesseract_timeout = 30\n')
+    s = load_settings(env={"BUZON_CONFIG": str(cfg), "BUZON_DATA_DIR": str(tmp_path)})
+    assert s.data_dir == tmp_path.resolve()
+    assert s.default_unit == "HGZ 1"
+    assert s.tesseract_timeout == 30.0
+
+
+def test_unknown_option_and_bad_toml_are_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "buzon.toml"
+    cfg.write_text('colour = "azul"\n')
+    with pytest.raises(ConfigError, match="desconocidas"):
+        load_settings(env={"BUZON_CONFIG": str(cfg)})
+    cfg.write_text("data_dir = \n")
+    with pytest.raises(ConfigError, match="No se pudo leer"):
+        load_settings(env={"BUZON_CONFIG": str(cfg)})
