@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from intake.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -37,3 +43,29 @@ def postgres_url() -> str:
     if not _pg_reachable(url):
         pytest.skip(f"PostgreSQL no disponible en {url}: se omiten las pruebas solo-PostgreSQL")
     return url
+
+
+@pytest.fixture
+def pg_schema_url(postgres_url: str) -> Iterator[str]:
+    """A URL whose search_path is a throw-away schema, dropped after the test."""
+    from sqlalchemy import text
+
+    from models.db import make_engine
+
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as c:
+        c.execute(text(f"CREATE SCHEMA {name}"))
+    yield f"{postgres_url}?options=-csearch_path%3D{name}"
+    with admin.begin() as c:
+        c.execute(text(f"DROP SCHEMA {name} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_schema_url: str) -> Iterator[Engine]:
+    from models.db import make_engine
+
+    engine = make_engine(pg_schema_url)
+    yield engine
+    engine.dispose()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import schema
@@ -20,21 +18,6 @@ from models.db import make_engine, make_sessionmaker, migrate, session_scope
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Engine:
     return make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
-
-
-@pytest.fixture
-def pg_engine(postgres_url: str) -> Iterator[Engine]:
-    """A throw-away schema on the PostgreSQL server, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(postgres_url)
-    with admin.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {name}"))
-    engine = make_engine(f"{postgres_url}?options=-csearch_path%3D{name}")
-    yield engine
-    engine.dispose()
-    with admin.begin() as c:
-        c.execute(text(f"DROP SCHEMA {name} CASCADE"))
-    admin.dispose()
 
 
 def _schema_diff(engine: Engine) -> list[object]:

@@ -1,0 +1,159 @@
+"""Reviewer decisions on a document: each one checked, applied, recorded and audited.
+
+No Flask here: the functions take a session and plain values, so the rules can be tested
+and reused (a future API or batch tool) without a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from models.schema import AuditEvent, Decision, Document
+from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
+from review_ui.labels import type_names
+from review_ui.routing import discard_type, missing_data, route_for
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
+MAX_TEXT = 200
+MAX_REASON = 1000
+_SNAPSHOT_KEYS = ("type", "fields", "missing", "route", "status", "discard_reason",
+                  "needs_review")
+
+
+def _snapshot(doc: Document) -> dict[str, Any]:
+    return {k: getattr(doc, k) for k in _SNAPSHOT_KEYS}
+
+
+def _check_version(doc: Document, version_id: int | None) -> None:
+    if version_id is None or doc.version_id != version_id:
+        raise StaleDocumentError()
+
+
+def _record(session: Session, doc: Document, user_id: int, action: str,
+            before: dict[str, Any], reason: str | None = None) -> Decision:
+    after = _snapshot(doc)
+    decision = Decision(document_id=doc.id, user_id=user_id, action=action,
+                        before=before, after=after, reason=reason)
+    session.add(decision)
+    session.flush()  # raises StaleDataError if another reviewer committed meanwhile
+    changed = sorted(k for k in _SNAPSHOT_KEYS if before[k] != after[k])
+    session.add(AuditEvent(user_id=user_id, action=action, document_id=doc.id,
+                           detail={"decision_id": decision.id, "cambios": changed}))
+    session.flush()
+    log.info("decision %s on document %s by user %s", action, doc.id, user_id)
+    return decision
+
+
+def _reroute(doc: Document, institution: str) -> None:
+    doc.missing = missing_data(doc.fields, institution)
+    doc.route, _reason = route_for(doc.type, doc.fields, institution)
+
+
+def confirm(session: Session, doc: Document, user_id: int, version_id: int | None) -> Decision:
+    """The reviewer agrees with the current type, data and route."""
+    _check_version(doc, version_id)
+    before = _snapshot(doc)
+    doc.status = "confirmado"
+    doc.needs_review = False
+    return _record(session, doc, user_id, "confirmar", before)
+
+
+def change_type(session: Session, doc: Document, user_id: int, version_id: int | None,
+                new_type: str, institution: str = "imss") -> Decision:
+    """Set another petition type and recompute the route; the document stays pending."""
+    _check_version(doc, version_id)
+    if new_type not in type_names(institution):
+        raise InvalidDecisionError("Tipo de petición desconocido.")
+    before = _snapshot(doc)
+    doc.type = new_type
+    _reroute(doc, institution)
+    return _record(session, doc, user_id, "cambiar_tipo", before)
+
+
+def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Validate and normalise edited fields; raises InvalidFieldsError with Spanish messages."""
+    from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
+
+    out: dict[str, str | None] = {}
+    errors: dict[str, str] = {}
+    for name in EDITABLE_FIELDS:
+        value = re.sub(r"\s+", " ", (raw.get(name) or "")).strip()
+        if len(value) > MAX_TEXT:
+            errors[name] = f"El campo {name} es demasiado largo (máximo {MAX_TEXT} caracteres)."
+            continue
+        out[name] = value or None
+    if nss := out.get("nss"):
+        digits = re.sub(r"[\s.-]", "", nss)
+        if not is_valid_nss(digits):
+            errors["nss"] = ("El NSS debe tener 11 dígitos y un dígito verificador válido "
+                             "(revise que esté bien copiado).")
+        out["nss"] = digits
+    if tel := out.get("telefono"):
+        phone = normalize_phone(tel)
+        if phone is None:
+            errors["telefono"] = "El teléfono debe tener 10 dígitos (puede empezar con +52)."
+        out["telefono"] = phone or tel
+    if mail := out.get("correo"):
+        if not is_valid_email(mail):
+            errors["correo"] = "El correo electrónico no es válido (ejemplo: nombre@dominio.mx)."
+        out["correo"] = mail.lower()
+    if curp := out.get("curp"):
+        curp = curp.upper()
+        if not is_valid_curp(curp):
+            errors["curp"] = "La CURP no es válida (18 caracteres con dígito verificador)."
+        out["curp"] = curp
+    if errors:
+        raise InvalidFieldsError(errors)
+    return out
+
+
+def edit_fields(session: Session, doc: Document, user_id: int, version_id: int | None,
+                raw: Mapping[str, str | None], institution: str = "imss") -> Decision:
+    """Replace the person's data, then recompute missing data and route."""
+    _check_version(doc, version_id)
+    cleaned = clean_fields(raw)
+    before = _snapshot(doc)
+    doc.fields = {**(doc.fields or {}), **cleaned}
+    _reroute(doc, institution)
+    return _record(session, doc, user_id, "editar_campos", before)
+
+
+def discard(session: Session, doc: Document, user_id: int, version_id: int | None,
+            reason: str, institution: str = "imss") -> Decision:
+    """Not a petition (activity 42): kept for audit, routed to desechar."""
+    _check_version(doc, version_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidDecisionError("Indique por qué no es una petición.")
+    if len(reason) > MAX_REASON:
+        raise InvalidDecisionError(f"El motivo es demasiado largo (máximo {MAX_REASON}).")
+    before = _snapshot(doc)
+    doc.type = discard_type(institution)
+    doc.route = "desechar"
+    doc.status = "descartado"
+    doc.discard_reason = reason
+    doc.needs_review = False
+    return _record(session, doc, user_id, "descartar", before, reason)
+
+
+def mark_contact(session: Session, doc: Document, user_id: int, version_id: int | None,
+                 reason: str | None = None) -> Decision:
+    """The person must be contacted to obtain missing data."""
+    _check_version(doc, version_id)
+    before = _snapshot(doc)
+    doc.status = "contactar"
+    doc.needs_review = False
+    return _record(session, doc, user_id, "contactar", before, (reason or "").strip() or None)
+
+
+def record_view(session: Session, doc: Document, user_id: int) -> None:
+    """Audit that a reviewer saw the document's personal data."""
+    session.add(AuditEvent(user_id=user_id, action="ver_documento", document_id=doc.id))

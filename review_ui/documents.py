@@ -1,0 +1,168 @@
+"""One document: its pages beside the machine's proposal, and the reviewer's decisions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from models.schema import Document
+from review_ui import decide
+from review_ui.db import get_session
+from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
+from review_ui.labels import type_names
+from review_ui.routing import route_for
+from review_ui.scope import following_pending, next_pending, visible_document
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("documents", __name__, url_prefix="/documentos")
+
+# Decisions that settle a document move on to the next one; corrections (type, data)
+# reload it so the reviewer sees the recomputed route before confirming.
+_SETTLING = {"confirmar", "descartar", "contactar"}
+
+
+def _get_document(doc_id: int) -> Document:
+    doc = visible_document(get_session(), current_user, doc_id)
+    if doc is None:
+        abort(404)  # also for other units' documents: do not reveal that they exist
+    return doc
+
+
+def _version() -> int | None:
+    try:
+        return int(request.form.get("version_id", ""))
+    except ValueError:
+        return None
+
+
+def _top_types(doc: Document) -> list[tuple[str, float]]:
+    proposal = doc.proposal
+    if proposal is None:
+        return []
+    scores = {k: float(v) for k, v in (proposal.scores or {}).items()}
+    if not scores:
+        scores = {proposal.type: float(proposal.confidence)}
+    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:2]
+
+
+def _route_reason(doc: Document) -> str:
+    proposal = doc.proposal
+    if proposal is not None and not doc.decisions and proposal.route == doc.route:
+        return proposal.route_reason
+    if doc.status == "descartado":
+        return f"Descartado por la persona revisora: {doc.discard_reason or ''}".strip()
+    return route_for(doc.type, doc.fields or {}, current_app.config["INSTITUTION"])[1]
+
+
+def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
+            field_errors: dict[str, str] | None = None, status: int = 200
+            ) -> ResponseReturnValue:
+    return render_template(
+        "documents/view.html",
+        doc=doc,
+        proposal=doc.proposal,
+        top_types=_top_types(doc),
+        route_reason=_route_reason(doc),
+        values=form_values if form_values is not None else dict(doc.fields or {}),
+        field_errors=field_errors or {},
+        fields=decide.EDITABLE_FIELDS,
+        types=type_names(current_app.config["INSTITUTION"]),
+        decisions=list(reversed(doc.decisions))[:10],
+    ), status
+
+
+@bp.route("/<int:doc_id>")
+@login_required
+def view(doc_id: int) -> ResponseReturnValue:
+    doc = _get_document(doc_id)
+    decide.record_view(get_session(), doc, current_user.id)
+    get_session().commit()
+    return _render(doc)
+
+
+@bp.route("/<int:doc_id>/siguiente")
+@login_required
+def next_document(doc_id: int) -> ResponseReturnValue:
+    doc = _get_document(doc_id)
+    nxt = following_pending(get_session(), current_user, doc)
+    if nxt is None:
+        flash("No hay más documentos pendientes.", "info")
+        return redirect(url_for("queue.index"))
+    return redirect(url_for("documents.view", doc_id=nxt))
+
+
+def _apply(action: str, doc: Document) -> None:
+    session, uid, version = get_session(), current_user.id, _version()
+    form, inst = request.form, current_app.config["INSTITUTION"]
+    handlers: dict[str, Callable[[], object]] = {
+        "confirmar": lambda: decide.confirm(session, doc, uid, version),
+        "cambiar_tipo": lambda: decide.change_type(session, doc, uid, version,
+                                                   form.get("tipo", ""), inst),
+        "editar_campos": lambda: decide.edit_fields(
+            session, doc, uid, version, {f: form.get(f) for f in decide.EDITABLE_FIELDS}, inst),
+        "descartar": lambda: decide.discard(session, doc, uid, version, form.get("motivo", ""),
+                                            inst),
+        "contactar": lambda: decide.mark_contact(session, doc, uid, version,
+                                                 form.get("motivo")),
+    }
+    if action not in handlers:
+        abort(404)
+    handlers[action]()
+    session.commit()
+
+
+_DONE = {
+    "confirmar": "Documento {id} confirmado.",
+    "cambiar_tipo": "Tipo del documento {id} cambiado; revise la ruta y confirme.",
+    "editar_campos": "Datos del documento {id} guardados; revise la ruta y confirme.",
+    "descartar": "Documento {id} descartado.",
+    "contactar": "Documento {id} marcado para contactar.",
+}
+
+
+@bp.route("/<int:doc_id>/<action>", methods=("POST",))
+@login_required
+def decision(doc_id: int, action: str) -> ResponseReturnValue:
+    session = get_session()
+    doc = _get_document(doc_id)
+    try:
+        _apply(action, doc)
+    except (StaleDocumentError, StaleDataError):
+        session.rollback()
+        log.info("stale decision %s refused on document %s", action, doc_id)
+        flash(str(StaleDocumentError()), "error")
+        return redirect(url_for("documents.view", doc_id=doc_id), 303)
+    except InvalidFieldsError as e:
+        session.rollback()
+        flash("Corrija los datos marcados en rojo; no se guardó ningún cambio.", "error")
+        values = {f: request.form.get(f, "") for f in decide.EDITABLE_FIELDS}
+        return _render(session.get(Document, doc_id) or doc, form_values=values,
+                       field_errors=e.errors, status=422)
+    except InvalidDecisionError as e:
+        session.rollback()
+        flash(str(e), "error")
+        return redirect(url_for("documents.view", doc_id=doc_id), 303)
+    flash(_DONE[action].format(id=doc_id), "ok")
+    if action not in _SETTLING:
+        return redirect(url_for("documents.view", doc_id=doc_id), 303)
+    nxt = next_pending(session, current_user, after=doc)
+    if nxt is None:
+        flash("No quedan documentos pendientes. ¡Buen trabajo!", "info")
+        return redirect(url_for("queue.index"), 303)
+    return redirect(url_for("documents.view", doc_id=nxt), 303)

@@ -1,0 +1,89 @@
+"""Review errors and the one place where errors become Spanish HTTP error pages."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.typing import ResponseReturnValue
+
+log = logging.getLogger(__name__)
+
+
+class ReviewError(Exception):
+    """Root of review failures. `exit_code` is what the CLI returns for it."""
+
+    exit_code = 7
+
+
+class StaleDocumentError(ReviewError):
+    """Someone else changed the document after this reviewer opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Otra persona modificó este documento mientras usted lo revisaba. No se guardó "
+            "ningún cambio: revise la versión actual y vuelva a decidir.")
+
+
+class InvalidFieldsError(ReviewError):
+    """Edited fields failed validation; `errors` maps field name -> Spanish message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Hay datos no válidos: " + "; ".join(errors.values()))
+        self.errors = errors
+
+
+class InvalidDecisionError(ReviewError):
+    """A decision that cannot be applied (unknown type, empty reason, ...)."""
+
+
+class UserExistsError(ReviewError):
+    """The username is taken."""
+
+
+_TITLES: dict[int, tuple[str, str]] = {
+    400: ("Solicitud no válida", "La solicitud no se pudo procesar."),
+    403: ("Acceso denegado", "Su cuenta no tiene permiso para ver esta página."),
+    404: ("No encontrado", "La página o el documento que busca no existe o no está a su "
+                           "alcance."),
+    405: ("Método no permitido", "Esta acción no está disponible de esa forma."),
+    409: ("Conflicto", "El documento cambió mientras lo revisaba."),
+    413: ("Demasiado grande", "Los datos enviados son demasiado grandes."),
+    429: ("Demasiadas solicitudes", "Espere un momento e intente de nuevo."),
+    500: ("Error interno", "Ocurrió un error inesperado. El equipo técnico puede consultar "
+                           "la bitácora del servidor."),
+}
+
+
+def _page(code: int, message: str | None = None) -> ResponseReturnValue:
+    title, default = _TITLES.get(code, (f"Error {code}", "No se pudo completar la solicitud."))
+    return render_template("errors/error.html", code=code, title=title,
+                           message=message or default), code
+
+
+def _http_error(e: HTTPException) -> ResponseReturnValue:
+    if e.code is None or e.code < 400:  # redirects raised as exceptions pass through
+        return e
+    return _page(e.code)
+
+
+def _csrf_error(_e: CSRFError) -> ResponseReturnValue:
+    return _page(400, "El formulario expiró o no es válido. Recargue la página e intente de "
+                      "nuevo.")
+
+
+def _internal_error(_e: InternalServerError) -> ResponseReturnValue:
+    # Already logged (type and frames only) by ReviewFlask.log_exception.
+    return _page(500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(InternalServerError, _internal_error)
+    app.register_error_handler(HTTPException, _http_error)

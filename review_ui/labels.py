@@ -1,0 +1,124 @@
+"""Spanish names shown in the UI for petition types, routes, statuses and fields."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import TYPE_CHECKING
+
+from flask import current_app
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+log = logging.getLogger(__name__)
+
+# Used while the institution profile (classifier/profile.py) cannot be loaded; the order is
+# also the order of the 1-7 keyboard shortcuts.
+_FALLBACK_TYPES: dict[str, str] = {
+    "orientacion": "Orientación",
+    "gestion": "Gestión",
+    "queja_servicio": "Queja de servicio",
+    "queja_administrativa": "Queja administrativa",
+    "sugerencia": "Sugerencia",
+    "reconocimiento": "Reconocimiento",
+    "no_peticion": "No es petición",
+}
+
+_FALLBACK_ROUTES: dict[str, str] = {
+    "registrar": "Registrar",
+    "contactar": "Contactar",
+    "publico_general": "Público en general",
+    "desechar": "Desechar",
+}
+
+STATUS_NAMES: dict[str, str] = {
+    "pendiente": "Pendiente",
+    "confirmado": "Confirmado",
+    "descartado": "Descartado",
+    "contactar": "Por contactar",
+}
+
+KIND_NAMES: dict[str, str] = {
+    "volante": "Volante",
+    "escrito_libre": "Escrito libre",
+    "otro": "Otro",
+}
+
+FIELD_NAMES: dict[str, str] = {
+    "nombre": "Nombre",
+    "nss": "NSS",
+    "telefono": "Teléfono",
+    "correo": "Correo electrónico",
+    "curp": "CURP",
+    "unidad": "Unidad",
+    "servicio": "Servicio",
+}
+
+MISSING_NAMES: dict[str, str] = {
+    "nombre": "Nombre",
+    "nss": "NSS",
+    "contacto": "Teléfono o correo",
+}
+
+ACTION_NAMES: dict[str, str] = {
+    "confirmar": "Confirmó",
+    "cambiar_tipo": "Cambió el tipo",
+    "editar_campos": "Editó los datos",
+    "descartar": "Descartó",
+    "contactar": "Marcó para contactar",
+}
+
+
+@cache
+def _profile_names(institution: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(type names, route names) from the institution profile, else the built-in ones."""
+    try:
+        from classifier.profile import load_profile
+
+        profile = load_profile(institution)
+        return dict(profile.types), {**_FALLBACK_ROUTES, **profile.routes}
+    except Exception as e:  # noqa: BLE001 - any failure means: use the built-in names
+        log.warning("institution profile unavailable, using built-in names (%s)",
+                    type(e).__name__)
+        return dict(_FALLBACK_TYPES), dict(_FALLBACK_ROUTES)
+
+
+def type_names(institution: str = "imss") -> dict[str, str]:
+    """Petition type label -> Spanish name, in profile order (the 1-7 shortcut order)."""
+    return dict(_profile_names(institution)[0])
+
+
+def route_names(institution: str = "imss") -> dict[str, str]:
+    """Route -> Spanish name."""
+    return dict(_profile_names(institution)[1])
+
+
+def _institution() -> str:
+    return current_app.config.get("INSTITUTION", "imss") if current_app else "imss"
+
+
+def type_name(label: str | None) -> str:
+    """The Spanish name of a petition type; the label itself when unknown."""
+    if not label:
+        return "—"
+    return _profile_names(_institution())[0].get(label, label)
+
+
+def route_name(route: str | None) -> str:
+    if not route:
+        return "—"
+    return _profile_names(_institution())[1].get(route, route)
+
+
+def register_filters(app: Flask) -> None:
+    """Expose the names to the templates as Jinja filters."""
+    env = app.jinja_env
+    env.filters["type_name"] = type_name
+    env.filters["route_name"] = route_name
+    env.filters["status_name"] = lambda v: STATUS_NAMES.get(v, v or "—")
+    env.filters["kind_name"] = lambda v: KIND_NAMES.get(v, v or "—")
+    env.filters["field_name"] = lambda v: FIELD_NAMES.get(v, v)
+    env.filters["missing_name"] = lambda v: MISSING_NAMES.get(v, v)
+    env.filters["action_name"] = lambda v: ACTION_NAMES.get(v, v)
+    env.filters["pct"] = lambda v: f"{float(v or 0) * 100:.0f} %"

@@ -1,0 +1,51 @@
+"""Page images, served by page id only, to reviewers who may see the document."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_file
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from models.schema import Page
+from review_ui.db import get_session
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("pages", __name__, url_prefix="/paginas")
+
+_MIMETYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+              ".webp": "image/webp"}
+
+
+def resolve_image(data_dir: Path, image_path: str | None) -> Path | None:
+    """The image file inside `data_dir`, or None when absent or pointing outside it."""
+    if not image_path:
+        return None
+    base = data_dir.resolve()
+    candidate = Path(image_path)
+    if candidate.is_absolute():
+        return None
+    full = (base / candidate).resolve()
+    if not full.is_relative_to(base) or full.suffix.lower() not in _MIMETYPES:
+        return None
+    return full if full.is_file() else None
+
+
+@bp.route("/<int:page_id>")
+@login_required
+def image(page_id: int) -> ResponseReturnValue:
+    page = get_session().get(Page, page_id)
+    if page is None or not current_user.may_see_unit(page.document.unit):
+        abort(404)
+    settings = current_app.config["BUZON_SETTINGS"]
+    path = resolve_image(settings.data_dir, page.image_path)
+    if path is None:
+        log.warning("page %s: image missing or outside the data directory", page_id)
+        abort(404)
+    response = send_file(path, mimetype=_MIMETYPES[path.suffix.lower()], max_age=0,
+                         conditional=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,110 @@
+"""What a reviewer may see, in queue order: the queries behind the queue and 'next'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import case, func, select
+
+from models.schema import Document
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+    from sqlalchemy.orm import Session
+
+    from review_ui.accounts import Reviewer
+
+STATUSES = ("pendiente", "confirmado", "descartado", "contactar")
+
+# Urgent first, then those the model was unsure about, then the oldest.
+QUEUE_ORDER = (
+    Document.urgent.desc(),
+    Document.needs_review.desc(),
+    Document.received_on.asc(),
+    Document.created_at.asc(),
+    Document.id.asc(),
+)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Filters from the query string; None means "any"."""
+
+    status: str | None = "pendiente"
+    type: str | None = None
+    route: str | None = None
+    day: date | None = None
+
+
+def scoped(reviewer: Reviewer, stmt: Select) -> Select:  # type: ignore[type-arg]
+    """Limit a Document query to the reviewer's units."""
+    if reviewer.sees_all_units:
+        return stmt
+    return stmt.where(Document.unit.in_(reviewer.units))
+
+
+def queue_query(reviewer: Reviewer, flt: QueueFilter) -> Select:  # type: ignore[type-arg]
+    stmt = scoped(reviewer, select(Document))
+    if flt.status:
+        stmt = stmt.where(Document.status == flt.status)
+    if flt.type:
+        stmt = stmt.where(Document.type == flt.type)
+    if flt.route:
+        stmt = stmt.where(Document.route == flt.route)
+    if flt.day:
+        stmt = stmt.where(Document.received_on == flt.day)
+    return stmt.order_by(*QUEUE_ORDER)
+
+
+def visible_document(session: Session, reviewer: Reviewer, doc_id: int) -> Document | None:
+    """The document if it exists and is in the reviewer's units, else None."""
+    doc = session.get(Document, doc_id)
+    if doc is None or not reviewer.may_see_unit(doc.unit):
+        return None
+    return doc
+
+
+def next_pending(session: Session, reviewer: Reviewer, after: Document | None = None) -> int | None:
+    """The id of the first pending document in queue order, skipping `after`."""
+    stmt = queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(Document.id)
+    if after is not None:
+        stmt = stmt.where(Document.id != after.id)
+    return session.scalar(stmt.limit(1))
+
+
+def following_pending(session: Session, reviewer: Reviewer, doc: Document) -> int | None:
+    """The pending document that follows `doc` in queue order (wrapping to the first)."""
+    ids = list(session.scalars(
+        queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(Document.id)))
+    if doc.id in ids:
+        i = ids.index(doc.id)
+        rest = ids[i + 1:] + ids[:i]
+        return rest[0] if rest else None
+    return ids[0] if ids else None
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    recibidos: int
+    confirmados: int
+    descartados: int
+    por_contactar: int
+    pendientes: int
+    atrasados: int  # pending from earlier days: policy 5.9 asks for same-day registration
+
+
+def day_counts(session: Session, reviewer: Reviewer, today: date) -> DayCounts:
+    """Counts of the documents received `today`, plus pending ones from earlier days."""
+    def n(status: str) -> object:
+        return func.sum(case((Document.status == status, 1), else_=0))
+
+    stmt = scoped(reviewer, select(
+        func.count(Document.id), n("confirmado"), n("descartado"), n("contactar"),
+        n("pendiente"),
+    ).where(Document.received_on == today))
+    row = session.execute(stmt).one()
+    late = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
+        Document.status == "pendiente", Document.received_on < today)))
+    return DayCounts(*(int(v or 0) for v in row), atrasados=int(late or 0))

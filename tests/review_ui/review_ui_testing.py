@@ -1,0 +1,33 @@
+"""Helpers shared by the review_ui tests (a module, since tests/ has no packages)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from intake.config import Settings
+from review_ui import create_app
+
+TODAY = date(2026, 11, 20)
+PASSWORD = "clave-segura-123"
+VALID_NSS = "92919084431"
+
+
+def build_app(settings: Settings, **config: Any) -> Flask:
+    """The app in test mode, CSRF off unless asked, with 'today' pinned to TODAY."""
+    return create_app(settings, {"TESTING": True, "WTF_CSRF_ENABLED": False, "TODAY": TODAY,
+                                 **config})
+
+
+def login(client: FlaskClient, username: str = "ana", password: str = PASSWORD) -> Any:
+    return client.post("/auth/login", data={"username": username, "password": password})
+
+
+def csrf_token_of(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF token in the page"
+    return m.group(1)
