@@ -11,3 +11,11 @@ class ClassifierError(Exception):
 
 class ModelBundleError(ClassifierError):
     """A saved model cannot be used (missing, corrupt, other format or sklearn version)."""
+
+
+class ProfileError(ClassifierError):
+    """An institution profile file is missing or malformed."""
+
+
+class CorpusError(ClassifierError):
+    """A corpus file or line is malformed (the message names file and line)."""

@@ -1,0 +1,15 @@
+"""Text folding shared by extraction, urgency and features (same length, so spans hold)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold_char(c: str) -> str:
+    base = unicodedata.normalize("NFD", c)[0].lower()
+    return base if len(base) == 1 else c
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents stripped, one output char per input char (ñ -> n)."""
+    return "".join(fold_char(c) for c in text)

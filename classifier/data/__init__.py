@@ -1,0 +1,1 @@
+"""Bundled petition corpus (corpus_*.jsonl); see classifier.corpus."""

@@ -1,0 +1,224 @@
+"""Field extraction from petition text and volante boxes: name, NSS, CURP, contact, place."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+
+from rapidfuzz import fuzz, process
+
+from classifier._names import find_name
+from classifier._places import find_service, find_unit, normalize_service, normalize_unit
+from classifier._text import fold
+from classifier.types import Extracted
+from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
+
+log = logging.getLogger(__name__)
+
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._%+-]*[ \t]?@[ \t]?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+_CURP_RE = re.compile(r"\b[A-Za-z]{4}\d{6}[HMhm][A-Za-z]{5}[0-9A-Za-z]\d\b")
+# Digit groups joined by one separator; "(55)" and a leading "+" allowed.
+_NUMBER_RE = re.compile(r"\+?\(?\d+\)?(?:[ \t.\-]{1,2}\(?\d+\)?)*")
+_NSS_LABEL = re.compile(
+    r"(?:\bnss|seguro social|seguridad social|afiliacion|\bafil\b|no\.? de seguro|"
+    r"num(?:ero)?\.? de seguro)[^\d\n]{0,25}\Z"
+)
+_PHONE_LABEL = re.compile(
+    r"(?:\btel|telefono|\bcel|celular|whats|\bwa\b|movil|llamar|marcar|contacto)[^\d\n]{0,25}\Z"
+)
+
+
+_DIGIT_LOOKALIKES = str.maketrans("OoQDlI|iSsBZzg", "00001111558229")
+_NUMBERISH = re.compile(r"[0-9OoQDlI|iSsBZzg]*\d[0-9OoQDlI|iSsBZzg]*")
+
+
+def _ocr_digits(text: str) -> str:
+    """Same-length copy where letters OCR reads for digits ("9291 9O84 43l") become digits,
+    only inside tokens that are mostly digits already."""
+    def fix(m: re.Match[str]) -> str:
+        token = m.group()
+        digits = sum(c.isdigit() for c in token)
+        return token.translate(_DIGIT_LOOKALIKES) if digits >= 2 and digits * 2 > len(token) \
+            else token
+    return _NUMBERISH.sub(fix, text)
+
+
+def _label_before(folded: str, start: int) -> str | None:
+    before = folded[max(0, start - 40):start]
+    nss = _NSS_LABEL.search(before)
+    phone = _PHONE_LABEL.search(before)
+    if nss and phone:  # the nearer label wins
+        return "nss" if nss.start() > phone.start() else "telefono"
+    return "nss" if nss else "telefono" if phone else None
+
+
+def _numbers(text: str, folded: str) -> tuple[Extracted | None, Extracted | None]:
+    """(nss, telefono): split digit runs into 10-13 digit numbers and validate them."""
+    nss: list[tuple[bool, Extracted]] = []
+    phones: list[tuple[bool, Extracted]] = []
+    for run in _NUMBER_RE.finditer(text):
+        groups = [(g.group(), run.start() + g.start(), run.start() + g.end())
+                  for g in re.finditer(r"\d+", run.group())]
+        i = 0
+        while i < len(groups):
+            start = groups[i][1]
+            if start > 0 and text[start - 1] == "+":
+                start -= 1
+            label = _label_before(folded, start)
+            options: list[tuple[int, str]] = []  # (index after the last group, digits)
+            digits = ""
+            for j in range(i, len(groups)):
+                digits += groups[j][0]
+                if len(digits) > 13:
+                    break
+                if len(digits) >= 10:
+                    options.append((j + 1, digits))
+            found = _choose_number(text, start, groups, options, label)
+            if found is None:
+                i += 1
+                continue
+            kind, extracted, nxt = found
+            (nss if kind == "nss" else phones).append((label == kind, extracted))
+            i = nxt
+    return _best(nss), _best(phones)
+
+
+def _choose_number(text: str, start: int, groups: list[tuple[str, int, int]],
+                   options: list[tuple[int, str]], label: str | None
+                   ) -> tuple[str, Extracted, int] | None:
+    """Read digit groups from `start` as a valid NSS, else a phone, else a labelled NSS."""
+    if label != "telefono":
+        for j, digits in options:
+            if len(digits) == 11 and is_valid_nss(digits):
+                return "nss", Extracted(digits, start, groups[j - 1][2]), j
+    if label != "nss":
+        for j, digits in options:
+            end = groups[j - 1][2]
+            raw = text[start:end]
+            phone = normalize_phone(raw if raw.startswith("+") else digits)
+            if phone is not None and (len(digits) == 10 or digits.startswith("52")):
+                return "telefono", Extracted(phone, start, end), j
+    if label == "nss":
+        for wanted in (11, 10, 12):
+            for j, digits in options:
+                if len(digits) == wanted:
+                    return "nss", Extracted(digits, start, groups[j - 1][2], valid=False), j
+    return None
+
+
+def _best(found: list[tuple[bool, Extracted]]) -> Extracted | None:
+    """Valid before invalid, labelled before unlabelled, then first in the text."""
+    if not found:
+        return None
+    return sorted(found, key=lambda f: (not f[1].valid, not f[0], f[1].start))[0][1]
+
+
+_COMMON_DOMAINS = (
+    "gmail.com", "hotmail.com", "outlook.com", "yahoo.com.mx", "yahoo.com", "live.com.mx",
+    "hotmail.es", "outlook.es", "icloud.com", "prodigy.net.mx", "live.com", "imss.gob.mx",
+)
+
+
+def _repair_email(value: str) -> str:
+    """Fix an OCR-damaged common domain ("gmai1.corn" -> "gmail.com")."""
+    local, _, domain = value.rpartition("@")
+    domain = re.sub(r"\.c(?:orn|0m|om\.)$", ".com", domain)
+    if not local or domain in _COMMON_DOMAINS:
+        return value
+    best = process.extractOne(domain, _COMMON_DOMAINS, scorer=fuzz.ratio, score_cutoff=75)
+    return f"{local}@{best[0] if best else domain}"
+
+
+def _from_text(text: str) -> dict[str, Extracted]:
+    folded = fold(text)
+    out: dict[str, Extracted] = {}
+    name = find_name(text)
+    if name:
+        out["nombre"] = Extracted(name[0], name[1], name[2])
+    nss, phone = _numbers(_ocr_digits(text), folded)
+    if nss:
+        out["nss"] = nss
+    if phone:
+        out["telefono"] = phone
+    m = _EMAIL_RE.search(text)
+    if m:
+        value = _repair_email(re.sub(r"\s", "", m.group()).lower())
+        out["correo"] = Extracted(value, m.start(), m.end(), valid=is_valid_email(value))
+    for m in _CURP_RE.finditer(text):
+        value = m.group().upper()
+        out["curp"] = Extracted(value, m.start(), m.end(), valid=is_valid_curp(value))
+        if out["curp"].valid:
+            break
+    unit = find_unit(text)
+    if unit:
+        out["unidad"] = Extracted(unit[0], unit[1], unit[2])
+    service = find_service(text)
+    if service:
+        out["servicio"] = Extracted(service[0], service[1], service[2])
+    return out
+
+
+def _from_form(key: str, raw: str) -> Extracted | None:
+    """A form field value normalised and validated, or None if empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    value: str | None
+    if key == "nss":
+        value = re.sub(r"\D", "", raw)
+        ok = is_valid_nss(value)
+    elif key == "telefono":
+        value = normalize_phone(raw)
+        ok = value is not None
+        value = value or re.sub(r"\D", "", raw)
+    elif key == "correo":
+        value = re.sub(r"\s", "", raw).lower()
+        ok = is_valid_email(value)
+    elif key == "curp":
+        value = re.sub(r"\s", "", raw).upper()
+        ok = is_valid_curp(value)
+    elif key == "unidad":
+        value = normalize_unit(raw)
+        ok = value is not None
+        value = value or raw
+    elif key == "servicio":
+        value = normalize_service(raw)
+        ok = value is not None
+        value = value or raw
+    elif key == "nombre":
+        value = " ".join(raw.split())
+        ok = len(value.split()) >= 2 and not re.search(r"\d", value)
+    else:
+        return None
+    if not value:
+        return None
+    return Extracted(value, -1, -1, source="formulario", valid=ok)
+
+
+def extract_fields(
+    text: str, form_fields: Mapping[str, str] | None = None
+) -> dict[str, Extracted]:
+    """Fields found in `text` (spans index into it), overridden by valid form fields.
+
+    Args:
+        text: the OCR text of the petition.
+        form_fields: values read from the volante's boxes (keys among FIELD_NAMES). A valid
+            form value wins over the text; an invalid one is kept only when the text has
+            no valid value either.
+
+    Returns:
+        Only the fields found; each with its value, span, source and validity.
+    """
+    out = _from_text(text or "")
+    for key, raw in (form_fields or {}).items():
+        form = _from_form(key, raw)
+        if form is None:
+            continue
+        current = out.get(key)
+        if form.valid or current is None or not current.valid:
+            out[key] = form
+    log.debug("extracted fields: %s", sorted(out))
+    return out

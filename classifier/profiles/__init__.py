@@ -1,0 +1,1 @@
+"""Institution profiles (TOML); see classifier.profile."""

@@ -1,0 +1,87 @@
+"""One proposal per document: type, fields, missing data, route and urgency."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from classifier._places import normalize_unit
+from classifier.extract import extract_fields
+from classifier.route import missing_data, route_for
+from classifier.types import FIELD_NAMES, Proposal
+from classifier.urgency import detect_urgency
+
+if TYPE_CHECKING:
+    from classifier.model import Classifier
+
+log = logging.getLogger(__name__)
+
+MIN_WORDS = 3  # fewer real words than this is a blank or a doodle
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _too_short(text: str) -> bool:
+    return len(_WORD.findall(text or "")) < MIN_WORDS
+
+
+def propose(
+    text: str,
+    model: Classifier,
+    *,
+    form_fields: Mapping[str, str] | None = None,
+    checked: Sequence[str] | None = (),
+    unit: str | None = None,
+) -> Proposal:
+    """The proposal for one document's text (scans and `buzon classify` both come here).
+
+    Args:
+        text: the OCR text (for a volante, its description box and any other text).
+        model: the trained classifier.
+        form_fields: values read from the volante's boxes; valid ones win over the text.
+        checked: checkboxes marked on the volante ("queja", "sugerencia", ...): a hint.
+        unit: the unit where the box is (e.g. "UMF 20"), used when the text names none.
+    """
+    text = text or ""
+    checked = [c for c in (checked or ()) if c]
+    extracted = extract_fields(text, form_fields)
+    fields: dict[str, str | None] = {name: None for name in FIELD_NAMES}
+    for name, found in extracted.items():
+        if name in fields:
+            fields[name] = found.value
+    if fields["unidad"] is None and unit:
+        fields["unidad"] = normalize_unit(unit) or unit.strip() or None
+
+    filled_form = any((v or "").strip() for v in (form_fields or {}).values())
+    if _too_short(text) and not checked and not filled_form:
+        label, confidence, needs_review = model.profile.discard_type, 0.0, True
+        scores = {name: 0.0 for name in model.labels}
+        scores[label] = confidence
+    else:
+        label, confidence, scores, needs_review = model.predict(text, checked or None)
+
+    # Invalid identifiers are shown for correction but do not count as minimum data.
+    valid_fields = {
+        k: (v if k not in extracted or extracted[k].valid else None) for k, v in fields.items()
+    }
+    route, reason = route_for(label, valid_fields, model.profile)
+    urgent, urgent_reason = (False, None)
+    if label != model.profile.discard_type:
+        urgent, urgent_reason = detect_urgency(text, label)
+    log.debug("proposal: type=%s confidence=%.2f route=%s urgent=%s",
+              label, confidence, route, urgent)
+    return Proposal(
+        type=label,
+        confidence=confidence,
+        scores=scores,
+        needs_review=needs_review,
+        fields=fields,
+        spans=extracted,
+        missing=missing_data(valid_fields, model.profile),
+        route=route,
+        route_reason=reason,
+        urgent=urgent,
+        urgent_reason=urgent_reason,
+        model_version=model.version,
+    )

@@ -1,0 +1,129 @@
+"""Field extraction on filled corpus texts and on tricky hand-written forms."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from classifier.corpus import fill, load_corpus, make_identity
+from classifier.extract import extract_fields
+
+LETTER = (
+    "Solicito que me surtan la receta de metformina, ya fui tres veces a la farrnacia.\n"
+    "Mi nombre es {NOMBRE}, mi NSS es {NSS}.\n"
+    "Tel. {TELEFONO}\ncorreo: {CORREO}\nCURP {CURP}"
+)
+
+
+def test_fields_and_spans_on_filled_texts() -> None:
+    rng = random.Random(4)
+    for _ in range(40):
+        person = make_identity(rng)
+        filled = fill(LETTER, person, rng, "completo")
+        found = extract_fields(filled.text)
+        for key in ("nombre", "nss", "telefono", "correo", "curp"):
+            assert found[key].value == filled.fields[key], (key, filled.text)
+            span = filled.text[found[key].start:found[key].end]
+            assert found[key].source == "texto"
+            if key in ("nombre", "correo", "curp"):
+                assert span == filled.fields[key]
+            else:
+                assert "".join(c for c in span if c.isdigit()).endswith(found[key].value[-8:])
+        assert found["servicio"].value == "Farmacia"
+
+
+def test_recall_on_the_bundled_corpus() -> None:
+    """GIVEN every corpus text filled with a fake person at random contact levels
+    WHEN fields are extracted THEN name, NSS, phone and e-mail are nearly always right."""
+    rng = random.Random(8)
+    hits = {k: 0 for k in ("nombre", "nss", "telefono", "correo")}
+    totals = dict.fromkeys(hits, 0)
+    wrong = 0
+    for item in load_corpus():
+        filled = fill(item, make_identity(rng), rng, rng.choice(["completo", "parcial", "ausente"]))
+        found = extract_fields(filled.text)
+        for key in hits:
+            truth = filled.fields[key]
+            got = found[key].value if key in found else None
+            if truth:
+                totals[key] += 1
+                hits[key] += got == truth
+            elif got:
+                wrong += 1
+    for key in hits:
+        assert hits[key] >= 0.9 * totals[key], (key, hits[key], totals[key])
+    assert wrong <= 0.02 * sum(totals.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("me atendieron en la clínica 20 de Iztapalapa", "unidad", "UMF 20"),
+        ("en el H.G.Z. no. 8 no había camas; HGZ No. 8", "unidad", "HGZ 8"),
+        ("Hospital General de Zona número 48", "unidad", "HGZ 48"),
+        ("en urgencías no me atendieron", "servicio", "Urgencias"),
+        ("la farrnacia no tenia medicamento", "servicio", "Farmacia"),
+        ("vigencia de derechos me mando a otra ventanilla", "servicio", "Vigencia de Derechos"),
+        ("me llamo ROSA MARÍA DE LA CRUZ PÉREZ y vengo", "nombre", "ROSA MARÍA DE LA CRUZ PÉREZ"),
+        ("muchas gracias.\nAtentamente\nJosé Luis Hernández Ruiz", "nombre",
+         "José Luis Hernández Ruiz"),
+        ("mi correo es ana.ruiz @ gmail.com", "correo", "ana.ruiz@gmail.com"),
+        ("escribanme a Ana.Ruiz@Gmail.com", "correo", "ana.ruiz@gmail.com"),
+        ("NSS: 92-91-90-8443-1 tel 33 1234 5678", "nss", "92919084431"),
+        ("NSS: 92-91-90-8443-1 tel 33 1234 5678", "telefono", "3312345678"),
+    ],
+)
+def test_patterns(text: str, field: str, value: str | None) -> None:
+    found = extract_fields(text)
+    assert (found[field].value if field in found else None) == value
+
+
+def test_unlabelled_eleven_digits_that_fail_luhn_are_not_nss() -> None:
+    assert "nss" not in extract_fields("folio 92919084432 del trámite")
+    found = extract_fields("mi NSS es 92919084432")
+    assert found["nss"].value == "92919084432" and found["nss"].valid is False
+
+
+def test_phone_is_not_taken_from_an_nss() -> None:
+    found = extract_fields("afiliación 92919084431")
+    assert "telefono" not in found and found["nss"].valid
+
+
+def test_no_false_names() -> None:
+    for text in (
+        "Quiero felicitar a la enfermera Lupita del turno matutino.",
+        "EXCELENTE ATENCION DEL DR. MORALES EN DENTAL, 100% RECOMENDADO",
+        "Buenos Días.\nHospital General de Zona",
+        "Gracias muchas bendiciones",
+    ):
+        assert "nombre" not in extract_fields(text), text
+
+
+def test_form_fields_take_precedence_when_valid() -> None:
+    text = "Me llamo Juan Pérez López, NSS 92919084431, tel 55 1234 5678"
+    found = extract_fields(text, {"nombre": "Juana Pérez López", "nss": "1234",
+                                  "telefono": "(33) 8765-4321", "servicio": "farmasia"})
+    assert found["nombre"].value == "Juana Pérez López" and found["nombre"].source == "formulario"
+    assert found["nss"].value == "92919084431" and found["nss"].source == "texto"
+    assert found["telefono"].value == "3387654321"
+    assert found["servicio"].value == "Farmacia"
+    only_form = extract_fields("", {"nss": "1234"})
+    assert only_form["nss"].valid is False and only_form["nss"].start == -1
+
+
+def test_ocr_lookalikes_in_numbers_and_email_domains() -> None:
+    text = "NSS 9291 9O84 43l tel 55 l234 5678 correo ana.ruiz@gmai1.corn"
+    found = extract_fields(text)
+    assert found["nss"].value == "92919084431" and found["nss"].valid
+    assert text[found["nss"].start:found["nss"].end] == "9291 9O84 43l"
+    assert found["telefono"].value == "5512345678"
+    assert found["correo"].value == "ana.ruiz@gmail.com"
+    assert extract_fields("x@empresa.com.mx")["correo"].value == "x@empresa.com.mx"
+    assert "nss" not in extract_fields("Sofía tiene 20 años y vive en la calle Olmo")
+
+
+def test_lower_case_name_after_a_strong_label() -> None:
+    found = extract_fields("hola me llamo juan perez lopez vengo a pedir mi cita")
+    assert found["nombre"].value == "juan perez lopez"
+    assert "nombre" not in extract_fields("mi nombre es muy importante para mi")
