@@ -1,9 +1,10 @@
 """Propose document boundaries inside a file that may hold a whole day's box.
 
 No separator sheets: a volante always starts a document, a blank page stands alone
-(flagged, never dropped), and a text page joins the previous letter when it reads like a
-continuation (a page number >= 2, text that starts mid-sentence, or a previous page that
-stops mid-sentence) unless it opens like a letter (date line, salutation, subject).
+(flagged, never dropped), and a text page joins the previous letter (or the volante whose
+description goes on over the leaf) when it reads like a continuation: the previous page says
+"sigue", a page number >= 2, text that starts mid-sentence, or a previous page that stops
+mid-sentence; never when it opens like a letter (date line, salutation, subject).
 """
 
 from __future__ import annotations
@@ -20,11 +21,19 @@ _PAGE_NUMBER = re.compile(
     r"|(\d{1,2})\s*(?:/|de)\s*\d{1,2}|(\d{1,2}))\s*$",
     re.IGNORECASE)
 _OPENING = re.compile(
-    r"^\s*(?:a\s+quien\s+corresponda|c\.\s|estimad[oa]s?|buen[oa]s\s+(?:d[ií]as|tardes|noches)"
-    r"|asunto\s*:|por\s+medio\s+de(?:l)?\s+(?:la\s+)?presente|presente\b|director|"
-    r"[a-záéíóúñ .]+,\s*[a-záéíóúñ.]*\s*(?:a\s+)?\d{1,2}\s+de\s+[a-záéíóú]+)",
+    r"^(?:a\s+quien\s+corresponda|c\.\s|estimad[oa]s?|buen[oa]s\s+(?:d[ií]as|tardes|noches)"
+    r"|asunto\s*:|por\s+medio\s+de(?:l)?\s+(?:la\s+)?presente|presente\b|director"
+    r"|ciudad\s+de\s+m[eé]xico|cdmx\b)",
     re.IGNORECASE)
+# A date line: "a 8 de abril de 2026", "8 de abril", "abril de 2026", "15/04/2026".
+_DATE = re.compile(r"\b\d{1,2}\s+de\s+[a-záéíóú]{3,}|\b[a-záéíóú]{3,}\s+(?:de|del)\s+20\d\d\b"
+                   r"|\b\d{1,2}/\d{1,2}/(?:20)?\d\d\b", re.IGNORECASE)
+_CLOSING = re.compile(r"^(?:atentamente|atte\b|saludos|sin\s+m[aá]s|gracias|quedo\s+(?:en\s+espera|de\s+usted))",
+                      re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?)»\"]\s*$")
+# People write these at the foot of a full page: the text goes on over the leaf.
+_GOES_ON = re.compile(r"\(?\s*(?:sigue|contin[uú]a|ver\s+(?:al\s+)?reverso|pasa\s+a\s+la\s+vuelta)"
+                      r"[^\n]{0,20}\)?\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -42,7 +51,9 @@ class DocumentGroup:
 
 
 def _lines(text: str) -> list[str]:
-    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+    """Non-empty lines without the stray bars and quotes OCR puts at the margins."""
+    lines = (ln.strip().lstrip("|¦!'\"“”‘’_~ ").strip() for ln in text.splitlines())
+    return [ln for ln in lines if ln]
 
 
 def page_number(text: str) -> int | None:
@@ -61,23 +72,33 @@ def _body_lines(text: str) -> list[str]:
 
 
 def opens_like_letter(text: str) -> bool:
-    return any(_OPENING.match(ln) for ln in _body_lines(text)[:4])
+    """A salutation or subject in the first lines, or a date line at the very top."""
+    head = _body_lines(text)[:4]
+    return (any(_OPENING.match(ln) for ln in head)
+            or any(_DATE.search(ln) for ln in head[:2]))
 
 
 def continues_previous(prev: PageRead, page: PageRead) -> bool:
-    """Whether `page` reads as the next page of the letter that ends with `prev`."""
+    """Whether `page` reads as the next page of the letter that ends with `prev`.
+
+    A page that ends without a full stop is no evidence: lists and notes often do. What
+    counts is the previous page saying "sigue", a page number, a closing that starts the
+    page (the signature went over the leaf), or a page that starts mid-sentence.
+    """
     if opens_like_letter(page.text):
         return False
+    prev_body = _body_lines(prev.text)
+    if prev_body and _GOES_ON.search(prev_body[-1]):
+        return True
     number = page_number(page.text)
     if number is not None:
         return number >= 2
     body = _body_lines(page.text)
-    prev_body = _body_lines(prev.text)
     if not body:
         return False
-    starts_lower = body[0][:1].islower() or body[0][:1] in ",;:"
-    prev_open = bool(prev_body) and not _SENTENCE_END.search(prev_body[-1])
-    return starts_lower or prev_open
+    if _CLOSING.match(body[0]) and len(body) <= 6:
+        return True
+    return body[0][:1].islower() or body[0][:1] in ",;:"
 
 
 def split_pages(pages: list[PageRead]) -> list[DocumentGroup]:
@@ -89,7 +110,7 @@ def split_pages(pages: list[PageRead]) -> list[DocumentGroup]:
             groups.append(DocumentGroup("volante", [page]))
         elif page.is_blank:
             groups.append(DocumentGroup("otro", [page]))
-        elif (current is not None and current.kind == "escrito_libre"
+        elif (current is not None and current.kind in ("escrito_libre", "volante")
               and continues_previous(current.pages[-1], page)):
             current.pages.append(page)
         else:

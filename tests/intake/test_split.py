@@ -44,6 +44,23 @@ def test_a_new_letter_is_not_glued_to_an_unfinished_page() -> None:
     assert [g.page_numbers for g in split_pages(pages)] == [[1], [2]]
 
 
+def test_a_list_without_full_stop_does_not_swallow_the_next_note() -> None:
+    pages = [page(1, "1 Tylenol\n2 vendas\ngasas"), page(2, "Pido por favor la nota médica.")]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1], [2]]
+
+
+def test_noisy_date_line_opens_a_letter_and_a_lone_signature_closes_one() -> None:
+    """GIVEN OCR noise on a handwritten date line, and a signature alone on the last page
+    WHEN split THEN the date page starts a letter and the signature page ends it."""
+    pages = [
+        page(1, "| Ciudad de Néxico, 7 4) de\nmal de 2026\nSugerencia: que cuando"),
+        page(2, "y nada más\nque pasen lista."),
+        page(3, "En el modulo me dijeron que pusiera la queja aquí."),
+        page(4, "Atentamente\nRodolfo Trejo Meza\nCorreo: rtrejo@correo.mx"),
+    ]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1, 2], [3, 4]]
+
+
 def test_a_page_numbered_one_starts_a_document() -> None:
     pages = [page(1, "Fin de una carta."), page(2, "1/2\nOtra carta que empieza aquí.")]
     assert [g.page_numbers for g in split_pages(pages)] == [[1], [2]]
@@ -52,3 +69,12 @@ def test_a_page_numbered_one_starts_a_document() -> None:
 def test_lowercase_start_continues_without_page_number() -> None:
     pages = [page(1, "Les pido que revisen el caso."), page(2, "y también que me llamen.")]
     assert [g.page_numbers for g in split_pages(pages)] == [[1, 2]]
+
+
+def test_volante_description_goes_on_over_the_leaf() -> None:
+    front = page(1, "Nombre\nLa doctora no me quiso atender y me mandó a (sigue)", volante=True)
+    back = page(2, "urgencias sin revisarme. Pido que lo investiguen.")
+    after = page(3, "A quien corresponda:\nGracias al personal de laboratorio.")
+    groups = split_pages([front, back, after])
+    assert [g.page_numbers for g in groups] == [[1, 2], [3]]
+    assert [g.kind for g in groups] == ["volante", "escrito_libre"]
