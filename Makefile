@@ -5,6 +5,7 @@ demo: setup
 	.venv/bin/buzon demo
 
 test: setup-test
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest
 
 setup:

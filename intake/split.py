@@ -28,8 +28,9 @@ _OPENING = re.compile(
 # A date line: "a 8 de abril de 2026", "8 de abril", "abril de 2026", "15/04/2026".
 _DATE = re.compile(r"\b\d{1,2}\s+de\s+[a-záéíóú]{3,}|\b[a-záéíóú]{3,}\s+(?:de|del)\s+20\d\d\b"
                    r"|\b\d{1,2}/\d{1,2}/(?:20)?\d\d\b", re.IGNORECASE)
-_CLOSING = re.compile(r"^(?:atentamente|atte\b|saludos|sin\s+m[aá]s|gracias|quedo\s+(?:en\s+espera|de\s+usted))",
-                      re.IGNORECASE)
+_CLOSING = re.compile(
+    r"^(?:atentamente|atte\b|saludos|sin\s+m[aá]s|gracias|quedo\s+(?:en\s+espera|de\s+usted))",
+    re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?)»\"]\s*$")
 # People write these at the foot of a full page: the text goes on over the leaf.
 _GOES_ON = re.compile(r"\(?\s*(?:sigue|contin[uú]a|ver\s+(?:al\s+)?reverso|pasa\s+a\s+la\s+vuelta)"
