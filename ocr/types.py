@@ -25,6 +25,8 @@ class Word:
     text: str
     confidence: float  # 0..100 as Tesseract reports it
     box: Box
+    line: int = 0  # line number in reading order within one engine call (for line breaks)
+    block: int = 0  # the engine's block number (paragraph breaks)
 
 
 @dataclass
@@ -35,6 +37,7 @@ class FieldRead:
     confidence: float  # 0..100
     box: Box
     legible: bool = True  # False when the engine is unsure: a person should read the crop
+    words: list[Word] = field(default_factory=list)  # boxes in page pixels, like `box`
 
 
 @dataclass

@@ -48,7 +48,7 @@ def test_sample_box_is_ingested_and_matches_truth(
         assert r["kind"] in {"volante", "escrito_libre", "otro"}
         assert r["fields"]["nss"] is None or len(r["fields"]["nss"]) == 11
         assert r["fields"]["telefono"] is None or len(r["fields"]["telefono"]) == 10
-        assert abs(sum(r["scores"].values()) - 1) < 1e-6
+        assert abs(sum(r["scores"].values()) - 1) < 1e-3  # rounded to 4 places
     result = scores(compare(records, truth))
     matched = [(t, r) for t, r in compare(records, truth).pairs if r]
     nss_truth = [(t, r) for t, r in matched if t["fields"]["nss"]]

@@ -1,0 +1,154 @@
+"""Bytes in, page images out: PDF, JPEG, PNG and (multi-page) TIFF, checked before decoding."""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from ocr.errors import UnreadableImageError
+from ocr.pdf import read_pdf
+from ocr.types import PageImage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PIXELS = 150_000_000
+# Declared resolutions outside this range are placeholders (72 from a camera, 1 from a bad
+# writer): the resolution is then estimated from the page size instead.
+PLAUSIBLE_DPI = (100, 1200)
+A4_LONG_SIDE_IN = 297 / 25.4
+MAX_TIFF_FRAMES = 500
+
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
+]
+
+
+def sniff_kind(data: bytes) -> str:
+    """The file kind from its magic bytes: "pdf", "jpeg", "png", "tiff" or "desconocido"."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    # PDF readers accept junk before the header (some scanners prepend a few bytes).
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    return "desconocido"
+
+
+def load_file(data: bytes, filename: str, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+              dpi: int = 300) -> list[PageImage]:
+    """Decode a file into pages; PDF pages keep a real text layer.
+
+    Args:
+        data: the file's bytes; the kind is detected from them, not from `filename`.
+        filename: only used for diagnostics (never logged: it may carry a name).
+        max_pixels: refuse any page larger than this (decompression bombs), checked
+            from the declared size before decoding.
+        dpi: resolution at which PDF pages are rendered.
+
+    Raises:
+        UnreadableImageError: with a Spanish reason (empty, corrupt, not an image or PDF,
+            too large, password-protected).
+    """
+    if not data:
+        raise UnreadableImageError("archivo vacío")
+    kind = sniff_kind(data)
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    log.debug("loading %d bytes: kind %s, extension %s", len(data), kind, ext or "-")
+    if kind == "pdf":
+        pages = read_pdf(data, dpi=dpi, max_pixels=max_pixels)
+        return [PageImage(pixels=p.pixels, page_no=i + 1, dpi=dpi, text_layer=p.text_layer)
+                for i, p in enumerate(pages)]
+    if kind == "desconocido":
+        raise UnreadableImageError("no es una imagen ni un PDF")
+    return _load_image(data, kind, max_pixels)
+
+
+def _open_image(data: bytes) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            # Our own max_pixels decides; Pillow's warning threshold (89 Mpx) is not ours.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as e:
+        raise UnreadableImageError("la imagen es demasiado grande (posible bomba de "
+                                   "descompresión)") from e
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise UnreadableImageError("la imagen está dañada o incompleta") from e
+
+
+def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
+    w, h = size
+    if w <= 0 or h <= 0:
+        raise UnreadableImageError("la imagen no tiene tamaño válido")
+    if w * h > max_pixels:
+        raise UnreadableImageError(
+            f"la imagen es demasiado grande ({w}×{h} píxeles; máximo {max_pixels:,})")
+
+
+def _frame_dpi(img: Image.Image, pixels: np.ndarray) -> int:
+    declared = img.info.get("dpi")
+    try:
+        value = round(float(declared[0])) if declared else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    if PLAUSIBLE_DPI[0] <= value <= PLAUSIBLE_DPI[1]:
+        return value
+    # No usable declaration (phone photos): assume the page fills the long side of an A4.
+    est = round(max(pixels.shape[:2]) / A4_LONG_SIDE_IN)
+    return int(min(max(est, 72), PLAUSIBLE_DPI[1]))
+
+
+def _to_array(frame: Image.Image) -> np.ndarray:
+    if frame.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"):
+        if frame.mode.startswith("I") or frame.mode == "F":
+            # 16-bit/float scans: stretch to 8 bits rather than clip.
+            a = np.asarray(frame, dtype=np.float64)
+            lo, hi = float(a.min()), float(a.max())
+            a = (a - lo) * (255.0 / (hi - lo)) if hi > lo else np.zeros_like(a)
+            return a.astype(np.uint8)
+        return np.asarray(frame.convert("L"))
+    if frame.mode in ("RGBA", "LA", "PA", "P") or "transparency" in frame.info:
+        # Transparent areas are paper: composite on white, not on black.
+        rgba = frame.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(bg, rgba).convert("RGB"))
+    return np.asarray(frame.convert("RGB"))
+
+
+def _load_image(data: bytes, kind: str, max_pixels: int) -> list[PageImage]:
+    img = _open_image(data)
+    pages: list[PageImage] = []
+    try:
+        frames = ImageSequence.Iterator(img) if kind == "tiff" else [img]
+        for i, frame in enumerate(frames):
+            if i >= MAX_TIFF_FRAMES:
+                raise UnreadableImageError(f"el TIFF tiene más de {MAX_TIFF_FRAMES} páginas")
+            _check_pixels(frame.size, max_pixels)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    frame.load()
+                    upright = ImageOps.exif_transpose(frame) if kind == "jpeg" else frame
+                    pixels = _to_array(upright)
+            except UnreadableImageError:
+                raise
+            except (OSError, SyntaxError, ValueError, EOFError) as e:
+                raise UnreadableImageError("la imagen está dañada o incompleta") from e
+            pages.append(PageImage(pixels=np.ascontiguousarray(pixels), page_no=i + 1,
+                                   dpi=_frame_dpi(frame, pixels)))
+    except (OSError, EOFError) as e:  # a TIFF whose next frame is broken
+        raise UnreadableImageError("la imagen está dañada o incompleta") from e
+    finally:
+        img.close()
+    if not pages:
+        raise UnreadableImageError("la imagen no tiene páginas")
+    return pages

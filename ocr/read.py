@@ -1,0 +1,135 @@
+"""Read one page: text layer, or our volante's zones, or full-page Tesseract."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from ocr import volante
+from ocr.engine import mean_confidence, words_to_text
+from ocr.errors import OcrError
+from ocr.preprocess import (
+    denoise,
+    deskew,
+    detect_orientation,
+    flatten_background,
+    is_blank,
+    normalise_dpi,
+    rotate_clockwise,
+    to_gray,
+)
+from ocr.template import load_template
+from ocr.types import Box, PageRead, VolanteRead, Word
+
+if TYPE_CHECKING:
+    from ocr.engine import OcrEngine
+    from ocr.template import FormTemplate
+    from ocr.types import PageImage
+
+log = logging.getLogger(__name__)
+
+IMAGE_DPI = 150  # resolution of PageRead.image_png; every box in a PageRead refers to it
+FULL_PAGE_PSM = 3  # automatic layout: letters have headers, paragraphs, signatures
+TEMPLATE = "volante_v1"
+
+
+def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
+    """Read one page.
+
+    A page with a text layer is taken as is (no OCR; no words, no boxes). Otherwise the
+    page is brought to ~300 dpi with its lighting flattened; blank pages stop there. Our
+    volante (found by its QR code, or by its four corner markers once upright) is aligned
+    to the template and read zone by zone; any other page is turned upright, deskewed and
+    read whole with Tesseract.
+
+    The returned `image_png` is the upright, cleaned page (for a volante: the page aligned
+    to the template) at IMAGE_DPI, and all boxes (words, fields, checkboxes) are pixels of
+    that image; `width`/`height` are its size. For a volante, `text` and `words` are the
+    description field's.
+    """
+    if page.text_layer:
+        return _from_text_layer(page)
+    gray, dpi = normalise_dpi(to_gray(page.pixels), page.dpi)
+    gray = flatten_background(gray, dpi)
+    if is_blank(gray, dpi):
+        log.debug("page %d is blank", page.page_no)
+        return _finish(PageRead(page_no=page.page_no, text="", confidence=0.0,
+                                method="tesseract", is_blank=True), gray, dpi)
+    template = load_template(TEMPLATE)
+    aligned = volante.detect(gray, template)  # QR or markers+QR zone, any orientation
+    rotation, skew = 0, 0.0
+    if aligned is None:
+        rotation = detect_orientation(gray, engine)
+        gray = rotate_clockwise(gray, rotation)
+        gray, skew = deskew(gray)
+        aligned = volante.align(gray, template, upright=True)  # markers without a QR
+        if aligned is not None:
+            aligned = replace(aligned, rotation=rotation, skew=round(skew + aligned.skew, 2))
+    if aligned is not None:
+        return _read_volante(page, aligned, engine, template)
+    clean = denoise(gray)
+    words = engine.image_to_data(clean, psm=FULL_PAGE_PSM)
+    read = PageRead(page_no=page.page_no, text=words_to_text(words),
+                    confidence=round(mean_confidence(words), 1), method="tesseract",
+                    rotation=rotation, skew=skew, words=words)
+    log.debug("page %d read by tesseract: %d words", page.page_no, len(words))
+    return _finish(read, clean, dpi)
+
+
+def _read_volante(page: PageImage, aligned: volante.Aligned, engine: OcrEngine,
+                  template: FormTemplate) -> PageRead:
+    v = volante.read_volante(aligned, engine, template)
+    desc = v.fields.get("descripcion")
+    filled = [f for f in v.fields.values() if f.value]
+    conf = desc.confidence if desc is not None and desc.value else (
+        float(np.mean([f.confidence for f in filled])) if filled else 0.0)
+    read = PageRead(page_no=page.page_no, text=desc.value if desc is not None else "",
+                    confidence=round(conf, 1), method="volante", rotation=aligned.rotation,
+                    skew=aligned.skew, volante=v,
+                    words=list(desc.words) if desc is not None else [])
+    log.debug("page %d read as volante (%s): %d boxes marked, %d fields filled",
+              page.page_no, aligned.method, len(v.checked_types), len(filled))
+    return _finish(read, aligned.image, volante.ALIGN_DPI)
+
+
+def _from_text_layer(page: PageImage) -> PageRead:
+    read = PageRead(page_no=page.page_no, text=page.text_layer or "", confidence=100.0,
+                    method="text_layer")
+    return _finish(read, to_gray(page.pixels), page.dpi)
+
+
+def _scale_box(box: Box, k: float) -> Box:
+    return (round(box[0] * k), round(box[1] * k), round(box[2] * k), round(box[3] * k))
+
+
+def _scale_words(words: list[Word], k: float) -> list[Word]:
+    return [Word(w.text, w.confidence, _scale_box(w.box, k), w.line, w.block) for w in words]
+
+
+def _finish(read: PageRead, gray: np.ndarray, dpi: int) -> PageRead:
+    """Attach the page image at IMAGE_DPI and scale every box to it."""
+    k = IMAGE_DPI / dpi if dpi > IMAGE_DPI else 1.0
+    image = gray if k == 1.0 else cv2.resize(gray, None, fx=k, fy=k,
+                                             interpolation=cv2.INTER_AREA)
+    ok, png = cv2.imencode(".png", image)
+    if not ok:
+        raise OcrError("no se pudo codificar la imagen de la página")
+    read.image_png = png.tobytes()
+    read.height, read.width = image.shape[:2]
+    if k != 1.0:
+        read.words = _scale_words(read.words, k)
+        if read.volante is not None:
+            _scale_volante(read.volante, k)
+    return read
+
+
+def _scale_volante(v: VolanteRead, k: float) -> None:
+    for c in v.checkboxes.values():
+        c.box = _scale_box(c.box, k)
+    for f in v.fields.values():
+        f.box = _scale_box(f.box, k)
+        f.words = _scale_words(f.words, k)

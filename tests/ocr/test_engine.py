@@ -1,0 +1,97 @@
+"""The Tesseract wrapper: failures become EngineError, words keep their lines."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from ocr_testing import CrashingEngine, text_page
+
+from ocr.engine import OcrEngine, TesseractEngine, mean_confidence, words_to_text
+from ocr.errors import EngineError, OcrError
+from ocr.read import read_page
+from ocr.types import PageImage, Word
+
+
+def test_tesseract_threads_are_limited_for_parallel_workers():
+    assert os.environ.get("OMP_THREAD_LIMIT")
+
+
+def test_fakes_satisfy_the_protocol():
+    assert isinstance(CrashingEngine(), OcrEngine)
+    assert isinstance(TesseractEngine(), OcrEngine)
+
+
+def test_words_to_text_keeps_lines_and_blocks():
+    words = [Word("Hola", 90, (0, 0, 1, 1), line=0, block=1),
+             Word("IMSS", 80, (0, 0, 1, 1), line=0, block=1),
+             Word("segunda", 70, (0, 0, 1, 1), line=1, block=1),
+             Word("otro", 60, (0, 0, 1, 1), line=2, block=2)]
+    assert words_to_text(words) == "Hola IMSS\nsegunda\n\notro"
+    assert words_to_text([]) == ""
+
+
+def test_mean_confidence_weights_long_words():
+    words = [Word("a", 0, (0, 0, 1, 1)), Word("bbbbbbbbb", 100, (0, 0, 1, 1))]
+    assert mean_confidence(words) == pytest.approx(90.0)
+    assert mean_confidence([]) == 0.0
+
+
+def test_crashing_engine_surfaces_as_engine_error_from_read_page():
+    page = PageImage(pixels=np.asarray(text_page(dpi=100)), page_no=1, dpi=100)
+    engine = CrashingEngine()
+    with pytest.raises(EngineError) as info:
+        read_page(page, engine)
+    assert isinstance(info.value, OcrError)
+    assert info.value.exit_code == OcrError.exit_code
+    assert engine.calls >= 1
+
+
+def test_missing_tesseract_binary_is_an_engine_error(monkeypatch):
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with pytest.raises(EngineError, match="no está instalado"):
+        TesseractEngine().image_to_data(np.full((50, 50), 255, np.uint8), psm=6)
+
+
+@pytest.mark.tesseract
+def test_unknown_language_is_an_engine_error(tesseract_engine):
+    engine = TesseractEngine(lang="zzz_no_existe", timeout=30)
+    with pytest.raises(EngineError):
+        engine.image_to_data(np.full((60, 200), 255, np.uint8), psm=7)
+
+
+@pytest.mark.tesseract
+def test_timeout_is_an_engine_error(tesseract_engine):
+    engine = TesseractEngine(timeout=0.001)
+    big = np.asarray(text_page(dpi=200))
+    with pytest.raises(EngineError, match="tiempo límite"):
+        engine.image_to_data(big, psm=3)
+
+
+@pytest.mark.tesseract
+def test_osd_on_an_empty_image_is_an_engine_error(tesseract_engine):
+    with pytest.raises(EngineError):
+        tesseract_engine.osd(np.full((400, 300), 255, np.uint8))
+
+
+@pytest.mark.tesseract
+def test_real_engine_returns_words_with_boxes_and_lines(tesseract_engine):
+    img = np.asarray(text_page(["Atención médica", "Número de consultorio 7"], dpi=150))
+    words = tesseract_engine.image_to_data(img, psm=6)
+    texts = [w.text for w in words]
+    assert "médica" in texts and "consultorio" in texts
+    by_text = {w.text: w for w in words}
+    assert by_text["médica"].line != by_text["consultorio"].line
+    x0, y0, x1, y1 = by_text["consultorio"].box
+    assert 0 <= x0 < x1 <= img.shape[1] and 0 <= y0 < y1 <= img.shape[0]
+    assert all(0 <= w.confidence <= 100 for w in words)
+
+
+@pytest.mark.tesseract
+def test_whitelist_restricts_to_digits(tesseract_engine):
+    img = np.asarray(text_page(["55 1234 5678"], dpi=150, pt=20))
+    words = tesseract_engine.image_to_data(img, psm=7, whitelist="0123456789")
+    assert "".join(w.text for w in words) == "5512345678"

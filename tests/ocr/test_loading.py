@@ -1,0 +1,195 @@
+"""Loading files: kinds by magic bytes, PDF text layers, and every way a file can be bad."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import tracemalloc
+import zlib
+
+import numpy as np
+import pytest
+from ocr_testing import LETTER, png_bytes, text_page
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from ocr.errors import UnreadableImageError
+from ocr.loading import load_file, sniff_kind
+
+
+def _pdf(lines: list[str] | None, *, pagesize=A4, pages: int = 1, **kw) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=pagesize, **kw)
+    for _ in range(pages):
+        for i, line in enumerate(lines or []):
+            c.drawString(72, pagesize[1] - 72 - 16 * i, line)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _image_pdf(img: Image.Image) -> bytes:
+    """A 'scanned' PDF: one page that is only an image, no text layer."""
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="PDF", resolution=100)
+    return buf.getvalue()
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(
+        ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
+def _png_declaring(w: int, h: int) -> bytes:
+    """A tiny PNG whose header claims w x h pixels (a decompression bomb's shape)."""
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat)
+            + _png_chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"%PDF-1.7\n...", "pdf"),
+    (b"\x00\x01junk%PDF-1.4\n", "pdf"),
+    (b"\xff\xd8\xff\xe0rest", "jpeg"),
+    (b"\x89PNG\r\n\x1a\nrest", "png"),
+    (b"II*\x00rest", "tiff"),
+    (b"MM\x00*rest", "tiff"),
+    (b"GIF89a", "desconocido"),
+    (b"Hola, esto es texto", "desconocido"),
+])
+def test_sniff_kind_uses_magic_bytes(data, kind):
+    assert sniff_kind(data) == kind
+
+
+def test_png_loads_with_its_dpi_and_ignores_a_wrong_extension():
+    img = text_page(dpi=150)
+    pages = load_file(png_bytes(img, dpi=(150, 150)), "escaneo.pdf")
+    assert len(pages) == 1
+    p = pages[0]
+    assert p.page_no == 1 and p.dpi == 150 and p.text_layer is None
+    assert p.pixels.shape[:2] == (img.height, img.width)
+    assert p.pixels.dtype == np.uint8
+
+
+def test_jpeg_without_dpi_gets_an_estimate_from_an_a4_page():
+    img = text_page(dpi=200).convert("RGB")
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=85)
+    [p] = load_file(buf.getvalue(), "foto.jpg")
+    assert p.pixels.ndim == 3 and p.pixels.shape[2] == 3
+    assert abs(p.dpi - 200) <= 3
+
+
+def test_transparent_png_is_composited_on_white():
+    img = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
+    [p] = load_file(png_bytes(img), "x.png")
+    assert p.pixels.min() == 255
+
+
+def test_multipage_tiff_gives_every_frame():
+    frames = [text_page([f"Página número {i}"], dpi=100) for i in (1, 2, 3)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:], dpi=(100, 100))
+    pages = load_file(buf.getvalue(), "lote.tif")
+    assert [p.page_no for p in pages] == [1, 2, 3]
+    # The frames differ (their text differs), so each one was really decoded.
+    assert not np.array_equal(pages[0].pixels, pages[2].pixels)
+
+
+def test_digital_pdf_keeps_its_text_layer_and_is_rendered_at_dpi():
+    pdf = _pdf(LETTER, pages=2)
+    pages = load_file(pdf, "carta.pdf", dpi=100)
+    assert len(pages) == 2
+    for p in pages:
+        assert "urgencias esperé más de seis horas" in p.text_layer
+        assert p.dpi == 100
+        assert abs(p.pixels.shape[1] - 827) <= 1 and abs(p.pixels.shape[0] - 1169) <= 1
+
+
+def test_near_empty_text_layer_is_ignored():
+    [p] = load_file(_pdf(["- 3 -"]), "escaneo.pdf", dpi=72)
+    assert p.text_layer is None
+
+
+def test_scanned_pdf_has_no_text_layer_but_has_pixels():
+    [p] = load_file(_image_pdf(text_page(dpi=100)), "escaneo.pdf", dpi=100)
+    assert p.text_layer is None
+    assert (p.pixels < 128).any()
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"", "archivo vacío"),
+    (b"Querido IMSS: esto no es una imagen.", "no es una imagen ni un PDF"),
+    (b"%PDF-1.4\n%%garbage that is not a PDF at all", "PDF"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDRbroken", "dañada"),
+])
+def test_bad_bytes_raise_with_a_spanish_reason(data, reason):
+    with pytest.raises(UnreadableImageError, match=reason):
+        load_file(data, "volante.png")
+
+
+def test_truncated_jpeg_and_pdf_are_unreadable():
+    buf = io.BytesIO()
+    text_page(dpi=100).save(buf, format="JPEG")
+    jpeg = buf.getvalue()
+    with pytest.raises(UnreadableImageError, match="dañada"):
+        load_file(jpeg[: len(jpeg) // 2], "x.jpg")
+    pdf = _pdf(LETTER)
+    with pytest.raises(UnreadableImageError, match="dañado"):
+        load_file(pdf[: len(pdf) // 2], "x.pdf")
+
+
+def test_password_protected_pdf_is_refused():
+    with pytest.raises(UnreadableImageError, match="contraseña"):
+        load_file(_pdf(LETTER, encrypt="secreto"), "x.pdf")
+
+
+def test_decompression_bomb_png_is_refused_before_decoding():
+    data = _png_declaring(30000, 30000)
+    tracemalloc.start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(UnreadableImageError, match="demasiado grande"):
+            load_file(data, "bomba.png")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - t0 < 2
+    assert peak < 50_000_000  # 30000x30000 would be 900 MB
+
+
+def test_max_pixels_applies_below_pillows_own_limit():
+    img = Image.new("L", (2000, 1000), 255)
+    with pytest.raises(UnreadableImageError, match="demasiado grande"):
+        load_file(png_bytes(img), "x.png", max_pixels=1_000_000)
+
+
+def test_huge_pdf_page_is_refused_before_rendering():
+    t0 = time.monotonic()
+    with pytest.raises(UnreadableImageError, match="demasiado grande"):
+        load_file(_pdf(["x"], pagesize=(14400, 14400)), "x.pdf")
+    assert time.monotonic() - t0 < 2
+
+
+def test_jpeg_exif_orientation_is_applied():
+    img = Image.new("RGB", (300, 200), "white")
+    img.paste((0, 0, 0), (0, 0, 60, 40))  # a dark block top-left as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 clockwise to display"
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", exif=exif, quality=95)
+    [p] = load_file(buf.getvalue(), "foto.jpg")
+    assert p.pixels.shape[:2] == (300, 200)  # displayed upright: portrait
+    assert p.pixels[:30, -30:].mean() < 60  # the block is now top-right
+
+
+def test_sixteen_bit_grayscale_is_stretched_not_clipped():
+    a = np.linspace(1000, 4000, 200 * 100).reshape(100, 200).astype(np.uint16)
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, format="PNG")
+    [p] = load_file(buf.getvalue(), "x.png")
+    assert p.pixels.dtype == np.uint8 and p.pixels.ndim == 2
+    assert p.pixels.min() == 0 and p.pixels.max() == 255

@@ -1,0 +1,115 @@
+"""Preprocessing: resolution, blank pages, orientation fallback and deskew."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ocr_testing import ScriptedEngine, text_page
+from PIL import Image
+
+from ocr.preprocess import (
+    deskew,
+    detect_orientation,
+    estimate_skew,
+    is_blank,
+    normalise_dpi,
+    prepare,
+    rotate_clockwise,
+    to_gray,
+)
+from ocr.types import Word
+
+
+def _tilted(img: Image.Image, degrees: float) -> np.ndarray:
+    """PIL rotates counter-clockwise for positive angles."""
+    return np.asarray(img.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor=255))
+
+
+def test_to_gray_accepts_gray_rgb_and_rgba():
+    rgb = np.zeros((4, 5, 3), np.uint8)
+    rgba = np.zeros((4, 5, 4), np.uint8)
+    gray = np.zeros((4, 5), np.uint8)
+    for a in (rgb, rgba, gray):
+        assert to_gray(a).shape == (4, 5)
+
+
+@pytest.mark.parametrize(("dpi", "expected"), [(150, 300), (600, 300), (290, 290), (300, 300)])
+def test_normalise_dpi_resamples_only_when_far_from_300(dpi, expected):
+    gray = np.full((100, 80), 255, np.uint8)
+    out, new_dpi = normalise_dpi(gray, dpi)
+    assert new_dpi == expected
+    assert out.shape[0] == round(100 * expected / dpi)
+
+
+def test_blank_page_with_dust_is_blank_and_a_short_note_is_not():
+    rng = np.random.default_rng(1)
+    page = np.full((3508, 2480), 250, np.uint8)
+    noisy = page.copy()
+    ys, xs = rng.integers(0, 3508, 800), rng.integers(0, 2480, 800)
+    noisy[ys, xs] = 0  # isolated dust specks
+    assert is_blank(page)
+    assert is_blank(noisy)
+    note = np.asarray(text_page(["Gracias por todo."], dpi=300))
+    assert not is_blank(note)
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_rotate_clockwise_round_trips(degrees):
+    a = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    back = rotate_clockwise(rotate_clockwise(a, degrees), 360 - degrees)
+    assert np.array_equal(a, back)
+
+
+def test_orientation_uses_osd_when_it_answers():
+    engine = ScriptedEngine(rotation=270)
+    gray = np.asarray(text_page(dpi=100))
+    assert detect_orientation(gray, engine) == 270
+    assert engine.calls == [("osd", None)]
+
+
+class _UpsideDownEngine(ScriptedEngine):
+    """OSD fails; OCR is confident only on the half-turned image (ink at the bottom)."""
+
+    def image_to_data(self, image, *, psm, whitelist=None):
+        self.calls.append(("data", psm))
+        rows = np.where((image < 128).any(axis=1))[0]
+        top_heavy = rows.mean() < image.shape[0] / 2
+        return [Word("texto", 90.0 if top_heavy else 20.0, (0, 0, 1, 1))]
+
+
+def test_orientation_falls_back_to_comparing_0_and_180_when_osd_fails():
+    gray = np.asarray(text_page(dpi=100))  # text in the upper part of the page
+    assert detect_orientation(gray, _UpsideDownEngine(rotation=None)) == 0
+    flipped = rotate_clockwise(gray, 180)
+    assert detect_orientation(flipped, _UpsideDownEngine(rotation=None)) == 180
+
+
+@pytest.mark.parametrize("degrees", [-7.0, -3.0, 2.0, 3.0, 8.5])
+def test_estimate_skew_finds_the_tilt(degrees):
+    gray = _tilted(text_page(dpi=150), degrees)
+    assert estimate_skew(gray) == pytest.approx(degrees, abs=0.3)
+
+
+def test_deskew_levels_the_lines_and_leaves_straight_pages_alone():
+    straight = np.asarray(text_page(dpi=150))
+    same, skew = deskew(straight)
+    assert skew == 0.0 and same is straight
+    fixed, skew = deskew(_tilted(text_page(dpi=150), 4.0))
+    assert skew == pytest.approx(4.0, abs=0.3)
+    assert abs(estimate_skew(fixed)) <= 0.3
+
+
+def test_prepare_stops_early_on_a_blank_page():
+    engine = ScriptedEngine()
+    prepared = prepare(np.full((1169, 827), 255, np.uint8), 100, engine)
+    assert prepared.blank and engine.calls == []
+    assert prepared.dpi == 300
+
+
+def test_prepare_turns_and_levels():
+    img = text_page(dpi=300).rotate(180)
+    img = Image.fromarray(_tilted(img, 2.0))
+    prepared = prepare(np.asarray(img), 300, ScriptedEngine(rotation=180))
+    assert prepared.rotation == 180
+    assert prepared.skew == pytest.approx(2.0, abs=0.3)
+    assert not prepared.blank

@@ -1,0 +1,211 @@
+"""Volante detection and alignment, checkbox states, digit boxes and fields."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from ocr_testing import FailingEngine, fill_volante, text_page
+from PIL import Image, ImageDraw
+
+from ocr import zones
+from ocr.preprocess import rotate_clockwise, to_gray
+from ocr.template import load_template
+from ocr.volante import ALIGN_DPI, align, detect, find_markers, find_qr, qr_rotation, read_volante
+
+T = load_template()
+
+
+def _gray(img: Image.Image) -> np.ndarray:
+    return to_gray(np.asarray(img))
+
+
+def _box_fill(aligned_image: np.ndarray, key: str) -> float:
+    return zones.read_checkboxes(aligned_image, T, ALIGN_DPI)[key].fill_ratio
+
+
+def _perspective(img: np.ndarray, shift: int) -> np.ndarray:
+    """A photo-like view: the sheet is a trapezoid on a grey table."""
+    h, w = img.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[shift, shift // 2], [w - shift // 3, shift], [w - shift, h - shift // 4],
+                      [shift // 2, h - shift]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(img, m, (w + shift, h + shift), borderValue=110)
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_qr_gives_the_page_orientation(blank_volante_200, turn):
+    gray = rotate_clockwise(_gray(blank_volante_200), turn)
+    qr = find_qr(gray)
+    assert qr is not None and qr.parsed() == {"form": "volante-v1", "unit": "UMF 12 Monterrey"}
+    assert (qr_rotation(qr) + turn) % 360 == 0
+
+
+def test_plain_letter_is_not_a_volante():
+    gray = _gray(text_page(dpi=150))
+    assert find_markers(gray, T) is None
+    assert detect(gray, upright=True) is None
+
+
+def test_foreign_qr_code_is_not_ours():
+    import qrcode
+
+    page = text_page(dpi=150).convert("RGB")
+    page.paste(qrcode.make("https://example.org/encuesta").get_image().convert("RGB"),
+               (100, 900))
+    assert detect(_gray(page)) is None
+
+
+def test_markers_alone_align_an_upright_volante_without_qr(blank_volante_200):
+    img = blank_volante_200.copy()
+    q, k = T.raw["qr"], 200 / 25.4
+    ImageDraw.Draw(img).rectangle((q["x"] * k - 6, q["y"] * k - 6, (q["x"] + q["size"]) * k + 6,
+                                   (q["y"] + q["size"]) * k + 6), fill="white")
+    gray = _gray(img)
+    assert detect(gray) is None  # no QR and orientation unknown: not assumed
+    aligned = detect(gray, upright=True)
+    assert aligned is not None and aligned.method == "marcadores" and aligned.qr is None
+    assert aligned.image.shape[::-1] == T.page_px(ALIGN_DPI)
+
+
+def test_checkbox_states_marked_empty_and_ambiguous(blank_volante_200):
+    img = fill_volante(blank_volante_200, 200, check=("queja", "orientacion"))
+    x0, y0, x1, y1 = T.zone("checkboxes", "sugerencia").to_px(200)
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+    ImageDraw.Draw(img).ellipse((cx - 2, cy - 2, cx + 2, cy + 2), fill=0)  # a stray dot
+    aligned = detect(_gray(img))
+    read = read_volante(aligned, FailingEngine(), fields=False)
+    states = {k: c.state for k, c in read.checkboxes.items()}
+    assert states == {"queja": "marcado", "orientacion": "marcado", "sugerencia": "ambiguo",
+                      "reconocimiento": "vacio", "gestion": "vacio"}
+    assert read.checked_types == ["queja", "orientacion"]
+    ratios = {k: c.fill_ratio for k, c in read.checkboxes.items()}
+    assert ratios["queja"] >= zones.CHECKBOX_MARKED_MIN > ratios["sugerencia"]
+    assert ratios["sugerencia"] > zones.CHECKBOX_EMPTY_MAX >= ratios["gestion"]
+
+
+@pytest.mark.parametrize("shift", [60, 140])
+def test_photo_like_perspective_is_aligned_onto_the_template(blank_volante_200, shift):
+    img = fill_volante(blank_volante_200, 200, check=("reconocimiento",))
+    warped = _perspective(np.asarray(img.convert("L")), shift)
+    aligned = detect(warped)
+    assert aligned is not None and aligned.method == "marcadores"
+    # The markers land where the template puts them, within a millimetre.
+    found = find_markers(aligned.image, T)
+    expected = np.array(T.marker_centers_mm()) * ALIGN_DPI / 25.4
+    assert np.abs(found - expected).max() < ALIGN_DPI / 25.4
+    read = read_volante(aligned, FailingEngine(), fields=False)
+    assert read.checked_types == ["reconocimiento"]
+
+
+def test_qr_alone_aligns_when_markers_are_cut_off(blank_volante_200):
+    img = fill_volante(blank_volante_200, 200, check=("gestion",))
+    d, k = ImageDraw.Draw(img), 200 / 25.4
+    for m in T.raw["markers"]:
+        d.rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
+                     (m["y"] + m["size"]) * k + 4), fill="white")
+    gray = rotate_clockwise(_gray(img), 180)
+    aligned = align(gray, T, qr=find_qr(gray))
+    assert aligned is not None and aligned.method == "qr" and aligned.rotation == 180
+    read = read_volante(aligned, FailingEngine(), fields=False)
+    assert read.qr == {"form": "volante-v1", "unit": "UMF 12 Monterrey"}
+    assert read.checked_types == ["gestion"]
+
+
+@pytest.mark.tesseract
+def test_filled_volante_fields_are_read(blank_volante_200, tesseract_engine):
+    img = fill_volante(blank_volante_200, 200, nss="92919084431",
+                       name="Rosa Elena Martínez Ruiz",
+                       lines=("El médico no me atendió a tiempo.",))
+    aligned = detect(_gray(img))
+    read = read_volante(aligned, tesseract_engine)
+    f = read.fields
+    assert f["nss"].value == "92919084431" and f["nss"].legible
+    assert f["nombre"].value == "Rosa Elena Martínez Ruiz"
+    assert "médico no me atendió" in f["descripcion"].value
+    assert f["telefono"].value == "" and f["correo"].value == ""
+    x0, y0, x1, y1 = f["nombre"].box
+    assert (x0, y0, x1, y1) == T.zone("fields", "nombre").to_px(ALIGN_DPI)
+
+
+class _ScriptedDigits:
+    """Reads "7" in every box except the second, where no mode reads anything."""
+
+    def __init__(self) -> None:
+        self.psms: list[int] = []
+
+    def image_to_data(self, image, *, psm, whitelist=None):
+        from ocr.types import Word
+
+        self.psms.append(psm)
+        assert whitelist == "0123456789"
+        if len(self.psms) in (2, 3):
+            return []
+        return [Word("7", 88.0, (0, 0, 1, 1))]
+
+    def osd(self, image):
+        return 0
+
+
+def test_digit_row_reads_filled_boxes_one_by_one_and_marks_unreadable(blank_volante_200):
+    img = fill_volante(blank_volante_200, 200, nss="123")
+    aligned = detect(_gray(img))
+    engine = _ScriptedDigits()
+    mask = zones.zone_ink(aligned.image)
+    read = zones.read_digit_row(aligned.image, mask, T.digit_zones("nss"), ALIGN_DPI, engine)
+    first, second = zones.DIGIT_BOX_PSMS
+    assert engine.psms == [first, first, second, first]  # empty boxes cost no call
+    assert read.value == "7?7"
+    assert not read.legible
+
+
+def test_a_missing_marker_is_not_replaced_by_a_qr_finder_pattern(blank_volante_200):
+    img = fill_volante(blank_volante_200, 200, check=("reconocimiento",))
+    m, k = T.raw["markers"][1], 200 / 25.4  # top right, the one beside the QR code
+    ImageDraw.Draw(img).rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
+                                   (m["y"] + m["size"]) * k + 4), fill="white")
+    gray = _gray(img)
+    assert find_markers(gray, T) is None
+    aligned = detect(gray)
+    assert aligned is not None and aligned.method == "qr"
+    read = read_volante(aligned, FailingEngine(), fields=False)
+    assert read.checked_types == ["reconocimiento"]
+
+
+@pytest.mark.parametrize("turn", [180, 90])
+def test_markers_find_the_way_up_through_the_qr_zone(blank_volante_200, monkeypatch, turn):
+    """GIVEN a noisy volante, turned, whose QR the whole-page search misses
+    WHEN it is detected
+    THEN the markers align it each way up until the QR zone decodes, giving the rotation."""
+    import ocr.volante as volante
+
+    img = fill_volante(blank_volante_200, 200, check=("gestion",))
+    rng = np.random.default_rng(3)
+    noisy = _gray(img).astype(np.float32) + rng.normal(0, 10, (img.height, img.width))
+    gray = rotate_clockwise(np.clip(noisy, 0, 255).astype(np.uint8), turn)
+    monkeypatch.setattr(volante, "find_qr", lambda g: None)
+    aligned = detect(gray)
+    assert aligned is not None and aligned.method == "marcadores"
+    assert (aligned.rotation + turn) % 360 == 0
+    assert abs(aligned.skew) < 0.5
+    assert aligned.qr is not None and aligned.qr.parsed()["unit"] == "UMF 12 Monterrey"
+    read = read_volante(aligned, FailingEngine(), fields=False)
+    assert read.checked_types == ["gestion"]
+
+
+def test_a_stamp_does_not_stand_in_for_a_covered_marker(blank_volante_200):
+    """GIVEN the bottom-right marker covered and a solid square stamp in the reception block
+    WHEN markers are searched
+    THEN the stamp is not taken for the marker (the layout does not fit), and the QR aligns."""
+    img = fill_volante(blank_volante_200, 200, check=("queja",))
+    d, k = ImageDraw.Draw(img), 200 / 25.4
+    m = T.raw["markers"][3]
+    d.rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
+                 (m["y"] + m["size"]) * k + 4), fill="white")
+    d.rectangle((152 * k, 262 * k, 158 * k, 268 * k), fill="black")
+    gray = _gray(img)
+    assert find_markers(gray, T) is None
+    aligned = detect(gray)
+    assert aligned is not None and aligned.method == "qr"
+    assert read_volante(aligned, FailingEngine(), fields=False).checked_types == ["queja"]
