@@ -20,8 +20,16 @@ _EMAIL_RE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9._%+-]*[ \t]?@[ \t]?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 _CURP_RE = re.compile(r"\b[A-Za-z]{4}\d{6}[HMhm][A-Za-z]{5}[0-9A-Za-z]\d\b")
-# Digit groups joined by one separator; "(55)" and a leading "+" allowed.
-_NUMBER_RE = re.compile(r"\+?\(?\d+\)?(?:[ \t.\-]{1,2}\(?\d+\)?)*")
+# Digit groups joined by one separator; "(55)" and a leading "+" allowed. A line break may
+# fall inside a number written by hand ("NSS 1312\n9128 644").
+_NUMBER_RE = re.compile(r"\+?\(?\d+\)?(?:(?:[ \t.\-]{1,2}|[ \t]*\n{1,2}[ \t]*)\(?\d+\)?)*")
+_PROVIDERS = "gmail|hotmail|outlook|yahoo|live|icloud|prodigy"
+# Tesseract rarely reads "@": it becomes 0, O, o, e, Q, a quote or ©. Before a well-known
+# provider's domain that misreading is recoverable.
+_EMAIL_LOST_AT = re.compile(
+    rf"(?<![\w.@])([A-Za-z0-9¡][A-Za-z0-9._-]*?)(?:[O0]['’]|[@0OoQe©®'’])[ \t]?"
+    rf"((?:{_PROVIDERS})[ \t]?[.,][ \t]?(?:com\.mx|com|es|net\.mx|net))\b",
+    re.IGNORECASE)
 _NSS_LABEL = re.compile(
     r"(?:\bnss|seguro social|seguridad social|afiliacion|\bafil\b|no\.? de seguro|"
     r"num(?:ero)?\.? de seguro)[^\d\n]{0,25}\Z"
@@ -132,21 +140,39 @@ def _repair_email(value: str) -> str:
     return f"{local}@{best[0] if best else domain}"
 
 
+def _find_email(text: str) -> Extracted | None:
+    """An e-mail as written, else one whose "@" OCR misread before a common provider."""
+    m = _EMAIL_RE.search(text)
+    if m:
+        value = _repair_email(re.sub(r"\s", "", m.group()).lower())
+        if is_valid_email(value):
+            return Extracted(value, m.start(), m.end())
+    lost = _EMAIL_LOST_AT.search(text)
+    if lost:
+        local = re.sub(r"[.-]{2,}", ".", lost.group(1).replace("¡", "i")).lower()
+        domain = re.sub(r"[ \t]", "", lost.group(2)).replace(",", ".").lower()
+        value = _repair_email(f"{local}@{domain}")
+        return Extracted(value, lost.start(), lost.end(), valid=is_valid_email(value))
+    if m:
+        value = _repair_email(re.sub(r"\s", "", m.group()).lower())
+        return Extracted(value, m.start(), m.end(), valid=False)
+    return None
+
+
 def _from_text(text: str) -> dict[str, Extracted]:
     folded = fold(text)
     out: dict[str, Extracted] = {}
     name = find_name(text)
     if name:
-        out["nombre"] = Extracted(name[0], name[1], name[2])
+        out["nombre"] = Extracted(name_case(name[0]), name[1], name[2])
     nss, phone = _numbers(_ocr_digits(text), folded)
     if nss:
         out["nss"] = nss
     if phone:
         out["telefono"] = phone
-    m = _EMAIL_RE.search(text)
-    if m:
-        value = _repair_email(re.sub(r"\s", "", m.group()).lower())
-        out["correo"] = Extracted(value, m.start(), m.end(), valid=is_valid_email(value))
+    email = _find_email(text)
+    if email:
+        out["correo"] = email
     for m in _CURP_RE.finditer(text):
         value = m.group().upper()
         out["curp"] = Extracted(value, m.start(), m.end(), valid=is_valid_curp(value))
@@ -159,6 +185,19 @@ def _from_text(text: str) -> dict[str, Extracted]:
     if service:
         out["servicio"] = Extracted(service[0], service[1], service[2])
     return out
+
+
+_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "van", "von"})
+
+
+def name_case(name: str) -> str:
+    """People write names in capitals on forms; SIADE wants them as names are written
+    ("ROCÍO DE LA CRUZ" -> "Rocío de la Cruz"). Mixed-case names are left alone."""
+    if any(c.islower() for c in name):
+        return name
+    words = name.lower().split()
+    return " ".join(w if i and w in _PARTICLES else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
 
 
 def _from_form(key: str, raw: str) -> Extracted | None:
@@ -189,7 +228,7 @@ def _from_form(key: str, raw: str) -> Extracted | None:
         ok = value is not None
         value = value or raw
     elif key == "nombre":
-        value = " ".join(raw.split())
+        value = name_case(" ".join(raw.split()))
         ok = len(value.split()) >= 2 and not re.search(r"\d", value)
     else:
         return None

@@ -22,6 +22,16 @@ MIN_WORDS = 3  # fewer real words than this is a blank or a doodle
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
+_DIGITS_REQUIRED = {"nss": 11, "telefono": 10}
+
+
+def _well_formed(name: str, value: str) -> bool:
+    """Identifiers go into `fields` only at their full length (export contract); a partial
+    reading stays in `spans`, marked invalid, for the reviewer to complete."""
+    n = _DIGITS_REQUIRED.get(name)
+    return n is None or (value.isdigit() and len(value) == n)
+
+
 def _too_short(text: str) -> bool:
     return len(_WORD.findall(text or "")) < MIN_WORDS
 
@@ -48,16 +58,18 @@ def propose(
     extracted = extract_fields(text, form_fields)
     fields: dict[str, str | None] = {name: None for name in FIELD_NAMES}
     for name, found in extracted.items():
-        if name in fields:
+        if name in fields and _well_formed(name, found.value):
             fields[name] = found.value
     if fields["unidad"] is None and unit:
         fields["unidad"] = normalize_unit(unit) or unit.strip() or None
 
     filled_form = any((v or "").strip() for v in (form_fields or {}).values())
     if _too_short(text) and not checked and not filled_form:
-        label, confidence, needs_review = model.profile.discard_type, 0.0, True
-        scores = {name: 0.0 for name in model.labels}
-        scores[label] = confidence
+        # Blank or unreadable: no evidence either way (illegible handwriting also reads as
+        # almost nothing), so the scores are uniform and a person decides the discard.
+        label, needs_review = model.profile.discard_type, True
+        scores = {name: 1.0 / len(model.labels) for name in model.labels}
+        confidence = scores[label]
     else:
         label, confidence, scores, needs_review = model.predict(text, checked or None)
 

@@ -33,8 +33,9 @@ _CLOSING = re.compile(
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?)»\"]\s*$")
 # People write these at the foot of a full page: the text goes on over the leaf.
-_GOES_ON = re.compile(r"\(?\s*(?:sigue|contin[uú]a|ver\s+(?:al\s+)?reverso|pasa\s+a\s+la\s+vuelta)"
-                      r"[^\n]{0,20}\)?\s*$", re.IGNORECASE)
+_GOES_ON = re.compile(  # OCR reads "(sigue)" in capitals as "(SISUE>" and the like
+    r"\(?\s*(?:s[il1|][gqs9]u[eo]|contin[uú]a|ver\s+(?:al\s+)?reverso|pasa\s+a\s+la\s+vuelta)"
+    r"[^\n]{0,20}[)>\]]?\s*$", re.IGNORECASE)
 
 
 @dataclass

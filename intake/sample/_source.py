@@ -6,11 +6,12 @@ import random
 
 from classifier import corpus
 from classifier.corpus import CorpusItem as Item
+from classifier.extract import name_case
 from classifier.identity import Identity, make_identity
 from classifier.route import route_for as _route_for
 from classifier.types import FIELD_NAMES
 
-__all__ = ["FIELD_NAMES", "Item", "fill", "new_identity", "route_for", "test_items"]
+__all__ = ["FIELD_NAMES", "Item", "fill", "name_case", "new_identity", "route_for", "test_items"]
 
 # How much personal data people leave in free texts (corpus.fill drops the rest).
 CONTACT_LEVELS = (("completo", 0.5), ("parcial", 0.25), ("ausente", 0.25))

@@ -36,6 +36,8 @@ def _fields(text_fields: dict[str, str | None], item: _source.Item | None,
             unit: str) -> dict[str, str | None]:
     out: dict[str, str | None] = dict.fromkeys(_source.FIELD_NAMES)
     out.update({k: v for k, v in text_fields.items() if k in out and v})
+    if out["nombre"]:  # the export writes names as names, even when written in capitals
+        out["nombre"] = _source.name_case(out["nombre"])
     out["unidad"] = (item.unidad if item and item.unidad else None) or unit
     out["servicio"] = out.get("servicio") or (item.servicio if item else None)
     return out

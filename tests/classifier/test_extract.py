@@ -7,7 +7,7 @@ import random
 import pytest
 
 from classifier.corpus import fill, load_corpus, make_identity
-from classifier.extract import extract_fields
+from classifier.extract import extract_fields, name_case
 
 LETTER = (
     "Solicito que me surtan la receta de metformina, ya fui tres veces a la farrnacia.\n"
@@ -23,7 +23,9 @@ def test_fields_and_spans_on_filled_texts() -> None:
         filled = fill(LETTER, person, rng, "completo")
         found = extract_fields(filled.text)
         for key in ("nombre", "nss", "telefono", "correo", "curp"):
-            assert found[key].value == filled.fields[key], (key, filled.text)
+            # Names written in capitals come out as names are written (name_case).
+            assert found[key].value == (name_case(filled.fields[key]) if key == "nombre"
+                                        else filled.fields[key]), (key, filled.text)
             span = filled.text[found[key].start:found[key].end]
             assert found[key].source == "texto"
             if key in ("nombre", "correo", "curp"):
@@ -45,6 +47,8 @@ def test_recall_on_the_bundled_corpus() -> None:
         found = extract_fields(filled.text)
         for key in hits:
             truth = filled.fields[key]
+            if key == "nombre" and truth:
+                truth = name_case(truth)
             got = found[key].value if key in found else None
             if truth:
                 totals[key] += 1
@@ -65,7 +69,7 @@ def test_recall_on_the_bundled_corpus() -> None:
         ("en urgencías no me atendieron", "servicio", "Urgencias"),
         ("la farrnacia no tenia medicamento", "servicio", "Farmacia"),
         ("vigencia de derechos me mando a otra ventanilla", "servicio", "Vigencia de Derechos"),
-        ("me llamo ROSA MARÍA DE LA CRUZ PÉREZ y vengo", "nombre", "ROSA MARÍA DE LA CRUZ PÉREZ"),
+        ("me llamo ROSA MARÍA DE LA CRUZ PÉREZ y vengo", "nombre", "Rosa María de la Cruz Pérez"),
         ("muchas gracias.\nAtentamente\nJosé Luis Hernández Ruiz", "nombre",
          "José Luis Hernández Ruiz"),
         ("mi correo es ana.ruiz @ gmail.com", "correo", "ana.ruiz@gmail.com"),
@@ -127,3 +131,31 @@ def test_lower_case_name_after_a_strong_label() -> None:
     found = extract_fields("hola me llamo juan perez lopez vengo a pedir mi cita")
     assert found["nombre"].value == "juan perez lopez"
     assert "nombre" not in extract_fields("mi nombre es muy importante para mi")
+
+
+@pytest.mark.parametrize(("ocr_text", "expected"), [
+    ("Jimena Soto Vargas\njimenasotovO' hotmail.com", "jimenasotov@hotmail.com"),
+    ("Correo: rtrejom19570yahoo.com.mx", "rtrejom1957@yahoo.com.mx"),
+    ("NSS del paciente, valentina.-ramosegmail.com", "valentina.ramos@gmail.com"),
+    ("correo ¡espinoza910gmail.com", "iespinoza91@gmail.com"),
+    ("mi correo es pedro0gmail.com", "pedro@gmail.com"),
+    ("escribanme a ana.ruiz@outlook.com por favor", "ana.ruiz@outlook.com"),
+])
+def test_email_with_the_at_sign_misread_by_ocr(ocr_text: str, expected: str) -> None:
+    assert extract_fields(ocr_text)["correo"].value == expected
+
+
+def test_nss_split_over_a_line_break_when_labelled() -> None:
+    text = "Irene Espinoza Galván, tel 55 77881363, NSS 1312\n\n9128 644, correo"
+    found = extract_fields(text)
+    assert found["nss"].value == "13129128644" and found["nss"].valid
+    assert found["telefono"].value == "5577881363"
+
+
+def test_names_in_capitals_are_written_as_names() -> None:
+    from classifier.extract import name_case
+
+    assert name_case("ROCÍO DE LA CRUZ DÍAZ") == "Rocío de la Cruz Díaz"
+    assert name_case("Ana María McArthur") == "Ana María McArthur"
+    assert extract_fields("Atentamente\nJOSEFINA ÁLVAREZ SÁNCHEZ")["nombre"].value == \
+        "Josefina Álvarez Sánchez"

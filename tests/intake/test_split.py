@@ -77,4 +77,7 @@ def test_volante_description_goes_on_over_the_leaf() -> None:
     after = page(3, "A quien corresponda:\nGracias al personal de laboratorio.")
     groups = split_pages([front, back, after])
     assert [g.page_numbers for g in groups] == [[1, 2], [3]]
+    misread = page(1, "ES Y PERSONAL.\nNSS 14936792434 (SISUE>", volante=True)
+    assert [g.page_numbers for g in split_pages([misread, page(2, "SERARDO@MAIL.COM")])] == \
+        [[1, 2]]
     assert [g.kind for g in groups] == ["volante", "escrito_libre"]

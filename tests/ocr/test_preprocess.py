@@ -60,21 +60,34 @@ def test_rotate_clockwise_round_trips(degrees):
     assert np.array_equal(a, back)
 
 
-def test_orientation_uses_osd_when_it_answers():
-    engine = ScriptedEngine(rotation=270)
+def test_orientation_upright_per_osd_costs_no_ocr():
+    engine = ScriptedEngine(rotation=0)
     gray = np.asarray(text_page(dpi=100))
-    assert detect_orientation(gray, engine) == 270
+    assert detect_orientation(gray, engine) == 0
     assert engine.calls == [("osd", None)]
 
 
 class _UpsideDownEngine(ScriptedEngine):
-    """OSD fails; OCR is confident only on the half-turned image (ink at the bottom)."""
+    """OCR is confident only where the ink sits in the upper half (the text's real top);
+    OSD answers `rotation` (None: it fails)."""
 
     def image_to_data(self, image, *, psm, whitelist=None):
         self.calls.append(("data", psm))
         rows = np.where((image < 128).any(axis=1))[0]
         top_heavy = rows.mean() < image.shape[0] / 2
         return [Word("texto", 90.0 if top_heavy else 20.0, (0, 0, 1, 1))]
+
+
+def test_orientation_takes_osd_turn_when_ocr_confirms_it():
+    flipped = rotate_clockwise(np.asarray(text_page(dpi=100)), 180)
+    assert detect_orientation(flipped, _UpsideDownEngine(rotation=180)) == 180
+
+
+def test_orientation_refuses_a_wrong_osd_turn():
+    """GIVEN an upright page WHEN OSD (wrongly, as on handwriting) says 180
+    THEN OCR confidence is higher as it is, and the page is not turned."""
+    gray = np.asarray(text_page(dpi=100))
+    assert detect_orientation(gray, _UpsideDownEngine(rotation=180)) == 0
 
 
 def test_orientation_falls_back_to_comparing_0_and_180_when_osd_fails():
@@ -109,7 +122,7 @@ def test_prepare_stops_early_on_a_blank_page():
 def test_prepare_turns_and_levels():
     img = text_page(dpi=300).rotate(180)
     img = Image.fromarray(_tilted(img, 2.0))
-    prepared = prepare(np.asarray(img), 300, ScriptedEngine(rotation=180))
+    prepared = prepare(np.asarray(img), 300, _UpsideDownEngine(rotation=180))
     assert prepared.rotation == 180
     assert prepared.skew == pytest.approx(2.0, abs=0.3)
     assert not prepared.blank
