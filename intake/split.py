@@ -31,6 +31,9 @@ _DATE = re.compile(r"\b\d{1,2}\s+de\s+[a-záéíóú]{3,}|\b[a-záéíóú]{3,}\
 _CLOSING = re.compile(
     r"^(?:atentamente|atte\b|saludos|sin\s+m[aá]s|gracias|quedo\s+(?:en\s+espera|de\s+usted))",
     re.IGNORECASE)
+# The last lines of a signed letter: a closing, or contact data under the name.
+_CONTACT_LINE = re.compile(r"@|mail|\.com\b|\bnss\b|\btel\b|\bcel\b|(?:\d[\s.-]?){8,}",
+                           re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?)»\"]\s*$")
 # People write these at the foot of a full page: the text goes on over the leaf.
 _GOES_ON = re.compile(  # OCR reads "(sigue)" in capitals as "(SISUE>" and the like
@@ -100,7 +103,16 @@ def continues_previous(prev: PageRead, page: PageRead) -> bool:
         return False
     if _CLOSING.match(body[0]) and len(body) <= 6:
         return True
+    if ends_signed(prev_body):
+        return False
     return body[0][:1].islower() or body[0][:1] in ",;:"
+
+
+def ends_signed(body: list[str]) -> bool:
+    """Whether a page ends like a signed letter (closing formula or contact data last)."""
+    tail = body[-3:]
+    return bool(tail) and (bool(_CONTACT_LINE.search(tail[-1]))
+                           or any(_CLOSING.match(ln) for ln in tail))
 
 
 def split_pages(pages: list[PageRead]) -> list[DocumentGroup]:

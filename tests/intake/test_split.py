@@ -81,3 +81,11 @@ def test_volante_description_goes_on_over_the_leaf() -> None:
     assert [g.page_numbers for g in split_pages([misread, page(2, "SERARDO@MAIL.COM")])] == \
         [[1, 2]]
     assert [g.kind for g in groups] == ["volante", "escrito_libre"]
+
+
+def test_a_signed_page_ends_its_letter_even_if_ocr_lowercases_the_next() -> None:
+    """GIVEN a page that ends with the writer's e-mail WHEN the next page starts in lower
+    case (OCR lost its capital H) THEN it is still a new document."""
+    pages = [page(1, "Les pido que lo revisen.\nAtentamente\nGerardo Zamora\ngerardo@gmail.com"),
+             page(2, "ermano, si lees esto, ya perdónate con mi papá.")]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1], [2]]
