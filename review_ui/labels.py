@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -10,27 +9,6 @@ from flask import current_app
 
 if TYPE_CHECKING:
     from flask import Flask
-
-log = logging.getLogger(__name__)
-
-# Used while the institution profile (classifier/profile.py) cannot be loaded; the order is
-# also the order of the 1-7 keyboard shortcuts.
-_FALLBACK_TYPES: dict[str, str] = {
-    "orientacion": "Orientación",
-    "gestion": "Gestión",
-    "queja_servicio": "Queja de servicio",
-    "queja_administrativa": "Queja administrativa",
-    "sugerencia": "Sugerencia",
-    "reconocimiento": "Reconocimiento",
-    "no_peticion": "No es petición",
-}
-
-_FALLBACK_ROUTES: dict[str, str] = {
-    "registrar": "Registrar",
-    "contactar": "Contactar",
-    "publico_general": "Público en general",
-    "desechar": "Desechar",
-}
 
 STATUS_NAMES: dict[str, str] = {
     "pendiente": "Pendiente",
@@ -72,16 +50,12 @@ ACTION_NAMES: dict[str, str] = {
 
 @cache
 def _profile_names(institution: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(type names, route names) from the institution profile, else the built-in ones."""
-    try:
-        from classifier.profile import load_profile
+    """(type names, route names) from the institution profile (bundled data: a profile
+    that does not load is a configuration error, raised as such)."""
+    from classifier.profile import load_profile
 
-        profile = load_profile(institution)
-        return dict(profile.types), {**_FALLBACK_ROUTES, **profile.routes}
-    except Exception as e:  # noqa: BLE001 - any failure means: use the built-in names
-        log.warning("institution profile unavailable, using built-in names (%s)",
-                    type(e).__name__)
-        return dict(_FALLBACK_TYPES), dict(_FALLBACK_ROUTES)
+    profile = load_profile(institution)
+    return dict(profile.types), dict(profile.routes)
 
 
 def type_names(institution: str = "imss") -> dict[str, str]:
