@@ -165,23 +165,6 @@ def export(ctx: click.Context, fmt: str, out: Any) -> None:
     _stderr(f"{n} documentos exportados")
 
 
-@cli.command()
-@click.pass_context
-def train(ctx: click.Context) -> None:
-    """Entrena el clasificador con el corpus incluido y lo guarda."""
-    from classifier.model import save_bundle, train_from_corpus
-
-    settings = settings_from(ctx)
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
-    _stderr("Entrenando el clasificador con el corpus incluido...")
-    bundle = train_from_corpus()
-    path = settings.models_dir / "clasificador.joblib"
-    save_bundle(bundle, path)
-    metrics = ", ".join(f"{k}={v:.3f}" for k, v in bundle.metrics.items()
-                        if isinstance(v, float))
-    _stderr(f"Modelo {bundle.version} guardado en {path} ({metrics})")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the CLI and maps every layer's error to its exit code."""
     try:

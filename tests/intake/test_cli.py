@@ -1,0 +1,73 @@
+"""The `buzon` commands' contracts: classify (JSONL in/out), form, train, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from intake.cli import main
+from intake.config import Settings
+
+
+@pytest.fixture
+def env(ready_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("BUZON_DATA_DIR", str(ready_settings.data_dir))
+    monkeypatch.delenv("BUZON_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BUZON_CONFIG", raising=False)
+    return ready_settings
+
+
+def test_classify_writes_one_proposal_per_line_and_reports_bad_lines(
+        env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "textos.jsonl"
+    src.write_text("\n".join([
+        json.dumps({"id": "a", "text": "Muchas gracias a la enfermera Lupita del turno de la "
+                                       "noche, nos atendió con mucho cariño a mi mamá."}),
+        "esto no es json",
+        json.dumps({"id": "b", "text": "Solicito que me reprogramen la cita de rayos x, mi "
+                                       "NSS es 92919084431 y mi cel 55 1234 5678. Atte. "
+                                       "Ana Ruiz Soto"}),
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", str(src), "--out", str(out)]) == 1  # one bad line
+    assert "Línea 2" in capsys.readouterr().err
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert set(rows[0]) == {"id", "type", "confidence", "scores", "fields", "missing",
+                            "route", "urgent"}
+    assert rows[0]["type"] == "reconocimiento"
+    assert rows[1]["fields"]["nss"] == "92919084431"
+    assert rows[1]["fields"]["telefono"] == "5512345678"
+    assert rows[1]["route"] == "registrar" and rows[1]["missing"] == []
+
+
+def test_form_writes_a_pdf(env: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "volante.pdf"
+    assert main(["form", "--out", str(out), "--unit", "HGZ 1"]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_train_saves_a_model_that_classify_then_uses(
+        settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("BUZON_DATA_DIR", str(settings.data_dir))
+    assert main(["train"]) == 0
+    assert (settings.models_dir / "clasificador.joblib").exists()
+    capsys.readouterr()
+    src = tmp_path / "t.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": "¿Qué papeles necesito para "
+                                                "inscribir a mi bebé?"}) + "\n")
+    assert main(["classify", str(src), "--out", str(tmp_path / "o.jsonl")]) == 0
+    assert "No hay modelo" not in capsys.readouterr().err  # the saved model was used
+
+
+def test_a_bad_configuration_is_an_error_with_its_exit_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "buzon.toml"
+    cfg.write_text('sin_sentido = 1\n')
+    monkeypatch.setenv("BUZON_CONFIG", str(cfg))
+    assert main(["export"]) == 2
+    assert "desconocidas" in capsys.readouterr().err
