@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +22,24 @@ def _stderr(message: str) -> None:
 
 
 class BuzonGroup(click.Group):
-    """Adds the commands other packages register under the `buzon.commands` group."""
+    """Adds the commands other packages register under the `buzon.commands` group.
 
-    def _plugins(self) -> dict[str, click.Command]:
-        found: dict[str, click.Command] = {}
-        for ep in entry_points(group="buzon.commands"):
-            found[ep.name] = ep.load()
-        return found
+    Plugins are listed by name and loaded only when called, so one plugin's import cost
+    (Flask, scikit-learn) or failure never touches the other commands.
+    """
+
+    @staticmethod
+    def _plugins() -> dict[str, EntryPoint]:
+        return {ep.name: ep for ep in entry_points(group="buzon.commands")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return super().get_command(ctx, name) or self._plugins().get(name)
+        found = super().get_command(ctx, name)
+        if found is None and name in (plugins := self._plugins()):
+            found = plugins[name].load()
+        return found
 
 
 @click.group(cls=BuzonGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,3 +22,17 @@ def train(ctx: click.Context) -> None:
     metrics = ", ".join(f"{k}={v:.3f}" for k, v in bundle.metrics.items()
                         if isinstance(v, float))
     click.echo(f"Modelo {bundle.version} guardado en {path} ({metrics})", err=True)
+
+
+@click.command()
+@click.pass_context
+def evaluate(ctx: click.Context) -> None:
+    """Evalúa el modelo activo en la partición de prueba fija del corpus."""
+    raise click.ClickException("`buzon evaluate` todavía no está disponible (issue 4).")
+
+
+@click.command()
+@click.pass_context
+def model(ctx: click.Context) -> None:
+    """Muestra la versión del modelo activo y sus métricas."""
+    raise click.ClickException("`buzon model` todavía no está disponible (issue 4).")
