@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from intake.truth import compare, load_jsonl, scores
+from intake.truth import compare, load_jsonl, scores, scores_by
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -44,7 +44,9 @@ def main() -> int:
         ingest_s = time.perf_counter() - t0
         out = Path(tmp) / "export.jsonl"
         buzon("export", "--out", str(out), env=env)
-        result = scores(compare(load_jsonl(out), load_jsonl(box / "truth.jsonl")))
+        cmp = compare(load_jsonl(out), load_jsonl(box / "truth.jsonl"))
+        result = scores(cmp)
+        result["by_style"] = scores_by(cmp, "style")
     result.update({"count": args.count, "seed": args.seed, "workers": args.workers,
                    "ingest_seconds": round(ingest_s, 1)})
     RESULTS.mkdir(exist_ok=True)
@@ -60,6 +62,13 @@ def main() -> int:
     print("  field exact match (recall / precision, n in truth):")
     for name, f in result["fields"].items():
         print(f"    {name:9s} {f['recall']:.3f} / {f['precision']:.3f}  (n={f['truth']})")
+    print("  by style (n, type acc., route acc., nombre/nss/telefono/correo recall):")
+    for style, r in result["by_style"].items():
+        f = r["fields"]
+        print(f"    {style:15s} n={r['documents_truth']:3d} {r['type_accuracy']:.2f} "
+              f"{r['route_accuracy']:.2f}  " + " ".join(
+                  f"{f[k]['recall']:.2f}" if f[k]["truth"] else " -- "
+                  for k in ("nombre", "nss", "telefono", "correo")))
     print(f"  ingest wall time {ingest_s:.1f} s with {args.workers} worker(s)")
     print(f"written {RESULTS / 'accuracy.json'}")
     return 0

@@ -26,6 +26,7 @@ class Settings:
     tesseract_timeout: float = 120.0  # seconds per Tesseract call
     max_image_pixels: int = 150_000_000  # refuse decompression bombs beyond this
     secret_key: str | None = None  # Flask session key; generated and kept in data_dir if None
+    dask_scheduler: str | None = None  # address of an existing Dask scheduler; None: local
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

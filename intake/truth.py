@@ -41,6 +41,14 @@ def compare(records: Iterable[dict[str, Any]], truth: Iterable[dict[str, Any]]) 
     return cmp
 
 
+def scores_by(cmp: Comparison, key: str = "style") -> dict[str, dict[str, Any]]:
+    """`scores` for each value of a truth key (e.g. style: mecanografiado, manuscrito...)."""
+    groups: dict[str, Comparison] = {}
+    for t, r in cmp.pairs:
+        groups.setdefault(str(t.get(key, "?")), Comparison()).pairs.append((t, r))
+    return {name: scores(group) for name, group in sorted(groups.items())}
+
+
 def scores(cmp: Comparison) -> dict[str, Any]:
     """Type macro-F1, per-field exact match, route/kind accuracy, urgency, boundaries."""
     from sklearn.metrics import f1_score
