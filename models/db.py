@@ -57,9 +57,21 @@ def migrate(engine: Engine) -> None:
     script_dir = str(resources.files("models").joinpath("migrations"))
     cfg = Config()
     cfg.set_main_option("script_location", script_dir)
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            # SQLite alters a table by copying it and dropping the old one, which its
+            # foreign keys forbid; the pragma only takes effect outside a transaction.
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
     except Exception as e:  # alembic raises many kinds; translate once here
         raise MigrationError(f"No se pudo migrar la base de datos: {e}") from e

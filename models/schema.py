@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -50,7 +51,7 @@ class SourceFile(Base):
     source_path: Mapped[str] = mapped_column(Text)  # as given to ingest
     stored_path: Mapped[str] = mapped_column(Text)  # relative to the data dir
     size: Mapped[int] = mapped_column(Integer)
-    file_kind: Mapped[str] = mapped_column(String(10))  # pdf | tiff | jpeg | png | desconocido
+    file_kind: Mapped[str] = mapped_column(String(20))  # pdf | tiff | jpeg | png | desconocido
     unit: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | cuarentena
     error: Mapped[str | None] = mapped_column(Text)
@@ -86,6 +87,11 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(20), default="pendiente", index=True)
     discard_reason: Mapped[str | None] = mapped_column(Text)
     siade_folio: Mapped[str | None] = mapped_column(String(60))
+    route_reason: Mapped[str | None] = mapped_column(Text)  # why the current route
+    contact_outcome: Mapped[str | None] = mapped_column(String(20))  # obtenido | no_obtenido
+    contact_note: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime)  # supervisor notified
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -93,6 +99,9 @@ class Document(Base):
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}
+    # The queue's filter and order: one index walk per page even with many documents.
+    __table_args__ = (Index("ix_documents_queue", "status", "urgent", "needs_review",
+                            "received_on", "created_at", "id"),)
 
     source_file: Mapped[SourceFile] = relationship(back_populates="documents")
     page_rows: Mapped[list[Page]] = relationship(
@@ -156,7 +165,7 @@ class Decision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(30))
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -178,3 +187,5 @@ class AuditEvent(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()

@@ -67,7 +67,20 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     """Build the review app; migrates the database to the current schema on start."""
     from intake.config import ensure_dirs, load_settings
     from models.db import make_engine, make_sessionmaker, migrate
-    from review_ui import accounts, auth, db, documents, errors, labels, pages, queue
+    from review_ui import (
+        accounts,
+        auth,
+        claims,
+        db,
+        documents,
+        errors,
+        labels,
+        pages,
+        queue,
+        registry,
+        supervision,
+        uploads,
+    )
 
     settings = settings or load_settings()
     ensure_dirs(settings)
@@ -85,6 +98,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
     if test_config:
         app.config.from_mapping(test_config)
+    claims.set_timeout(float(app.config.get("CLAIM_TIMEOUT_S", 600)))
 
     engine = make_engine(settings.database_url)
     migrate(engine)
@@ -92,6 +106,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["buzon_sessionmaker"] = make_sessionmaker(engine)
 
     db.init_app(app)
+    uploads.init_app(app)
     csrf.init_app(app)
     accounts.init_app(app)
     errors.register_error_handlers(app)
@@ -102,5 +117,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(queue.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(registry.bp)
+    app.register_blueprint(supervision.bp)
+    app.register_blueprint(uploads.bp)
     app.add_url_rule("/", endpoint="index", view_func=queue.index)
     return app

@@ -52,6 +52,10 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     log.info("user %s logged out", current_user.id)
+    from review_ui.claims import release
+
+    release(get_session(), current_user.id)  # others may take their documents at once
+    get_session().commit()
     logout_user()
     session.clear()
     flash("Sesión cerrada.", "info")

@@ -48,12 +48,16 @@ def serve_app(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Dirección de escucha.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Puerto.")
+@click.option("--https", "behind_https", is_flag=True,
+              help="Se sirve detrás de HTTPS (proxy inverso): cookies solo por HTTPS.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, behind_https: bool) -> None:
     """Inicia la estación de revisión (interfaz web)."""
     from review_ui import create_app
 
-    serve_app(create_app(_settings(ctx)), host, port)
+    config = {"SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True,
+              "PREFERRED_URL_SCHEME": "https"} if behind_https else None
+    serve_app(create_app(_settings(ctx), config), host, port)
 
 
 @click.group()

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from models.schema import AuditEvent, Decision, Document
+from review_ui.claims import check_claim
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import type_names
 from review_ui.routing import discard_type, missing_data, route_for
@@ -24,8 +25,9 @@ log = logging.getLogger(__name__)
 EDITABLE_FIELDS = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
 MAX_TEXT = 200
 MAX_REASON = 1000
-_SNAPSHOT_KEYS = ("type", "fields", "missing", "route", "status", "discard_reason",
-                  "needs_review")
+_SNAPSHOT_KEYS = ("type", "fields", "missing", "route", "route_reason", "status",
+                  "discard_reason", "needs_review", "urgent", "urgent_reason",
+                  "contact_outcome", "contact_note", "siade_folio")
 
 
 def _snapshot(doc: Document) -> dict[str, Any]:
@@ -37,8 +39,21 @@ def _check_version(doc: Document, version_id: int | None) -> None:
         raise StaleDocumentError()
 
 
+def _check(doc: Document, user_id: int, version_id: int | None) -> None:
+    """The version the reviewer saw is current and nobody else holds the document."""
+    _check_version(doc, version_id)
+    check_claim(doc, user_id)
+
+
 def _record(session: Session, doc: Document, user_id: int, action: str,
             before: dict[str, Any], reason: str | None = None) -> Decision:
+    from models.schema import utcnow
+
+    doc.claimed_by = None  # a decision ends the reviewer's claim
+    doc.claimed_at = None
+    # Always write the row, even when the decision changes no value: the UPDATE carries the
+    # version check, so of two simultaneous decisions exactly one is stored.
+    doc.updated_at = utcnow()
     after = _snapshot(doc)
     decision = Decision(document_id=doc.id, user_id=user_id, action=action,
                         before=before, after=after, reason=reason)
@@ -54,12 +69,12 @@ def _record(session: Session, doc: Document, user_id: int, action: str,
 
 def _reroute(doc: Document, institution: str) -> None:
     doc.missing = missing_data(doc.fields, institution)
-    doc.route, _reason = route_for(doc.type, doc.fields, institution)
+    doc.route, doc.route_reason = route_for(doc.type, doc.fields, institution)
 
 
 def confirm(session: Session, doc: Document, user_id: int, version_id: int | None) -> Decision:
     """The reviewer agrees with the current type, data and route."""
-    _check_version(doc, version_id)
+    _check(doc, user_id, version_id)
     before = _snapshot(doc)
     doc.status = "confirmado"
     doc.needs_review = False
@@ -69,7 +84,7 @@ def confirm(session: Session, doc: Document, user_id: int, version_id: int | Non
 def change_type(session: Session, doc: Document, user_id: int, version_id: int | None,
                 new_type: str, institution: str = "imss") -> Decision:
     """Set another petition type and recompute the route; the document stays pending."""
-    _check_version(doc, version_id)
+    _check(doc, user_id, version_id)
     if new_type not in type_names(institution):
         raise InvalidDecisionError("Tipo de petición desconocido.")
     before = _snapshot(doc)
@@ -118,7 +133,7 @@ def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
 def edit_fields(session: Session, doc: Document, user_id: int, version_id: int | None,
                 raw: Mapping[str, str | None], institution: str = "imss") -> Decision:
     """Replace the person's data, then recompute missing data and route."""
-    _check_version(doc, version_id)
+    _check(doc, user_id, version_id)
     cleaned = clean_fields(raw)
     before = _snapshot(doc)
     doc.fields = {**(doc.fields or {}), **cleaned}
@@ -129,7 +144,7 @@ def edit_fields(session: Session, doc: Document, user_id: int, version_id: int |
 def discard(session: Session, doc: Document, user_id: int, version_id: int | None,
             reason: str, institution: str = "imss") -> Decision:
     """Not a petition (activity 42): kept for audit, routed to desechar."""
-    _check_version(doc, version_id)
+    _check(doc, user_id, version_id)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidDecisionError("Indique por qué no es una petición.")
@@ -138,6 +153,7 @@ def discard(session: Session, doc: Document, user_id: int, version_id: int | Non
     before = _snapshot(doc)
     doc.type = discard_type(institution)
     doc.route = "desechar"
+    doc.route_reason = "Descartado por la persona revisora: no es una petición."
     doc.status = "descartado"
     doc.discard_reason = reason
     doc.needs_review = False
@@ -147,11 +163,29 @@ def discard(session: Session, doc: Document, user_id: int, version_id: int | Non
 def mark_contact(session: Session, doc: Document, user_id: int, version_id: int | None,
                  reason: str | None = None) -> Decision:
     """The person must be contacted to obtain missing data."""
-    _check_version(doc, version_id)
+    _check(doc, user_id, version_id)
     before = _snapshot(doc)
     doc.status = "contactar"
     doc.needs_review = False
     return _record(session, doc, user_id, "contactar", before, (reason or "").strip() or None)
+
+
+def escalate(session: Session, doc: Document, user_id: int, version_id: int | None,
+             reason: str) -> Decision:
+    """Mark the document urgent and put it on the supervisors' list (CDAOD/JDAOD)."""
+    from models.schema import utcnow
+
+    _check(doc, user_id, version_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidDecisionError("Indique por qué es urgente.")
+    if len(reason) > MAX_REASON:
+        raise InvalidDecisionError(f"El motivo es demasiado largo (máximo {MAX_REASON}).")
+    before = _snapshot(doc)
+    doc.urgent = True
+    doc.urgent_reason = reason
+    doc.escalated_at = utcnow()
+    return _record(session, doc, user_id, "urgente", before, reason)
 
 
 def record_view(session: Session, doc: Document, user_id: int) -> None:

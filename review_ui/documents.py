@@ -21,10 +21,11 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.schema import Document
-from review_ui import decide
+from review_ui import claims, decide, evidence, regroup, undo
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import type_names
+from review_ui.proposer import get_proposer
 from review_ui.routing import route_for
 from review_ui.scope import following_pending, next_pending, visible_document
 
@@ -34,7 +35,7 @@ bp = Blueprint("documents", __name__, url_prefix="/documentos")
 
 # Decisions that settle a document move on to the next one; corrections (type, data)
 # reload it so the reviewer sees the recomputed route before confirming.
-_SETTLING = {"confirmar", "descartar", "contactar"}
+_SETTLING = {"confirmar", "descartar", "contactar", "urgente"}
 
 
 def _get_document(doc_id: int) -> Document:
@@ -62,6 +63,8 @@ def _top_types(doc: Document) -> list[tuple[str, float]]:
 
 
 def _route_reason(doc: Document) -> str:
+    if doc.route_reason:
+        return doc.route_reason
     proposal = doc.proposal
     if proposal is not None and not doc.decisions and proposal.route == doc.route:
         return proposal.route_reason
@@ -73,6 +76,11 @@ def _route_reason(doc: Document) -> str:
 def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
             field_errors: dict[str, str] | None = None, status: int = 200
             ) -> ResponseReturnValue:
+    from review_ui.registration import questions_for
+
+    session = get_session()
+    other = claims.holder(doc, current_user.id)
+    located = evidence.locate(doc.page_rows, doc.fields or {})
     return render_template(
         "documents/view.html",
         doc=doc,
@@ -84,6 +92,14 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         fields=decide.EDITABLE_FIELDS,
         types=type_names(current_app.config["INSTITUTION"]),
         decisions=list(reversed(doc.decisions))[:10],
+        claimed_by=claims.holder_name(session, other) if other is not None else None,
+        next_in_file=regroup.next_in_file(session, doc) if doc.status == "pendiente" else None,
+        merged_into=doc.merged_into_id,
+        evidence=located,
+        boxes_by_page={p.id: [e for e in located.values() if e.page_id == p.id]
+                       for p in doc.page_rows},
+        duplicates=evidence.likely_duplicates(session, current_user, doc),
+        questions=questions_for(doc.missing or []),
     ), status
 
 
@@ -93,6 +109,7 @@ def view(doc_id: int) -> ResponseReturnValue:
     doc = _get_document(doc_id)
     decide.record_view(get_session(), doc, current_user.id)
     get_session().commit()
+    claims.try_claim(get_session(), doc, current_user.id)
     return _render(doc)
 
 
@@ -105,6 +122,13 @@ def next_document(doc_id: int) -> ResponseReturnValue:
         flash("No hay más documentos pendientes.", "info")
         return redirect(url_for("queue.index"))
     return redirect(url_for("documents.view", doc_id=nxt))
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return -1
 
 
 def _apply(action: str, doc: Document) -> None:
@@ -120,6 +144,13 @@ def _apply(action: str, doc: Document) -> None:
                                             inst),
         "contactar": lambda: decide.mark_contact(session, doc, uid, version,
                                                  form.get("motivo")),
+        "urgente": lambda: decide.escalate(session, doc, uid, version,
+                                           form.get("motivo", "")),
+        "unir": lambda: regroup.merge_next(session, doc, uid, version,
+                                           get_proposer(current_app)),
+        "separar": lambda: regroup.split_at(session, doc, uid, version,
+                                            _int(form.get("pagina")),
+                                            get_proposer(current_app)),
     }
     if action not in handlers:
         abort(404)
@@ -133,6 +164,9 @@ _DONE = {
     "editar_campos": "Datos del documento {id} guardados; revise la ruta y confirme.",
     "descartar": "Documento {id} descartado.",
     "contactar": "Documento {id} marcado para contactar.",
+    "urgente": "Documento {id} marcado como urgente; se avisó a la supervisión.",
+    "unir": "Se unieron las páginas al documento {id}; revise la nueva propuesta.",
+    "separar": "Documento {id} separado; revise las dos propuestas.",
 }
 
 
@@ -143,10 +177,11 @@ def decision(doc_id: int, action: str) -> ResponseReturnValue:
     doc = _get_document(doc_id)
     try:
         _apply(action, doc)
-    except (StaleDocumentError, StaleDataError):
+    except (StaleDocumentError, StaleDataError) as e:
         session.rollback()
         log.info("stale decision %s refused on document %s", action, doc_id)
-        flash(str(StaleDocumentError()), "error")
+        flash(str(e) if isinstance(e, StaleDocumentError) else str(StaleDocumentError()),
+              "error")
         return redirect(url_for("documents.view", doc_id=doc_id), 303)
     except InvalidFieldsError as e:
         session.rollback()
@@ -161,8 +196,37 @@ def decision(doc_id: int, action: str) -> ResponseReturnValue:
     flash(_DONE[action].format(id=doc_id), "ok")
     if action not in _SETTLING:
         return redirect(url_for("documents.view", doc_id=doc_id), 303)
-    nxt = next_pending(session, current_user, after=doc)
+    return _go_next(doc)
+
+
+def _go_next(doc: Document | None) -> ResponseReturnValue:
+    nxt = next_pending(get_session(), current_user, after=doc)
     if nxt is None:
         flash("No quedan documentos pendientes. ¡Buen trabajo!", "info")
         return redirect(url_for("queue.index"), 303)
     return redirect(url_for("documents.view", doc_id=nxt), 303)
+
+
+@bp.route("/deshacer", methods=("POST",))
+@login_required
+def undo_last() -> ResponseReturnValue:
+    """Undo the reviewer's own last decision and reopen that document."""
+    session = get_session()
+    try:
+        doc = undo.undo_last(session, current_user)
+        session.commit()
+    except (InvalidDecisionError, StaleDataError) as e:
+        session.rollback()
+        flash(str(e) if isinstance(e, InvalidDecisionError) else str(StaleDocumentError()),
+              "error")
+        return redirect(request.referrer if _local(request.referrer) else
+                        url_for("queue.index"), 303)
+    flash(f"Se deshizo su última decisión sobre el documento {doc.id}.", "ok")
+    return redirect(url_for("documents.view", doc_id=doc.id), 303)
+
+
+def _local(url: str | None) -> bool:
+    from review_ui.auth import _safe_next
+
+    host = request.host_url
+    return bool(url) and (url.startswith(host) or _safe_next(url) is not None)

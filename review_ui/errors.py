@@ -31,6 +31,16 @@ class StaleDocumentError(ReviewError):
             "ningún cambio: revise la versión actual y vuelva a decidir.")
 
 
+class ClaimedError(StaleDocumentError):
+    """Another reviewer holds the document (opened it less than the claim timeout ago)."""
+
+    def __init__(self, holder: str = "otra persona") -> None:
+        ReviewError.__init__(
+            self, f"{holder} está revisando este documento. No se guardó ningún cambio: "
+                  "continúe con el siguiente pendiente.")
+        self.holder = holder
+
+
 class InvalidFieldsError(ReviewError):
     """Edited fields failed validation; `errors` maps field name -> Spanish message."""
 

@@ -15,6 +15,8 @@ STATUS_NAMES: dict[str, str] = {
     "confirmado": "Confirmado",
     "descartado": "Descartado",
     "contactar": "Por contactar",
+    "cerrado": "Cerrado (desinterés)",
+    "fusionado": "Unido a otro",
 }
 
 KIND_NAMES: dict[str, str] = {
@@ -45,6 +47,12 @@ ACTION_NAMES: dict[str, str] = {
     "editar_campos": "Editó los datos",
     "descartar": "Descartó",
     "contactar": "Marcó para contactar",
+    "urgente": "Marcó urgente y avisó a supervisión",
+    "unir": "Unió páginas",
+    "separar": "Separó páginas",
+    "deshacer": "Deshizo su decisión",
+    "folio_siade": "Registró el folio SIADE",
+    "resultado_contacto": "Registró el resultado del contacto",
 }
 
 

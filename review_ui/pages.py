@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, current_app, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -47,5 +47,40 @@ def image(page_id: int) -> ResponseReturnValue:
         abort(404)
     response = send_file(path, mimetype=_MIMETYPES[path.suffix.lower()], max_age=0,
                          conditional=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+MAX_CROP = 4000
+
+
+@bp.route("/<int:page_id>/recorte")
+@login_required
+def crop(page_id: int) -> ResponseReturnValue:
+    """A piece of the page (?caja=x0,y0,x1,y1), so handwriting is read by the person
+    beside the field it fills."""
+    import io
+
+    from PIL import Image
+
+    page = get_session().get(Page, page_id)
+    if page is None or not current_user.may_see_unit(page.document.unit):
+        abort(404)
+    try:
+        x0, y0, x1, y1 = (int(v) for v in request.args.get("caja", "").split(","))
+    except ValueError:
+        abort(404)
+    path = resolve_image(current_app.config["BUZON_SETTINGS"].data_dir, page.image_path)
+    if path is None or not (0 <= x0 < x1 and 0 <= y0 < y1) or x1 - x0 > MAX_CROP:
+        abort(404)
+    with Image.open(path) as img:
+        pad = 6
+        box = (max(0, x0 - pad), max(0, y0 - pad), min(img.width, x1 + pad),
+               min(img.height, y1 + pad))
+        if box[0] >= box[2] or box[1] >= box[3]:
+            abort(404)
+        buf = io.BytesIO()
+        img.crop(box).save(buf, format="PNG")
+    response = send_file(io.BytesIO(buf.getvalue()), mimetype="image/png", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

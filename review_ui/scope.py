@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from review_ui.accounts import Reviewer
 
-STATUSES = ("pendiente", "confirmado", "descartado", "contactar")
+STATUSES = ("pendiente", "confirmado", "descartado", "contactar", "cerrado", "fusionado")
 
 # Urgent first, then those the model was unsure about, then the oldest.
 QUEUE_ORDER = (
@@ -36,6 +36,7 @@ class QueueFilter:
     type: str | None = None
     route: str | None = None
     day: date | None = None
+    unit: str | None = None
 
 
 def scoped(reviewer: Reviewer, stmt: Select) -> Select:  # type: ignore[type-arg]
@@ -55,6 +56,8 @@ def queue_query(reviewer: Reviewer, flt: QueueFilter) -> Select:  # type: ignore
         stmt = stmt.where(Document.route == flt.route)
     if flt.day:
         stmt = stmt.where(Document.received_on == flt.day)
+    if flt.unit:
+        stmt = stmt.where(Document.unit == flt.unit)
     return stmt.order_by(*QUEUE_ORDER)
 
 
@@ -67,8 +70,12 @@ def visible_document(session: Session, reviewer: Reviewer, doc_id: int) -> Docum
 
 
 def next_pending(session: Session, reviewer: Reviewer, after: Document | None = None) -> int | None:
-    """The id of the first pending document in queue order, skipping `after`."""
-    stmt = queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(Document.id)
+    """The id of the first pending document in queue order that nobody else holds,
+    skipping `after`."""
+    from review_ui.claims import free_for
+
+    stmt = queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(
+        Document.id).where(free_for(reviewer.id))
     if after is not None:
         stmt = stmt.where(Document.id != after.id)
     return session.scalar(stmt.limit(1))
@@ -76,8 +83,11 @@ def next_pending(session: Session, reviewer: Reviewer, after: Document | None = 
 
 def following_pending(session: Session, reviewer: Reviewer, doc: Document) -> int | None:
     """The pending document that follows `doc` in queue order (wrapping to the first)."""
+    from review_ui.claims import free_for
+
     ids = list(session.scalars(
-        queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(Document.id)))
+        queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(Document.id)
+        .where(free_for(reviewer.id))))
     if doc.id in ids:
         i = ids.index(doc.id)
         rest = ids[i + 1:] + ids[:i]
@@ -103,7 +113,7 @@ def day_counts(session: Session, reviewer: Reviewer, today: date) -> DayCounts:
     stmt = scoped(reviewer, select(
         func.count(Document.id), n("confirmado"), n("descartado"), n("contactar"),
         n("pendiente"),
-    ).where(Document.received_on == today))
+    ).where(Document.received_on == today, Document.status != "fusionado"))
     row = session.execute(stmt).one()
     late = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
         Document.status == "pendiente", Document.received_on < today)))

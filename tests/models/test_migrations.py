@@ -58,3 +58,35 @@ def test_sqlite_migrates_from_empty(sqlite_engine: Engine) -> None:
 @pytest.mark.postgres
 def test_postgres_migrates_from_empty(pg_engine: Engine) -> None:
     _check_roundtrip(pg_engine)
+
+
+def test_0002_upgrades_a_database_with_documents(sqlite_engine: Engine) -> None:
+    """GIVEN a database at revision 0001 holding a document
+    WHEN it is migrated to head THEN the document survives with the new columns empty."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
+    with sqlite_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text(
+            "INSERT INTO source_files (id, sha256, source_path, stored_path, size, file_kind, "
+            "status, page_count, ingested_at) VALUES (1, 'x', 'a.pdf', 'o/a.pdf', 1, 'pdf', "
+            "'ok', 1, '2026-11-20 10:00:00')"))
+        conn.execute(text(
+            "INSERT INTO documents (id, source_file_id, pages, kind, received_on, text, type, "
+            "fields, missing, route, urgent, needs_review, status, created_at, updated_at, "
+            "version_id) VALUES (1, 1, '[1]', 'volante', '2026-11-20', 't', 'sugerencia', "
+            "'{}', '[]', 'registrar', 0, 1, 'pendiente', '2026-11-20 10:00:00', "
+            "'2026-11-20 10:00:00', 1)"))
+    migrate(sqlite_engine)
+    assert _schema_diff(sqlite_engine) == []
+    with make_sessionmaker(sqlite_engine)() as s:
+        doc = s.get(schema.Document, 1)
+        assert doc is not None and doc.type == "sugerencia"
+        assert (doc.route_reason, doc.contact_outcome, doc.merged_into_id) == (None, None, None)

@@ -22,7 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
-from review_ui_testing import PASSWORD, TODAY, VALID_NSS, build_app, login
+from review_ui_testing import PASSWORD, TODAY, VALID_NSS, build_app, fake_proposer, login
 from sqlalchemy.orm import Session
 
 from intake.config import Settings
@@ -48,6 +48,9 @@ def template_db(tmp_path_factory) -> Path:
         create_user(s, "ana", PASSWORD, units=["UMF 20"], display_name="Ana TAOD")
         create_user(s, "beto", PASSWORD, units=["HGZ 1"])
         create_user(s, "admin", PASSWORD, role="admin")
+        create_user(s, "carla", PASSWORD, units=["UMF 20"], display_name="Carla TAOD")
+        create_user(s, "sofia", PASSWORD, role="supervisor", units=["UMF 20"],
+                    display_name="Sofía JDAOD")
         s.commit()
     app.extensions["buzon_engine"].dispose()
     return data / "test.sqlite3"
@@ -58,6 +61,7 @@ def app(settings, template_db) -> Iterator[Flask]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template_db, settings.data_dir / "test.sqlite3")
     app = build_app(settings)
+    app.extensions["buzon_proposer"] = fake_proposer
     yield app
     app.extensions["buzon_engine"].dispose()
 
@@ -92,24 +96,27 @@ def make_document(app, settings) -> Callable[..., Document]:
              needs_review: bool = False, received_on: date = TODAY,
              status: str = "pendiente", pages: int = 1, text: str = "Texto de prueba.",
              missing: list[str] | None = None,
-             route_reason: str = "Motivo de la propuesta.") -> Document:
+             route_reason: str = "Motivo de la propuesta.",
+             source_file_id: int | None = None, first_page: int = 1) -> Document:
         n = next(counter)
         fields = fields if fields is not None else {
             "nombre": "Persona de Prueba", "nss": VALID_NSS, "telefono": "5512345678",
             "correo": None, "curp": None, "unidad": unit, "servicio": "Farmacia"}
         scores = scores or {type: confidence, "orientacion": round(1 - confidence, 2)}
+        numbers = list(range(first_page, first_page + pages))
         with session_of(app) as s:
-            src = SourceFile(sha256=f"{n:064d}", source_path=f"escaneo{n}.pdf",
-                             stored_path=f"originales/{n}.pdf", size=10, file_kind="pdf",
-                             unit=unit, page_count=pages)
-            doc = Document(source_file=src, pages=list(range(1, pages + 1)), kind="volante",
+            src = s.get(SourceFile, source_file_id) if source_file_id else SourceFile(
+                sha256=f"{n:064d}", source_path=f"escaneo{n}.pdf",
+                stored_path=f"originales/{n}.pdf", size=10, file_kind="pdf", unit=unit,
+                page_count=pages)
+            doc = Document(source_file=src, pages=numbers, kind="volante",
                            unit=unit, received_on=received_on, text=text, type=type,
                            fields=fields, missing=missing or [], route=route, urgent=urgent,
                            urgent_reason=urgent_reason, needs_review=needs_review,
                            status=status)
             s.add(doc)
             s.flush()
-            for p in range(1, pages + 1):
+            for p in numbers:
                 rel = f"paginas/doc{doc.id}_p{p}.png"
                 (settings.data_dir / rel).write_bytes(_png((250, 250, 240 - p)))
                 s.add(Page(document=doc, page_no=p, image_path=rel, width=60, height=80,

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from classifier.types import Proposal as ClassifierProposal
 from intake.config import Settings
 from review_ui import create_app
 
@@ -31,3 +32,14 @@ def csrf_token_of(html: str) -> str:
     m = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert m, "no CSRF token in the page"
     return m.group(1)
+
+
+def fake_proposer(text: str, unit: str | None) -> ClassifierProposal:
+    """Stands in for the trained classifier after merges and splits (training is slow)."""
+    return ClassifierProposal(
+        type="queja_servicio", confidence=0.91,
+        scores={"queja_servicio": 0.91, "sugerencia": 0.09}, needs_review=False,
+        fields={"nombre": "Persona Unida", "nss": VALID_NSS, "telefono": "5512345678",
+                "correo": None, "curp": None, "unidad": unit, "servicio": None},
+        missing=[], route="registrar", route_reason="Datos completos: registrar.",
+        model_version="falso-1")

@@ -1,8 +1,10 @@
-"""End to end in Debian's Chromium: log in, work the queue with the keyboard, check the DB."""
+"""End to end in Debian's Chromium: log in, clear a day's box with the keyboard only, then
+check the database, the export line and the SIADE worksheet."""
 
 from __future__ import annotations
 
-import shutil
+import csv
+import io
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -10,15 +12,16 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from review_ui_testing import PASSWORD, build_app
+from review_ui_testing import PASSWORD, VALID_NSS, build_app, fake_proposer
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
+from intake.export import document_record
 from models.schema import Decision, Document, Page
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HANDWRITING = Path("/usr/share/fonts/truetype/fifthhorseman/dkg.ttf")
+OTHER_NSS = "12345678903"
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,8 +31,9 @@ pytestmark = [
 ]
 
 
-def _letter_png(path: Path, lines: list[str]) -> None:
-    """A page that looks like a handwritten letter, for realistic screenshots."""
+def _letter_png(path: Path, lines: list[str]) -> list[dict]:
+    """A page that looks like a handwritten letter, for realistic screenshots; returns the
+    words with their boxes, as the OCR stores them."""
     img = Image.new("RGB", (850, 1100), (252, 251, 246))
     draw = ImageDraw.Draw(img)
     try:
@@ -39,18 +43,26 @@ def _letter_png(path: Path, lines: list[str]) -> None:
     for y in range(140, 1060, 46):
         draw.line([(60, y + 38), (790, y + 38)], fill=(200, 214, 230), width=1)
     y = 140
+    words = []
     for line in lines:
         for chunk in textwrap.wrap(line, 44) or [""]:
-            draw.text((70, y), chunk, fill=(30, 40, 110), font=font)
+            x = 70
+            for word in chunk.split():
+                box = draw.textbbox((x, y), word, font=font)
+                draw.text((x, y), word, fill=(30, 40, 110), font=font)
+                words.append({"text": word, "confidence": 70.0, "box": list(box)})
+                x = box[2] + draw.textlength(" ", font=font)
             y += 46
     img.save(path)
+    return words
 
 
 @pytest.fixture()
 def live_server(app, settings) -> Iterator[str]:
     """The app with CSRF on, served on a free port in a thread (same database as `app`)."""
     served = build_app(settings, WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, served, threaded=True)
+    served.extensions["buzon_proposer"] = fake_proposer
+    server = make_server_for(served)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -59,111 +71,180 @@ def live_server(app, settings) -> Iterator[str]:
     served.extensions["buzon_engine"].dispose()
 
 
-def _documents(make_document, db, settings) -> list[Document]:
-    letter = ("Buenos días. El día de hoy esperé más de tres horas en el área de Farmacia y "
-              "al final me dijeron que no había metformina. Solicito que se surta el "
-              "medicamento y que se mejore la atención.")
-    urgent = make_document(
-        type="queja_administrativa", confidence=0.62, needs_review=True,
-        scores={"queja_administrativa": 0.62, "queja_servicio": 0.31, "gestion": 0.07},
-        urgent=True, urgent_reason="menciona un traslado de paciente en estado grave",
-        text="Mi padre lleva dos días en el pasillo de Urgencias esperando traslado.")
-    second = make_document(
-        type="sugerencia", confidence=0.55, needs_review=True,
-        scores={"sugerencia": 0.55, "queja_servicio": 0.40, "orientacion": 0.05},
-        fields={"nombre": "María Fernanda López Ruiz", "nss": None,
-                "telefono": "5512345678", "correo": "mflopez@correo.mx", "curp": None,
-                "unidad": "UMF 20", "servicio": "Farmacia"},
-        missing=["nss"], route="contactar", text=letter,
-        route_reason="Hay datos de contacto pero falta NSS: contactar.")
-    third = make_document(type="reconocimiento", confidence=0.93,
-                          fields={"nombre": "José Pérez", "nss": None, "telefono": None},
-                          missing=["nss", "contacto"], route="publico_general")
-    make_document(type="orientacion", confidence=0.88, unit="UMF 20")
-    make_document(type="gestion", status="confirmado")
-    # Nicer page images than the factory's plain squares, for the screenshots.
-    for doc, lines in ((urgent, ["Al módulo de atención:", "",
-                                 "Mi padre lleva dos días en el pasillo de Urgencias "
-                                 "esperando traslado. Nadie nos informa nada.",
-                                 "", "Atentamente, Laura G."]),
-                       (second, ["UMF 20, Farmacia", "", letter, "",
-                                 "María Fernanda López Ruiz", "Tel. 55 1234 5678",
-                                 "mflopez@correo.mx"])):
-        page = db.get(Page, doc.page_rows[0].id)
-        _letter_png(settings.data_dir / page.image_path, lines)
-    return [urgent, second, third]
+def make_server_for(app):  # type: ignore[no-untyped-def]
+    from werkzeug.serving import make_server
+
+    return make_server("127.0.0.1", 0, app, threaded=True)
 
 
-def test_review_with_keyboard(live_server, make_document, db, settings):
+LETTER = ("Buenos días. El día de hoy esperé más de tres horas en el área de Farmacia y al "
+          "final me dijeron que no había metformina. Solicito que se surta el medicamento.")
+
+
+def _box(make_document, db, settings) -> list[Document]:
+    """A day's box of 11 documents of UMF 20 (plus one of another unit, never shown)."""
+    docs = [
+        make_document(type="queja_servicio", confidence=0.93),                      # 0 confirm
+        make_document(type="sugerencia", confidence=0.55, text=LETTER,              # 1 retype
+                      scores={"sugerencia": 0.55, "queja_servicio": 0.40},
+                      fields={"nombre": "María Fernanda López Ruiz", "nss": None,
+                              "telefono": "5512345678", "correo": None, "curp": None,
+                              "unidad": "UMF 20", "servicio": "Farmacia"},
+                      missing=["nss"], route="contactar",
+                      route_reason="Hay datos de contacto pero falta NSS: contactar."),
+        make_document(type="orientacion", confidence=0.6, text="Publicidad."),      # 2 discard
+        make_document(type="gestion", route="contactar", missing=["nss"],           # 3 contact
+                      fields={"nombre": "Luis Mora", "nss": None,
+                              "telefono": "5511112222"}),
+        make_document(type="queja_servicio", route="contactar", missing=["nss"],    # 4 fix NSS
+                      fields={"nombre": "Eva Ríos", "nss": None, "telefono": "5533334444",
+                              "correo": None, "curp": None, "unidad": "UMF 20",
+                              "servicio": None}),
+    ]
+    first_half = make_document(type="sugerencia", text="Primera hoja de la carta.")  # 5 merge
+    docs.append(first_half)
+    docs.append(make_document(type="orientacion", text="Segunda hoja, firma.",       # 6 merged
+                              source_file_id=first_half.source_file_id, first_page=2))
+    docs += [make_document(type="reconocimiento", confidence=0.95) for _ in range(4)]  # 7-10
+    make_document(unit="HGZ 1")
+    page = db.get(Page, docs[1].page_rows[0].id)
+    words = _letter_png(settings.data_dir / page.image_path,
+                        ["UMF 20, Farmacia", "", LETTER, "", "María Fernanda López Ruiz",
+                         "Tel. 55 1234 5678"])
+    page.ocr, page.width, page.height = {"words": words}, 850, 1100
+    db.commit()
+    return docs
+
+
+def _launch(p):  # type: ignore[no-untyped-def]
+    return p.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run"])
+
+
+def test_clear_a_days_box_by_keyboard(live_server, make_document, db, settings):
+    """GIVEN a day's box of 11 documents WHEN a TAOD works it with the keyboard only
+    (confirm, retype, discard, contact, fix a field, merge two pages, urgent, undo)
+    THEN the database, the export line and the SIADE worksheet hold what was decided."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    urgent, second, third = _documents(make_document, db, settings)
+    d = _box(make_document, db, settings)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = _launch(p)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 960}, locale="es-MX")
-            page.set_default_timeout(10_000)
+            page.set_default_timeout(15_000)
+            key = page.keyboard
+
+            def at(doc: Document) -> None:
+                page.wait_for_url(f"**/documentos/{doc.id}")
+
             page.goto(live_server + "/")
             assert "/auth/login" in page.url
-            page.fill("input[name=username]", "ana")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            key.type("ana")  # the username field has autofocus
+            key.press("Tab")
+            key.type(PASSWORD)
+            key.press("Enter")
             page.wait_for_selector("table.queue")
-            rows = page.locator("tr[data-href]")
-            assert rows.count() == 4
+            assert page.locator("tr[data-href]").count() == 11
             page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=True)
 
-            # Queue keys: arrows move the selection, Enter opens it.
-            page.keyboard.press("ArrowDown")
-            assert "selected" in (rows.nth(1).get_attribute("class") or "")
-            page.keyboard.press("ArrowUp")
-            page.keyboard.press("Enter")
-            page.wait_for_url(f"**/documentos/{urgent.id}")
-
-            page.keyboard.press("?")
+            key.press("Enter")
+            at(d[0])
+            key.press("?")
             assert page.locator("#shortcuts").is_visible()
-            page.keyboard.press("Escape")
-            assert not page.locator("#shortcuts").is_visible()
-
-            page.keyboard.press("c")  # confirm: the next pending document opens
-            page.wait_for_url(f"**/documentos/{second.id}")
-            assert "confirmado" in page.locator(".flash-ok").inner_text()
+            key.press("Escape")
+            key.press("c")                       # right proposal: one key
+            at(d[1])
+            assert page.locator("rect.hl-nombre").count() == 1  # read here on the page
+            assert page.locator("rect.hl-telefono").count() == 1
+            assert page.locator("img.crop").count() >= 2
+            page.wait_for_function("Array.from(document.querySelectorAll('img.crop'))"
+                                   ".every(i => i.complete && i.naturalWidth > 0)")
             page.screenshot(path=str(SCREENSHOTS / "document.png"), full_page=True)
-
-            page.keyboard.press("4")  # retype: queja administrativa, stays on the document
+            width = page.locator(".zoom svg").first.bounding_box()["width"]
+            key.press("+")                       # zoom in, then back
+            assert page.locator(".zoom svg").first.bounding_box()["width"] > width * 1.2
+            key.press("0")
+            key.press("4")                       # retype: queja administrativa
             page.wait_for_selector("text=Tipo del documento")
-            assert page.url.endswith(f"/documentos/{second.id}")
-            assert "Queja administrativa" in page.locator(".current-type").inner_text()
+            key.press("e")                       # live check while typing a bad NSS
+            key.press("Tab")
+            key.type("12345")
+            assert "El NSS debe tener 11 dígitos" in page.locator(".live:visible").inner_text()
+            key.press("Escape")
+            key.press("c")
+            at(d[2])
+            key.press("d")                       # discard with a reason
+            key.type("Publicidad, no es una petición")
+            key.press("Enter")
+            at(d[3])
+            key.press("k")                       # flag for contact
+            at(d[4])
+            key.press("e")                       # fix a field: NSS
+            key.press("Tab")
+            key.type(VALID_NSS)
+            key.press("Enter")
+            page.wait_for_selector("text=Datos del documento")
+            key.press("c")
+            at(d[5])
+            key.press("m")                       # merge the next page of the same file
+            page.wait_for_selector("text=Se unieron las páginas")
+            assert page.locator("figure.scan").count() == 2
+            key.press("c")
+            at(d[7])                             # d[6] was merged away
+            key.press("a")                       # urgent, supervisor notified
+            key.type("Amenaza a un trabajador")
+            key.press("Enter")
+            at(d[8])
+            key.press("c")
+            at(d[7])                             # urgent comes first now
+            key.press("c")
+            at(d[9])
+            key.press("u")                       # undo: d[7] is pending again
+            at(d[7])
+            assert "Se deshizo" in page.locator(".flash-ok").inner_text()
+            key.press("c")
+            at(d[9])
+            key.press("c")
+            at(d[10])
+            key.press("c")
+            page.wait_for_url("**/cola/")
+            assert "No quedan documentos pendientes" in page.content()
 
-            page.keyboard.press("e")  # typing in a field must not trigger shortcuts
-            page.keyboard.type("c")
-            assert page.url.endswith(f"/documentos/{second.id}")
-            page.keyboard.press("Escape")
-
-            page.keyboard.press("d")  # discard asks for a reason, Enter sends it
-            page.keyboard.type("Es una nota de prueba, no una petición")
-            page.keyboard.press("Enter")
-            page.wait_for_url(f"**/documentos/{third.id}")
-            assert "descartado" in page.locator(".flash-ok").inner_text()
+            csv_body = page.request.get(live_server + "/registro/siade.csv").text()
+            page.goto(live_server + "/contactos/")
+            page.screenshot(path=str(SCREENSHOTS / "contacts.png"), full_page=True)
         finally:
             browser.close()
 
     db.expire_all()
-    assert db.get(Document, urgent.id).status == "confirmado"
-    done = db.get(Document, second.id)
-    assert (done.status, done.type, done.route) == ("descartado", "no_peticion", "desechar")
-    assert done.discard_reason == "Es una nota de prueba, no una petición"
-    actions = list(db.scalars(select(Decision.action).where(Decision.document_id == second.id)
-                              .order_by(Decision.id)))
-    assert actions == ["cambiar_tipo", "descartar"]
-    retype = db.scalar(select(Decision).where(Decision.document_id == second.id,
-                                              Decision.action == "cambiar_tipo"))
-    assert retype.after["type"] == "queja_administrativa"
-    assert db.get(Document, third.id).status == "pendiente"
-    assert shutil.disk_usage(SCREENSHOTS)  # screenshots were written
-    assert (SCREENSHOTS / "queue.png").stat().st_size > 10_000
-    assert (SCREENSHOTS / "document.png").stat().st_size > 10_000
+    rec = {i: document_record(db.get(Document, doc.id)) for i, doc in enumerate(d)}
+    assert rec[0]["status"] == "confirmado" and rec[0]["type"] == "queja_servicio"
+    assert (rec[1]["status"], rec[1]["type"]) == ("confirmado", "queja_administrativa")
+    assert rec[1]["fields"]["nss"] is None  # the bad NSS was never sent
+    assert (rec[2]["status"], rec[2]["route"]) == ("descartado", "desechar")
+    assert rec[3]["status"] == "contactar"
+    assert rec[4]["fields"]["nss"] == VALID_NSS and rec[4]["route"] == "registrar"
+    assert rec[4]["missing"] == [] and rec[4]["status"] == "confirmado"
+    assert rec[5]["pages"] == [1, 2] and rec[5]["status"] == "confirmado"
+    assert "Primera hoja" in rec[5]["text"] and "Segunda hoja" in rec[5]["text"]
+    assert rec[6]["pages"] == [] and rec[6]["status"] == "fusionado"
+    assert rec[7]["urgent"] is True and rec[7]["status"] == "confirmado"
+    assert all(rec[i]["status"] == "confirmado" for i in (8, 9, 10))
+    merged = db.get(Document, d[5].id)
+    assert [pg.page_no for pg in merged.page_rows] == [1, 2]
+    urgent = db.get(Document, d[7].id)
+    assert urgent.escalated_at is not None and urgent.urgent_reason == "Amenaza a un trabajador"
+    actions = [a for a in db.scalars(select(Decision.action).where(
+        Decision.document_id == d[7].id).order_by(Decision.id))]
+    assert actions == ["urgente", "confirmar", "deshacer", "confirmar"]
+    rows = list(csv.reader(io.StringIO(csv_body.lstrip("\ufeff"))))
+    assert rows[0][0] == "Folio buzón"
+    assert sorted(int(r[0]) for r in rows[1:]) == sorted(
+        d[i].id for i in (0, 1, 4, 5, 7, 8, 9, 10))
+    page_row = db.get(Page, d[1].page_rows[0].id)
+    assert page_row.width == 850
+    for name in ("queue.png", "document.png", "contacts.png"):
+        assert (SCREENSHOTS / name).stat().st_size > 10_000

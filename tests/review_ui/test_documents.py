@@ -31,7 +31,7 @@ def test_view_shows_proposal_and_audits_the_view(ana, db, make_document):
     assert "La farmacia no tenía medicamento." in html
     assert "menciona código infarto" in html
     assert "Motivo de la propuesta." in html
-    assert f'src="/paginas/{doc.page_rows[0].id}"' in html
+    assert f'href="/paginas/{doc.page_rows[0].id}"' in html
     assert f'name="version_id" value="{doc.version_id}"' in html
     assert len(_audits(db, doc.id, "ver_documento")) == 1
 

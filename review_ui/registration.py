@@ -1,0 +1,143 @@
+"""Hand-off to SIADE: the worksheet of confirmed documents, the folio typed back, and the
+outcome of contacting people for missing data (activity 48). No Flask here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from review_ui.decide import _check, _record, _reroute, _snapshot, clean_fields
+from review_ui.errors import InvalidDecisionError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from models.schema import Decision, Document
+
+log = logging.getLogger(__name__)
+
+WORKSHEET_COLUMNS = (
+    ("folio_buzon", "Folio buzón"), ("recibido", "Fecha de recepción"), ("unidad", "Unidad"),
+    ("tipo", "Tipo de petición"), ("ruta", "Ruta"), ("nombre", "Nombre"), ("nss", "NSS"),
+    ("telefono", "Teléfono"), ("correo", "Correo electrónico"), ("curp", "CURP"),
+    ("servicio", "Servicio"), ("urgente", "Urgente"), ("motivo_urgencia", "Motivo de urgencia"),
+    ("resumen", "Texto (inicio)"), ("folio_siade", "Folio SIADE"),
+)
+QUESTIONS = {
+    "nombre": "¿Cuál es su nombre completo?",
+    "nss": "¿Cuál es su Número de Seguridad Social (NSS, 11 dígitos)?",
+    "contacto": "¿A qué teléfono o correo podemos comunicarnos con usted?",
+}
+_FOLIO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,59}$")
+_SUMMARY = 300
+
+
+def worksheet_rows(docs: Iterable[Document], type_name: Any, route_name: Any
+                   ) -> list[dict[str, str]]:
+    """One row per document, values as SIADE asks them (Spanish names, dd/mm/aaaa)."""
+    rows = []
+    for doc in docs:
+        f = doc.fields or {}
+        text = re.sub(r"\s+", " ", doc.text or "").strip()
+        rows.append({
+            "folio_buzon": str(doc.id), "recibido": doc.received_on.strftime("%d/%m/%Y"),
+            "unidad": doc.unit or "", "tipo": type_name(doc.type), "ruta": route_name(doc.route),
+            "nombre": f.get("nombre") or "", "nss": f.get("nss") or "",
+            "telefono": f.get("telefono") or "", "correo": f.get("correo") or "",
+            "curp": f.get("curp") or "", "servicio": f.get("servicio") or "",
+            "urgente": "Sí" if doc.urgent else "No", "motivo_urgencia": doc.urgent_reason or "",
+            "resumen": text[:_SUMMARY] + ("…" if len(text) > _SUMMARY else ""),
+            "folio_siade": doc.siade_folio or "",
+        })
+    return rows
+
+
+def _cell(value: str) -> str:
+    """Spreadsheet programs run cells starting with = + - @ as formulas: quote them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def to_csv(rows: list[dict[str, str]]) -> bytes:
+    """UTF-8 with BOM so Excel opens the accents right."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([title for _key, title in WORKSHEET_COLUMNS])
+    for row in rows:
+        writer.writerow([_cell(row[key]) for key, _title in WORKSHEET_COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[dict[str, str]]) -> bytes:
+    """One sheet per route (registration differs by route), header row frozen."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    by_route: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_route.setdefault(row["ruta"], []).append(row)
+    for route, route_rows in sorted(by_route.items()) or [("Sin documentos", [])]:
+        ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", route)[:31])
+        ws.append([title for _key, title in WORKSHEET_COLUMNS])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for row in route_rows:
+            ws.append([_cell(row[key]) for key, _title in WORKSHEET_COLUMNS])
+        for col, (key, _t) in zip(ws.columns, WORKSHEET_COLUMNS, strict=True):
+            ws.column_dimensions[col[0].column_letter].width = 60 if key == "resumen" else 18
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def set_folio(session: Session, doc: Document, user_id: int, version_id: int | None,
+              folio: str) -> Decision:
+    """Store the folio SIADE gave the registration of a confirmed document."""
+    _check(doc, user_id, version_id)
+    folio = (folio or "").strip()
+    if doc.status != "confirmado":
+        raise InvalidDecisionError("Solo los documentos confirmados llevan folio SIADE.")
+    if not _FOLIO.match(folio):
+        raise InvalidDecisionError("El folio SIADE debe tener de 1 a 60 letras, números o "
+                                   "los signos / . - _")
+    before = _snapshot(doc)
+    doc.siade_folio = folio
+    return _record(session, doc, user_id, "folio_siade", before)
+
+
+def questions_for(missing: Iterable[str]) -> list[str]:
+    return [QUESTIONS[m] for m in missing if m in QUESTIONS]
+
+
+def record_contact(session: Session, doc: Document, user_id: int, version_id: int | None,
+                   outcome: str, raw_fields: Mapping[str, str | None], note: str = "",
+                   institution: str = "imss") -> Decision:
+    """Obtained: the data given are stored and the document is confirmed for registration.
+    Not obtained: closed for lack of interest (activity 48)."""
+    _check(doc, user_id, version_id)
+    if doc.status != "contactar":
+        raise InvalidDecisionError("Este documento no está marcado para contactar.")
+    note = (note or "").strip()[:1000] or None
+    before = _snapshot(doc)
+    if outcome == "obtenido":
+        cleaned = clean_fields({**(doc.fields or {}), **{k: v for k, v in raw_fields.items()
+                                                          if v and v.strip()}})
+        doc.fields = {**(doc.fields or {}), **cleaned}
+        _reroute(doc, institution)
+        doc.status = "confirmado"
+    elif outcome == "no_obtenido":
+        doc.status = "cerrado"
+        doc.route_reason = ("No se obtuvieron los datos al contactar: concluido por "
+                            "desinterés (actividad 48).")
+    else:
+        raise InvalidDecisionError("Elija el resultado del contacto.")
+    doc.contact_outcome = outcome
+    doc.contact_note = note
+    doc.needs_review = False
+    return _record(session, doc, user_id, "resultado_contacto", before, note)

@@ -1,0 +1,153 @@
+"""Registration hand-off pages: SIADE worksheet (HTML, CSV, XLSX) with folio entry, and the
+contact list with its outcomes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from models.schema import AuditEvent, Document
+from review_ui import registration
+from review_ui.db import get_session
+from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
+from review_ui.labels import route_name, type_name
+from review_ui.scope import scoped, visible_document
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("registry", __name__)
+
+MAX_ROWS = 1000
+CONTACT_FIELDS = ("nombre", "nss", "telefono", "correo")
+
+
+def _day() -> date:
+    try:
+        return date.fromisoformat(request.args.get("dia", ""))
+    except ValueError:
+        today = current_app.config.get("TODAY")
+        return today if isinstance(today, date) else date.today()
+
+
+def _confirmed(day: date) -> list[Document]:
+    stmt = scoped(current_user, select(Document)).where(
+        Document.status == "confirmado", Document.received_on == day
+    ).order_by(Document.route, Document.id).limit(MAX_ROWS)
+    return list(get_session().scalars(stmt))
+
+
+def _audit(action: str, detail: dict[str, object]) -> None:
+    session = get_session()
+    session.add(AuditEvent(user_id=current_user.id, action=action, detail=detail))
+    session.commit()
+
+
+@bp.route("/registro/")
+@login_required
+def siade() -> ResponseReturnValue:
+    day = _day()
+    docs = _confirmed(day)
+    _audit("ver_registro", {"dia": day.isoformat(), "documentos": len(docs)})
+    return render_template("registry/siade.html", docs=docs, day=day)
+
+
+@bp.route("/registro/siade.<fmt>")
+@login_required
+def worksheet(fmt: str) -> ResponseReturnValue:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    day = _day()
+    rows = registration.worksheet_rows(_confirmed(day), type_name, route_name)
+    _audit("exportar_siade", {"dia": day.isoformat(), "formato": fmt, "filas": len(rows)})
+    log.info("SIADE worksheet exported: %s rows as %s", len(rows), fmt)
+    if fmt == "csv":
+        body, mime = registration.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body = registration.to_xlsx(rows)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mime, headers={
+        "Content-Disposition": f'attachment; filename="siade-{day.isoformat()}.{fmt}"'})
+
+
+def _version() -> int | None:
+    try:
+        return int(request.form.get("version_id", ""))
+    except ValueError:
+        return None
+
+
+def _doc_or_404(doc_id: int) -> Document:
+    doc = visible_document(get_session(), current_user, doc_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+@bp.route("/registro/<int:doc_id>/folio", methods=("POST",))
+@login_required
+def folio(doc_id: int) -> ResponseReturnValue:
+    session = get_session()
+    doc = _doc_or_404(doc_id)
+    try:
+        registration.set_folio(session, doc, current_user.id, _version(),
+                               request.form.get("folio", ""))
+        session.commit()
+        flash(f"Folio SIADE guardado para el documento {doc_id}.", "ok")
+    except (InvalidDecisionError, StaleDocumentError, StaleDataError) as e:
+        session.rollback()
+        flash(str(e) if not isinstance(e, StaleDataError) else str(StaleDocumentError()),
+              "error")
+    return redirect(url_for("registry.siade", dia=doc.received_on.isoformat()), 303)
+
+
+@bp.route("/contactos/")
+@login_required
+def contacts() -> ResponseReturnValue:
+    stmt = scoped(current_user, select(Document)).where(Document.status == "contactar"
+                                                        ).order_by(Document.received_on,
+                                                                   Document.id).limit(MAX_ROWS)
+    docs = list(get_session().scalars(stmt))
+    _audit("ver_contactos", {"documentos": len(docs)})
+    return render_template("registry/contacts.html", docs=docs,
+                           questions={d.id: registration.questions_for(d.missing or [])
+                                      for d in docs},
+                           fields=CONTACT_FIELDS)
+
+
+@bp.route("/contactos/<int:doc_id>/resultado", methods=("POST",))
+@login_required
+def contact_outcome(doc_id: int) -> ResponseReturnValue:
+    session = get_session()
+    doc = _doc_or_404(doc_id)
+    form = request.form
+    try:
+        registration.record_contact(
+            session, doc, current_user.id, _version(), form.get("resultado", ""),
+            {f: form.get(f) for f in CONTACT_FIELDS}, form.get("nota", ""),
+            current_app.config["INSTITUTION"])
+        session.commit()
+        flash(f"Resultado del contacto guardado (documento {doc_id}).", "ok")
+    except InvalidFieldsError as e:
+        session.rollback()
+        flash("No se guardó: " + "; ".join(e.errors.values()), "error")
+    except (InvalidDecisionError, StaleDocumentError, StaleDataError) as e:
+        session.rollback()
+        flash(str(e) if not isinstance(e, StaleDataError) else str(StaleDocumentError()),
+              "error")
+    return redirect(url_for("registry.contacts"), 303)

@@ -1,0 +1,115 @@
+"""Merge and split documents when the page separation was wrong, then propose again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from models.schema import Document, Page
+from models.schema import Proposal as ProposalRow
+from review_ui.decide import _check, _record, _snapshot
+from review_ui.errors import InvalidDecisionError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from classifier.types import Proposal
+
+log = logging.getLogger(__name__)
+
+# (text, unit) -> the classifier's proposal; see review_ui.proposer.
+Proposer = Callable[[str, "str | None"], "Proposal"]
+
+
+def _text_of(doc: Document) -> str:
+    return "\n\n".join(p.text for p in sorted(doc.page_rows, key=lambda p: p.page_no)
+                       if p.text).strip()
+
+
+def _apply_proposal(session: Session, doc: Document, proposer: Proposer) -> None:
+    """Propose again from the document's pages; stored as a new machine proposal."""
+    doc.text = _text_of(doc)
+    prop = proposer(doc.text, doc.unit)
+    session.add(ProposalRow(
+        document=doc, model_version=prop.model_version or "desconocido", type=prop.type,
+        confidence=prop.confidence, scores=dict(prop.scores), fields=dict(prop.fields),
+        spans={k: {"value": v.value, "start": v.start, "end": v.end, "source": v.source,
+                   "valid": v.valid} for k, v in prop.spans.items()},
+        missing=list(prop.missing), route=prop.route, route_reason=prop.route_reason,
+        urgent=prop.urgent, urgent_reason=prop.urgent_reason,
+        needs_review=prop.needs_review))
+    doc.type, doc.fields, doc.missing = prop.type, dict(prop.fields), list(prop.missing)
+    doc.route, doc.route_reason = prop.route, prop.route_reason
+    doc.urgent = doc.urgent or prop.urgent
+    doc.urgent_reason = doc.urgent_reason or prop.urgent_reason
+    doc.needs_review = True
+    doc.status = "pendiente"
+
+
+def next_in_file(session: Session, doc: Document) -> Document | None:
+    """The document that follows `doc` in the same scanned file (by first page)."""
+    last = max(doc.pages or [0])
+    candidates = session.scalars(select(Document).where(
+        Document.source_file_id == doc.source_file_id, Document.id != doc.id,
+        Document.merged_into_id.is_(None), Document.status != "fusionado"))
+    later = [d for d in candidates if d.pages and min(d.pages) > last]
+    return min(later, key=lambda d: min(d.pages)) if later else None
+
+
+def merge_next(session: Session, doc: Document, user_id: int, version_id: int | None,
+               proposer: Proposer) -> Document:
+    """Join the next document of the same file to this one (its pages come after)."""
+    _check(doc, user_id, version_id)
+    other = next_in_file(session, doc)
+    if other is None:
+        raise InvalidDecisionError("No hay otro documento después de este en el mismo archivo "
+                                   "para unir.")
+    if other.status not in ("pendiente",):
+        raise InvalidDecisionError(f"El documento {other.id} ya fue decidido; no se puede unir.")
+    _check(other, user_id, other.version_id)
+    before, other_before = _snapshot(doc), _snapshot(other)
+    for page in list(other.page_rows):
+        page.document = doc
+    session.flush()
+    session.expire(doc, ["page_rows"])
+    session.expire(other, ["page_rows"])
+    doc.pages = sorted({*(doc.pages or []), *(other.pages or [])})
+    other.pages = []
+    other.status = "fusionado"
+    other.merged_into_id = doc.id
+    other.needs_review = False
+    _apply_proposal(session, doc, proposer)
+    _record(session, other, user_id, "unir", other_before, f"Unido al documento {doc.id}")
+    _record(session, doc, user_id, "unir", before, f"Se le unió el documento {other.id}")
+    return other
+
+
+def split_at(session: Session, doc: Document, user_id: int, version_id: int | None,
+             page_no: int, proposer: Proposer) -> Document:
+    """Make pages `page_no`.. of this document a new document of their own."""
+    _check(doc, user_id, version_id)
+    pages = sorted(doc.pages or [])
+    if page_no not in pages or page_no == pages[0]:
+        raise InvalidDecisionError("Elija una página del documento, que no sea la primera, "
+                                   "donde empieza el nuevo documento.")
+    before = _snapshot(doc)
+    new = Document(source_file_id=doc.source_file_id, pages=[p for p in pages if p >= page_no],
+                   kind=doc.kind, unit=doc.unit, received_on=doc.received_on, type=doc.type,
+                   route=doc.route)
+    session.add(new)
+    session.flush()
+    moved = session.scalars(select(Page).where(Page.document_id == doc.id,
+                                               Page.page_no >= page_no))
+    for page in moved:
+        page.document_id = new.id
+    session.flush()
+    session.expire(doc, ["page_rows"])
+    session.expire(new, ["page_rows"])
+    doc.pages = [p for p in pages if p < page_no]
+    _apply_proposal(session, doc, proposer)
+    _apply_proposal(session, new, proposer)
+    _record(session, doc, user_id, "separar", before, f"Páginas {page_no}+ al documento {new.id}")
+    return new

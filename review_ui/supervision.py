@@ -1,0 +1,145 @@
+"""Supervisor pages (CDAOD/JDAOD): escalated urgent cases and the audit trail."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from models.schema import AuditEvent, Document, User
+from review_ui.background import jobs_of
+from review_ui.db import get_session
+from review_ui.proposer import reset as reset_proposer
+from review_ui.scope import scoped
+
+if TYPE_CHECKING:
+    from review_ui.background import Job
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+PAGE_SIZE = 100
+SUPERVISORS = ("supervisor", "admin")
+
+
+def supervisor_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user.role not in SUPERVISORS:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@bp.route("/auditoria")
+@login_required
+@supervisor_required
+def audit() -> ResponseReturnValue:
+    """Who saw or changed what; filter by user or document; newest first, paginated."""
+    session = get_session()
+    stmt = select(AuditEvent).options(selectinload(AuditEvent.user))
+    user_name = (request.args.get("usuario") or "").strip()
+    if user_name:
+        stmt = stmt.join(User, AuditEvent.user_id == User.id).where(User.username == user_name)
+    doc_id = request.args.get("documento", "")
+    if doc_id.isdigit():
+        stmt = stmt.where(AuditEvent.document_id == int(doc_id))
+    if not current_user.sees_all_units:  # a unit supervisor audits their units' documents
+        stmt = stmt.where(AuditEvent.document_id.in_(
+            scoped(current_user, select(Document.id))))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.args.get("pagina", "1"))), pages)
+    except ValueError:
+        page = 1
+    events = list(session.scalars(stmt.order_by(AuditEvent.id.desc())
+                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    session.add(AuditEvent(user_id=current_user.id, action="ver_auditoria",
+                           detail={"pagina": page}))
+    session.commit()
+    escalated = list(session.scalars(
+        scoped(current_user, select(Document)).where(
+            Document.escalated_at.is_not(None),
+            Document.status.in_(("pendiente", "contactar", "confirmado")))
+        .order_by(Document.escalated_at.desc()).limit(50)))
+    return render_template("supervision/audit.html", events=events, page=page, pages=pages,
+                           total=total, user_name=user_name, doc_id=doc_id,
+                           escalated=escalated)
+
+
+@bp.route("/modelo")
+@login_required
+@supervisor_required
+def model() -> ResponseReturnValue:
+    """The classifier in use (version, metrics) and the retrain button."""
+    from classifier.errors import ModelBundleError
+    from classifier.model import BUNDLE_NAME, load_bundle
+
+    path = current_app.config["BUZON_SETTINGS"].models_dir / BUNDLE_NAME
+    bundle = None
+    if path.exists():
+        try:
+            bundle = load_bundle(path)
+        except ModelBundleError:
+            bundle = None
+    jobs = jobs_of(current_app)
+    return render_template("supervision/model.html", bundle=bundle,
+                           running=jobs.running("reentrenar"),
+                           jobs=jobs.recent("reentrenar")[:5])
+
+
+def _retrain(app: Any, job: Job) -> dict[str, Any]:
+    """Corpus plus reviewers' decisions (intake.learning), then the new model is used."""
+    from intake.learning import retrain, reviewed_samples
+
+    settings = app.config["BUZON_SETTINGS"]
+    with app.app_context():
+        session = app.extensions["buzon_sessionmaker"]()
+        try:
+            reviewed = reviewed_samples(session)
+        finally:
+            session.close()
+        train_fn = app.extensions.get("buzon_train_fn")  # tests train a tiny model
+        kwargs = {"train_fn": train_fn} if train_fn is not None else {}
+        outcome = retrain(settings.models_dir, reviewed, force=True, **kwargs)
+    reset_proposer(app)
+    job.done = 1
+    return {"version": outcome.bundle.version, "revisados": outcome.reviewed,
+            "metricas": {k: v for k, v in outcome.bundle.metrics.items()
+                         if isinstance(v, int | float)}}
+
+
+@bp.route("/reentrenar", methods=("POST",))
+@login_required
+@supervisor_required
+def retrain_model() -> ResponseReturnValue:
+    jobs = jobs_of(current_app)
+    if jobs.running("reentrenar") is not None:
+        flash("Ya hay un reentrenamiento en curso.", "info")
+        return redirect(url_for("supervision.model"), 303)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    jobs.start("reentrenar", current_user.id, 1, lambda job: _retrain(app, job))
+    session = get_session()
+    session.add(AuditEvent(user_id=current_user.id, action="reentrenar"))
+    session.commit()
+    flash("Reentrenamiento iniciado; tarda unos minutos. Esta página muestra el resultado.",
+          "ok")
+    return redirect(url_for("supervision.model"), 303)

@@ -1,0 +1,54 @@
+"""Undo: a reviewer takes back their own last decision while nobody has changed it since."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from models.schema import Decision, Document
+from review_ui.decide import _SNAPSHOT_KEYS, _record, _snapshot
+from review_ui.errors import InvalidDecisionError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from review_ui.accounts import Reviewer
+
+log = logging.getLogger(__name__)
+
+_NOT_UNDOABLE = {"unir": "una unión de documentos (use «separar»)",
+                 "separar": "una separación de páginas (use «unir»)",
+                 "deshacer": "un «deshacer»"}
+
+
+def undo_last(session: Session, reviewer: Reviewer) -> Document:
+    """Restore the document of the reviewer's last decision to how it was before it.
+
+    Raises:
+        InvalidDecisionError: nothing to undo, or the document changed since.
+    """
+    last = session.scalar(select(Decision).where(Decision.user_id == reviewer.id)
+                          .order_by(Decision.id.desc()).limit(1))
+    if last is None:
+        raise InvalidDecisionError("No hay ninguna decisión suya que deshacer.")
+    if last.action in _NOT_UNDOABLE:
+        raise InvalidDecisionError(f"Su última acción fue {_NOT_UNDOABLE[last.action]}; "
+                                   "no se puede deshacer.")
+    doc = session.get(Document, last.document_id)
+    if doc is None or not reviewer.may_see_unit(doc.unit):
+        raise InvalidDecisionError("No hay ninguna decisión suya que deshacer.")
+    latest = session.scalar(select(Decision.id).where(Decision.document_id == doc.id)
+                            .order_by(Decision.id.desc()).limit(1))
+    if latest != last.id:
+        raise InvalidDecisionError("Otra persona decidió después sobre este documento; no se "
+                                   "puede deshacer.")
+    before = _snapshot(doc)
+    for key in _SNAPSHOT_KEYS:
+        if key in last.before:
+            setattr(doc, key, last.before[key])
+    if last.action == "urgente":
+        doc.escalated_at = None
+    _record(session, doc, reviewer.id, "deshacer", before, f"Deshizo «{last.action}»")
+    return doc

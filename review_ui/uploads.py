@@ -1,0 +1,110 @@
+"""Uploads: scans dropped in the browser go through the intake pipeline in the background."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from werkzeug.utils import secure_filename
+
+from models.schema import AuditEvent
+from review_ui.background import jobs_of
+from review_ui.db import get_session
+
+if TYPE_CHECKING:
+    from review_ui.background import Job
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("uploads", __name__, url_prefix="/cargas")
+
+ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+MAX_UPLOAD = 200 * 1024 * 1024
+
+
+def _ingest(paths: list[str], unit: str | None) -> Any:
+    """The pipeline call (a seam for tests: they replace it with a fake)."""
+    from intake.pipeline import ingest_paths
+
+    return ingest_paths(paths, current_app.config["BUZON_SETTINGS"], unit=unit, workers=1)
+
+
+@bp.route("/", methods=("GET", "POST"))
+@login_required
+def index() -> ResponseReturnValue:
+    if request.method == "GET":
+        return render_template("uploads/index.html", jobs=jobs_of(current_app).recent("carga"),
+                               units=current_user.units)
+    files = [f for f in request.files.getlist("archivos") if f and f.filename]
+    unit = request.form.get("unidad") or None
+    if current_user.units and unit not in current_user.units:
+        unit = current_user.units[0]  # a TAOD uploads only into their own units
+    if not files:
+        flash("Elija uno o más archivos escaneados (PDF, JPG, PNG o TIFF).", "error")
+        return redirect(url_for("uploads.index"), 303)
+    settings = current_app.config["BUZON_SETTINGS"]
+    folder = settings.data_dir / "cargas" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    paths = []
+    for i, f in enumerate(files):
+        name = secure_filename(f.filename or "") or f"archivo{i}"
+        if Path(name).suffix.lower() not in ALLOWED:
+            flash(f"Se omitió {name}: solo PDF, JPG, PNG o TIFF.", "error")
+            continue
+        target = folder / f"{i:03d}-{name}"
+        f.save(target)
+        paths.append(str(target))
+    if not paths:
+        return redirect(url_for("uploads.index"), 303)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    ingest = _ingest
+
+    def work(job: Job) -> dict[str, Any]:
+        with app.app_context():
+            report = ingest(paths, unit)
+        job.done = job.total
+        failed = len(getattr(report, "failed", []) or [])
+        return {"documentos": getattr(report, "documents", 0), "cuarentena": failed}
+
+    job = jobs_of(app).start("carga", current_user.id, len(paths), work)
+    session = get_session()
+    session.add(AuditEvent(user_id=current_user.id, action="cargar_escaneos",
+                           detail={"archivos": len(paths), "trabajo": job.id}))
+    session.commit()
+    log.info("upload job %s started: %s files", job.id, len(paths))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(job.as_dict()), 202
+    flash(f"Se recibieron {len(paths)} archivo(s); se procesan en segundo plano.", "ok")
+    return redirect(url_for("queue.index"), 303)
+
+
+@bp.route("/estado")
+@login_required
+def status() -> ResponseReturnValue:
+    jobs = [j.as_dict() for j in jobs_of(current_app).recent("carga")[:10]]
+    return jsonify({"trabajos": jobs})
+
+
+def _body_limit() -> None:
+    """Scans are big: lift the 1 MB body limit for uploads only, before CSRF reads the form."""
+    if request.path.rstrip("/") == "/cargas" and request.method == "POST":
+        request.max_content_length = MAX_UPLOAD
+
+
+def init_app(app: Any) -> None:
+    """Call before CSRFProtect.init_app: the limit must be set before the form is parsed."""
+    app.before_request(_body_limit)

@@ -1,0 +1,76 @@
+"""Merge and split pages when the separation was wrong; undo of the last decision."""
+
+from __future__ import annotations
+
+from review_ui_testing import login
+from sqlalchemy import select
+
+from models.schema import Decision, Document, Page, Proposal
+
+
+def test_merge_joins_the_next_document_of_the_same_file_and_proposes_again(
+        ana, db, make_document):
+    first = make_document(text="Hoja uno.")
+    second = make_document(text="Hoja dos.", source_file_id=first.source_file_id,
+                           first_page=2)
+    other_file = make_document()
+    html = ana.get(f"/documentos/{first.id}").text
+    assert f"Unir con el documento #{second.id}" in html
+    response = ana.post(f"/documentos/{first.id}/unir", data={"version_id": first.version_id})
+    assert response.headers["Location"] == f"/documentos/{first.id}"
+    merged, gone = db.get(Document, first.id), db.get(Document, second.id)
+    assert merged.pages == [1, 2] and [p.page_no for p in merged.page_rows] == [1, 2]
+    assert merged.text == "Hoja uno.\n\nHoja dos."
+    assert merged.proposal.model_version == "falso-1" and merged.needs_review
+    assert (gone.status, gone.pages, gone.merged_into_id) == ("fusionado", [], first.id)
+    assert "se unió al" in ana.get(f"/documentos/{second.id}").text
+    assert f"Unir con el documento #{other_file.id}" not in ana.get(
+        f"/documentos/{first.id}").text
+    refused = ana.post(f"/documentos/{first.id}/unir",
+                       data={"version_id": merged.version_id}, follow_redirects=True)
+    assert "No hay otro documento después" in refused.text
+
+
+def test_split_makes_a_new_document_from_a_page(ana, db, make_document):
+    doc = make_document(pages=3, text="Texto.")
+    response = ana.post(f"/documentos/{doc.id}/separar",
+                        data={"version_id": doc.version_id, "pagina": "3"})
+    assert response.status_code == 303
+    kept = db.get(Document, doc.id)
+    new = db.scalar(select(Document).where(Document.id != doc.id))
+    assert kept.pages == [1, 2] and new.pages == [3]
+    assert [p.page_no for p in db.scalars(select(Page).where(Page.document_id == new.id))] == [3]
+    assert new.source_file_id == doc.source_file_id and new.status == "pendiente"
+    assert db.scalar(select(Proposal).where(Proposal.document_id == new.id)) is not None
+    bad = ana.post(f"/documentos/{doc.id}/separar",
+                   data={"version_id": kept.version_id, "pagina": "1"}, follow_redirects=True)
+    assert "Elija una página del documento" in bad.text
+
+
+def test_undo_restores_the_document_and_reopens_it(ana, db, make_document):
+    doc = make_document()
+    ana.post(f"/documentos/{doc.id}/descartar",
+             data={"version_id": doc.version_id, "motivo": "por error"})
+    response = ana.post("/documentos/deshacer")
+    assert response.headers["Location"] == f"/documentos/{doc.id}"
+    stored = db.get(Document, doc.id)
+    assert (stored.status, stored.type, stored.route, stored.discard_reason) == (
+        "pendiente", "queja_servicio", "registrar", None)
+    actions = [d.action for d in db.scalars(select(Decision).where(
+        Decision.document_id == doc.id).order_by(Decision.id))]
+    assert actions == ["descartar", "deshacer"]
+    again = ana.post("/documentos/deshacer", follow_redirects=True)
+    assert "no se puede deshacer" in again.text
+
+
+def test_undo_refused_when_someone_decided_after(app, db, make_document):
+    doc = make_document()
+    ana, carla = app.test_client(), app.test_client()
+    login(ana, "ana")
+    login(carla, "carla")
+    ana.post(f"/documentos/{doc.id}/cambiar_tipo",
+             data={"version_id": doc.version_id, "tipo": "sugerencia"})
+    carla.post(f"/documentos/{doc.id}/confirmar", data={"version_id": doc.version_id + 1})
+    page = ana.post("/documentos/deshacer", follow_redirects=True)
+    assert "Otra persona decidió después" in page.text
+    assert db.get(Document, doc.id).status == "confirmado"

@@ -1,0 +1,113 @@
+"""Roles, the supervisors' audit page and escalations, background uploads and retraining."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from review_ui_testing import login
+from sqlalchemy import select
+
+from models.schema import AuditEvent
+from review_ui.background import jobs_of
+
+
+@pytest.mark.parametrize("url", ["/supervision/auditoria", "/supervision/modelo"])
+def test_taod_cannot_open_supervisor_pages(ana, url):
+    assert ana.get(url).status_code == 403
+    assert ana.post("/supervision/reentrenar").status_code == 403
+
+
+def test_audit_page_shows_views_and_decisions_and_escalations(client, app, make_document):
+    doc = make_document()
+    theirs = make_document(unit="HGZ 1")
+    taod = app.test_client()
+    login(taod, "ana")
+    taod.get(f"/documentos/{doc.id}")
+    taod.post(f"/documentos/{doc.id}/urgente",
+              data={"version_id": doc.version_id, "motivo": "amenaza de suicidio"})
+    login(client, "sofia")
+    html = client.get("/supervision/auditoria").text
+    assert "Marcó urgente y avisó a supervisión" in html and "ver_documento" in html
+    assert f"Documento #{doc.id}" in html and "amenaza de suicidio" in html
+    assert f'href="/documentos/{theirs.id}"' not in html  # a unit supervisor sees their units
+    only = client.get(f"/supervision/auditoria?usuario=ana&documento={doc.id}").text
+    assert only.count("<tr>") == 3  # header + view + urgent
+
+
+def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, settings):
+    from review_ui import uploads
+
+    calls = []
+
+    def fake_ingest(paths, unit):
+        calls.append((paths, unit))
+        return SimpleNamespace(documents=3, failed=[])
+
+    monkeypatch.setattr(uploads, "_ingest", fake_ingest)
+    response = ana.post("/cargas/", data={
+        "archivos": [(io.BytesIO(b"%PDF-1.4 x"), "buzon lunes.pdf"),
+                     (io.BytesIO(b"MZ"), "virus.exe")],
+        "unidad": "HGZ 1"}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    jobs_of(app).join(10)
+    [(paths, unit)] = calls
+    assert unit == "UMF 20"  # a TAOD uploads only into their own unit
+    assert len(paths) == 1 and paths[0].endswith("buzon_lunes.pdf")
+    assert str(settings.data_dir) in paths[0]
+    state = ana.get("/cargas/estado").get_json()["trabajos"][0]
+    assert state["estado"] == "terminado" and state["resultado"]["documentos"] == 3
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "cargar_escaneos"))
+
+
+def test_supervisor_retrain_uses_reviews_and_shows_the_version(client, app, monkeypatch):
+    import random
+    from collections import defaultdict
+
+    from classifier.corpus import load_corpus, split
+    from classifier.model import train
+    from classifier.training import item_samples
+
+    per_type: dict[str, list] = defaultdict(list)
+    for item in split(load_corpus())[0]:
+        if len(per_type[item.type]) < 8:
+            per_type[item.type].append(item)
+    base = item_samples([i for c in per_type.values() for i in c], random.Random(0),
+                        copies=1, hints=False)
+
+    def tiny_train(extra):
+        return train([*base, *extra])
+
+    app.extensions["buzon_train_fn"] = tiny_train
+    login(client, "sofia")
+    assert client.post("/supervision/reentrenar").status_code == 303
+    jobs_of(app).join(60)
+    page = client.get("/supervision/modelo").text
+    assert "model-version" in page and "terminado" in page
+    assert "buzon_proposer" not in app.extensions  # the next merge loads the new model
+
+
+def test_supervisor_queue_counts_open_escalations(client, app, make_document):
+    doc = make_document()
+    taod = app.test_client()
+    login(taod, "ana")
+    taod.post(f"/documentos/{doc.id}/urgente",
+              data={"version_id": doc.version_id, "motivo": "riesgo"})
+    assert "avisado" not in taod.get("/cola/").text.split("Plazo de registro")[0]
+    login(client, "sofia")
+    assert "1 caso urgente avisado por el personal TAOD" in client.get("/cola/").text
+
+
+def test_serve_https_flag_makes_cookies_secure(monkeypatch, settings):
+    from click.testing import CliRunner
+
+    from review_ui import cli
+
+    served = {}
+    monkeypatch.setattr(cli, "serve_app", lambda app, host, port: served.update(app=app))
+    monkeypatch.setattr(cli, "_settings", lambda ctx: settings)
+    result = CliRunner().invoke(cli.serve, ["--https"])
+    assert result.exit_code == 0, result.output
+    assert served["app"].config["SESSION_COOKIE_SECURE"] is True
+    served["app"].extensions["buzon_engine"].dispose()
