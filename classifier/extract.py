@@ -5,14 +5,19 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from classifier._names import find_name
 from classifier._places import find_service, find_unit, normalize_service, normalize_unit
 from classifier._text import fold
+from classifier.dates import find_event_date
 from classifier.types import Extracted
 from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +164,7 @@ def _find_email(text: str) -> Extracted | None:
     return None
 
 
-def _from_text(text: str) -> dict[str, Extracted]:
+def _from_text(text: str, reference: dt.date | None = None) -> dict[str, Extracted]:
     folded = fold(text)
     out: dict[str, Extracted] = {}
     name = find_name(text)
@@ -184,6 +189,9 @@ def _from_text(text: str) -> dict[str, Extracted]:
     service = find_service(text)
     if service:
         out["servicio"] = Extracted(service[0], service[1], service[2])
+    event = find_event_date(text, reference)
+    if event:
+        out["fecha_evento"] = event  # in spans only: the export contract has no date field
     return out
 
 
@@ -238,7 +246,7 @@ def _from_form(key: str, raw: str) -> Extracted | None:
 
 
 def extract_fields(
-    text: str, form_fields: Mapping[str, str] | None = None
+    text: str, form_fields: Mapping[str, str] | None = None, reference: dt.date | None = None
 ) -> dict[str, Extracted]:
     """Fields found in `text` (spans index into it), overridden by valid form fields.
 
@@ -247,11 +255,12 @@ def extract_fields(
         form_fields: values read from the volante's boxes (keys among FIELD_NAMES). A valid
             form value wins over the text; an invalid one is kept only when the text has
             no valid value either.
+        reference: the day the box was emptied, to date "ayer" or "el 3 de marzo".
 
     Returns:
         Only the fields found; each with its value, span, source and validity.
     """
-    out = _from_text(text or "")
+    out = _from_text(text or "", reference)
     for key, raw in (form_fields or {}).items():
         form = _from_form(key, raw)
         if form is None:

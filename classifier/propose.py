@@ -14,6 +14,8 @@ from classifier.types import FIELD_NAMES, Proposal
 from classifier.urgency import detect_urgency
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from classifier.model import Classifier
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ def propose(
     form_fields: Mapping[str, str] | None = None,
     checked: Sequence[str] | None = (),
     unit: str | None = None,
+    received_on: dt.date | None = None,
 ) -> Proposal:
     """The proposal for one document's text (scans and `buzon classify` both come here).
 
@@ -52,10 +55,12 @@ def propose(
         form_fields: values read from the volante's boxes; valid ones win over the text.
         checked: checkboxes marked on the volante ("queja", "sugerencia", ...): a hint.
         unit: the unit where the box is (e.g. "UMF 20"), used when the text names none.
+        received_on: the day the box was emptied; dates the event ("ayer", "el 3 de
+            marzo") found in the text, kept in `spans["fecha_evento"]`.
     """
     text = text or ""
     checked = [c for c in (checked or ()) if c]
-    extracted = extract_fields(text, form_fields)
+    extracted = extract_fields(text, form_fields, received_on)
     fields: dict[str, str | None] = {name: None for name in FIELD_NAMES}
     for name, found in extracted.items():
         if name in fields and _well_formed(name, found.value):

@@ -11,6 +11,7 @@ from classifier.model import with_hint
 from classifier.profile import Profile, load_profile
 
 _LEVELS: tuple[ContactLevel, ...] = ("completo", "parcial", "ausente")
+COPIES = 2  # training copies per corpus item (different people, every other one noisy)
 
 
 def checkbox_for(label: str, profile: Profile) -> list[str]:
@@ -19,7 +20,7 @@ def checkbox_for(label: str, profile: Profile) -> list[str]:
 
 
 def item_samples(
-    items: Sequence[CorpusItem], rng: random.Random, *, copies: int = 2,
+    items: Sequence[CorpusItem], rng: random.Random, *, copies: int = COPIES,
     noise: bool = True, hints: bool = True, profile: Profile | None = None,
 ) -> list[tuple[str, str]]:
     """(text, label) per item: `copies` fills, every other one OCR-damaged, some hinted."""
@@ -40,6 +41,12 @@ def item_samples(
                     text = with_hint(text, rng.choice(boxes))
             out.append((text, item.type))
     return out
+
+
+def corpus_groups(seed: int = 0, items: Sequence[CorpusItem] | None = None) -> list[str]:
+    """The corpus item id behind each training sample of `corpus_samples` (same order)."""
+    train_items, _test = split(load_corpus() if items is None else items)
+    return [item.id for item in train_items for _ in range(COPIES)]
 
 
 def corpus_samples(

@@ -56,11 +56,16 @@ def test_metrics_recorded(small_bundle: Bundle) -> None:
 
 
 def test_abstains_below_threshold(small_bundle: Bundle) -> None:
-    strict = dataclasses.replace(load_profile("imss"), default_threshold=0.999, thresholds={})
-    lenient = dataclasses.replace(strict, default_threshold=0.0)
+    lenient = dataclasses.replace(load_profile("imss"), default_threshold=0.0, thresholds={})
     text = OBVIOUS["sugerencia"]
-    assert Classifier(small_bundle, strict).predict(text)[3] is True
-    assert Classifier(small_bundle, lenient).predict(text)[3] is False
+    label, confidence, _scores, review = Classifier(small_bundle, lenient).predict(text)
+    assert label == "sugerencia" and review is False
+    just_above = dataclasses.replace(lenient, default_threshold=confidence + 1e-6)
+    assert Classifier(small_bundle, just_above).predict(text)[3] is True
+    per_type = dataclasses.replace(lenient, thresholds={"sugerencia": confidence + 1e-6})
+    assert Classifier(small_bundle, per_type).predict(text)[3] is True
+    other_type = dataclasses.replace(lenient, thresholds={"gestion": 1.0})
+    assert Classifier(small_bundle, other_type).predict(text)[3] is False
 
 
 def test_hint_disagreement_needs_review(small_bundle: Bundle) -> None:
@@ -128,3 +133,23 @@ def test_load_or_train(small_bundle: Bundle, tmp_path: Path,
     load_or_train(tmp_path, calls.append)
     assert "scikit-learn" in calls[0]
     assert load_bundle(tmp_path / BUNDLE_NAME).sklearn_version != "0.0"
+
+
+def test_load_or_train_adds_reviewed_samples_only_when_training(
+        small_bundle: Bundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[tuple[str, str]]] = []
+    asked: list[int] = []
+
+    def fake_train(extra=()):  # type: ignore[no-untyped-def]
+        seen.append(list(extra))
+        return small_bundle
+
+    def reviewed() -> list[tuple[str, str]]:
+        asked.append(1)
+        return [("Gracias a la doctora", "reconocimiento")]
+
+    monkeypatch.setattr(model_mod, "train_from_corpus", fake_train)
+    load_or_train(tmp_path, lambda _m: None, reviewed)
+    assert seen == [[("Gracias a la doctora", "reconocimiento")]]
+    load_or_train(tmp_path, lambda _m: None, reviewed)  # loaded: the database is not asked
+    assert asked == [1]

@@ -58,3 +58,13 @@ def test_urgent_petition(small_model: Classifier) -> None:
     p = propose("Mi esposo tiene dolor en el pecho y lleva una hora esperando en urgencias, "
                 "por favor que alguien lo atienda ya.", small_model)
     assert p.urgent and p.urgent_reason
+
+
+def test_event_date_is_kept_in_spans_not_in_fields(small_model: Classifier) -> None:
+    import datetime as dt
+
+    text = "Ayer en farmacia no me surtieron la receta y la señorita me gritó. Atte. Ana Ruiz"
+    p = propose(text, small_model, received_on=dt.date(2026, 11, 20))
+    assert p.spans["fecha_evento"].value == "2026-11-19"
+    assert text[p.spans["fecha_evento"].start:p.spans["fecha_evento"].end] == "Ayer"
+    assert "fecha_evento" not in p.fields and set(p.fields) == set(FIELD_NAMES)

@@ -23,8 +23,9 @@ def test_full_corpus_training_is_fast_and_useful() -> None:
 def test_extra_samples_are_added_and_split_is_stable(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, object] = {}
 
-    def fake_train(samples, *, seed=0, test_samples=()):  # type: ignore[no-untyped-def]
+    def fake_train(samples, *, seed=0, test_samples=(), groups=None):  # type: ignore[no-untyped-def]
         seen["samples"], seen["test"] = list(samples), list(test_samples)
+        seen["groups"] = list(groups)
         return "bundle"
 
     monkeypatch.setattr(model_mod, "train", fake_train)
@@ -33,3 +34,7 @@ def test_extra_samples_are_added_and_split_is_stable(monkeypatch: pytest.MonkeyP
     assert seen["samples"][-1] == extra[0]
     train_a, test_a = corpus_samples(seed=0)
     assert seen["samples"][:-1] == train_a and seen["test"] == test_a
+    # Copies of one corpus item share a calibration group; an extra is its own group.
+    groups = seen["groups"]
+    assert len(groups) == len(seen["samples"]) and groups[-1] == extra[0][0]
+    assert groups[0] == groups[1] != groups[2]

@@ -1,0 +1,216 @@
+"""Classifier benchmark on the corpus's fixed test split (never trained on).
+
+Usage: python bench/classifier_bench.py [--seed 0]
+(Not bench/classifier.py: a script of that name in bench/ would shadow the `classifier`
+package for every other bench script, whose folder heads sys.path.)
+Trains exactly as `buzon train` does on a fresh data dir (corpus only), then prints and
+writes to bench/results/classifier.json:
+  1. macro-F1, expected calibration error, precision of proposals above their type's
+     threshold and the share of documents above it;
+  2. macro-F1 on the same texts through OCR-like noise at a mild and a strong level;
+  3. a keyword baseline written here, and the model's margin over it;
+  4. extraction exact-match precision/recall per field (each test text filled three
+     times: complete, partial and absent contact data);
+  5. route accuracy and urgent recall/precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sklearn.metrics import f1_score
+
+from classifier._places import normalize_service, normalize_unit
+from classifier._text import fold
+from classifier.augment import noisy
+from classifier.corpus import fill, load_corpus, make_identity, split
+from classifier.evaluation import evaluate_classifier
+from classifier.model import Classifier, train_from_corpus, training_data
+from classifier.propose import propose
+from classifier.route import route_for
+from classifier.types import FIELD_NAMES
+
+RESULTS = Path(__file__).resolve().parent / "results"
+NOISE_LEVELS = {"leve": 0.05, "fuerte": 0.15}
+TARGETS = {
+    "macro_f1": ">= 0.90", "ece": "<= 0.05", "precision_automatica": ">= 0.97",
+    "caida_ruido_leve": "<= 0.05", "ventaja_sobre_palabras_clave": ">= 0.10",
+    "nss/telefono/correo": "precision >= 0.98, recall >= 0.95", "nombre": ">= 0.85 both",
+    "ruta": ">= 0.95", "urgente_recall": "1.0",
+}
+
+# The keyword baseline: what a careful person would write in an afternoon.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "reconocimiento": (r"gracias", r"agradec", r"felicit", r"excelente", r"reconoc",
+                       r"amable", r"bendiga"),
+    "sugerencia": (r"sugier", r"sugerencia", r"deberian", r"seria bueno", r"propong",
+                   r"estaria bien", r"podrian poner", r"ojala pusieran"),
+    "queja_administrativa": (r"negligencia", r"investig", r"derechos", r"sancion",
+                             r"mala praxis", r"diagnostic", r"fallecio", r"murio",
+                             r"responsab", r"por escrito"),
+    "gestion": (r"solicito", r"necesito", r"reprogram", r"cambio de", r"me den",
+                r"surt", r"pase a", r"referencia", r"incapacidad"),
+    "orientacion": (r"quisiera saber", r"quiero saber", r"informacion", r"\bcomo\b",
+                    r"\bdonde\b", r"requisitos", r"horario", r"\?"),
+    "queja_servicio": (r"queja", r"groser", r"esper", r"mal trato", r"no hay",
+                       r"tardan", r"sucio", r"pesimo", r"inconform"),
+}
+
+
+def keyword_label(text: str) -> str:
+    """The baseline's label: the type with most keyword hits; few words -> no_peticion."""
+    folded = fold(text)
+    if len(re.findall(r"[a-z]{3,}", folded)) < 4:
+        return "no_peticion"
+    hits = {label: sum(len(re.findall(p, folded)) for p in pats)
+            for label, pats in KEYWORDS.items()}
+    best = max(hits, key=hits.__getitem__)
+    return best if hits[best] else "no_peticion"
+
+
+def _same(name: str, got: str | None, want: str | None) -> bool:
+    if not got or not want:
+        return False
+    if name == "unidad":
+        return normalize_unit(got) == normalize_unit(want)
+    if name == "servicio":
+        return normalize_service(got) == normalize_service(want)
+    return " ".join(fold(got).split()) == " ".join(fold(want).split())
+
+
+def extraction_and_routes(model: Classifier, seed: int, noise: float = 0.0) -> dict[str, Any]:
+    """Fill each test text three ways, propose, and compare fields, route and urgency.
+
+    With `noise` > 0 the filled text goes through the OCR-like noise first (truth unchanged).
+    """
+    _train_items, test_items = split(load_corpus())
+    rng = random.Random(seed + 2)
+    counts = {n: {"verdad": 0, "propuestos": 0, "aciertos_p": 0, "aciertos_r": 0}
+              for n in FIELD_NAMES}
+    routes = routes_given_type = docs = 0
+    urgent = {"tp": 0, "fp": 0, "fn": 0}
+    for item in test_items:
+        for level in ("completo", "parcial", "ausente"):
+            filled = fill(item, make_identity(rng), rng, level)
+            text = noisy(filled.text, rng, strength=noise) if noise else filled.text
+            p = propose(text, model)
+            truth = filled.fields
+            for name in FIELD_NAMES:
+                got, want = p.fields.get(name), truth.get(name)
+                c = counts[name]
+                c["verdad"] += bool(want)
+                c["propuestos"] += bool(got)
+                hit = _same(name, got, want)
+                c["aciertos_p"] += bool(got) and hit
+                c["aciertos_r"] += bool(want) and hit
+            true_route = route_for(item.type, truth, model.profile)[0]
+            routes += p.route == true_route
+            valid = {k: v for k, v in p.fields.items()
+                     if k not in p.spans or p.spans[k].valid}
+            routes_given_type += route_for(item.type, valid, model.profile)[0] == true_route
+            docs += 1
+            if item.urgent and p.urgent:
+                urgent["tp"] += 1
+            elif p.urgent:
+                urgent["fp"] += 1
+            elif item.urgent:
+                urgent["fn"] += 1
+    fields = {
+        n: {"precision": round(c["aciertos_p"] / c["propuestos"], 4) if c["propuestos"] else None,
+            "recall": round(c["aciertos_r"] / c["verdad"], 4) if c["verdad"] else None,
+            "n_verdad": c["verdad"], "n_propuestos": c["propuestos"]}
+        for n, c in counts.items()
+    }
+    tp, fp, fn = urgent["tp"], urgent["fp"], urgent["fn"]
+    return {
+        "documentos": docs,
+        "campos": fields,
+        "ruta_exactitud": round(routes / docs, 4),
+        "ruta_exactitud_con_tipo_real": round(routes_given_type / docs, 4),
+        "urgente": {"recall": round(tp / (tp + fn), 4) if tp + fn else None,
+                    "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+                    "verdaderos": tp + fn, "marcados": tp + fp},
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    bundle = train_from_corpus(seed=args.seed)
+    train_s = time.perf_counter() - t0
+    model = Classifier(bundle)
+    _train, test = training_data(seed=args.seed)
+    clean = evaluate_classifier(model, test)
+    noise: dict[str, Any] = {}
+    for name, strength in NOISE_LEVELS.items():
+        rng = random.Random(args.seed + 100)
+        damaged = [(noisy(text, rng, strength=strength), label) for text, label in test]
+        m = evaluate_classifier(model, damaged)
+        noise[name] = {"fuerza": strength, "macro_f1": m["macro_f1"], "ece": m["ece"],
+                       "caida_macro_f1": round(clean["macro_f1"] - m["macro_f1"], 4)}
+    truth = [label for _, label in test]
+    base_pred = [keyword_label(text) for text, _ in test]
+    base_f1 = round(float(f1_score(truth, base_pred, average="macro", zero_division=0)), 4)
+    extraction = extraction_and_routes(model, args.seed)
+    extraction_noisy = extraction_and_routes(model, args.seed, NOISE_LEVELS["leve"])
+
+    result: dict[str, Any] = {
+        "modelo": bundle.version, "semilla": args.seed, "segundos_entrenamiento": round(train_s, 1),
+        "muestras_entrenamiento": bundle.metrics.get("muestras_entrenamiento"),
+        "prueba": {k: clean[k] for k in ("n", "accuracy", "macro_f1", "ece",
+                                         "precision_automatica", "cobertura_automatica",
+                                         "por_tipo", "etiquetas", "confusion")},
+        "ruido": noise,
+        "linea_base_palabras_clave": {"macro_f1": base_f1,
+                                      "ventaja_modelo": round(clean["macro_f1"] - base_f1, 4)},
+        "extraccion": extraction,
+        "extraccion_con_ruido_leve": extraction_noisy,
+        "metas": TARGETS,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "classifier.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    print(f"model {bundle.version} trained in {train_s:.0f} s on "
+          f"{result['muestras_entrenamiento']} samples; test split n={clean['n']}")
+    print(f"1. macro-F1 {clean['macro_f1']:.3f} (target >= 0.90), "
+          f"accuracy {clean['accuracy']:.3f}")
+    print(f"   ECE {clean['ece']:.3f} (target <= 0.05)")
+    print(f"   precision above threshold {clean['precision_automatica']} (target >= 0.97), "
+          f"coverage {clean['cobertura_automatica']:.3f}")
+    for name, m in noise.items():
+        print(f"2. noise {name} ({m['fuerza']}): macro-F1 {m['macro_f1']:.3f}, "
+              f"drop {m['caida_macro_f1']:.3f}" + (" (target <= 0.05)" if name == "leve" else ""))
+    print(f"3. keyword baseline macro-F1 {base_f1:.3f}; model ahead by "
+          f"{clean['macro_f1'] - base_f1:.3f} (target >= 0.10)")
+    print(f"4. extraction on {extraction['documentos']} filled test texts "
+          "(precision / recall, n in truth):")
+    for name, f in extraction["campos"].items():
+        print(f"   {name:9s} {f['precision']} / {f['recall']}  (n={f['n_verdad']})")
+    print(f"   same texts with mild OCR noise ({NOISE_LEVELS['leve']}):")
+    for name, f in extraction_noisy["campos"].items():
+        print(f"   {name:9s} {f['precision']} / {f['recall']}")
+    print(f"   route accuracy {extraction_noisy['ruta_exactitud']:.3f}, urgent recall "
+          f"{extraction_noisy['urgente']['recall']}")
+    u = extraction["urgente"]
+    print(f"5. route accuracy {extraction['ruta_exactitud']:.3f} (target >= 0.95; "
+          f"{extraction['ruta_exactitud_con_tipo_real']:.3f} with the true type)")
+    print(f"   urgent recall {u['recall']} (target 1.0), precision {u['precision']} "
+          f"({u['verdaderos']} urgent, {u['marcados']} flagged)")
+    print(f"written {RESULTS / 'classifier.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

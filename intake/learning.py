@@ -1,0 +1,145 @@
+"""The learning loop: reviewers' confirmed decisions become training samples for the model.
+
+Only documents a person has closed (confirmed, discarded or sent to contact, with a
+Decision row) count; a machine proposal nobody reviewed never trains the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from classifier.errors import ModelBundleError
+from classifier.identity import make_identity
+from classifier.model import (
+    BUNDLE_NAME,
+    Bundle,
+    load_bundle,
+    save_bundle,
+    train_from_corpus,
+    training_fingerprint,
+)
+from models.schema import Decision, Document
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+REVIEWED_STATUSES = ("confirmado", "descartado", "contactar")
+# A reviewed document is real box data, rarer and more valuable than a corpus copy.
+REVIEW_COPIES = 2
+_PERSONAL_KEYS = ("nombre", "nss", "telefono", "correo", "curp")
+# Parts of names that are also ordinary words: replacing them would garble the text.
+_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "santa", "y", "mc", "van"})
+
+
+@dataclass(frozen=True)
+class ReviewedSample:
+    """One human-confirmed document: its final type and its text (personal data replaced)."""
+
+    document_id: int
+    type: str
+    text: str
+
+
+def _pseudonymize(text: str, fields: Mapping[str, object], seed: int) -> str:
+    """Replace the person's recorded data in the text by an invented identity's.
+
+    The trained model's vocabulary is saved to disk; it should hold corpus-like invented
+    names, not the names of real people who wrote to the box.
+    """
+    fake = make_identity(random.Random(seed))
+    replacements = {"nombre": fake.nombre, "nss": fake.nss, "telefono": fake.telefono,
+                    "correo": fake.correo, "curp": fake.curp}
+    for key in _PERSONAL_KEYS:
+        value = fields.get(key)
+        if not isinstance(value, str) or len(value.strip()) < 3:
+            continue
+        if key == "nombre":
+            fake_parts = fake.nombre.split()
+            for i, part in enumerate(value.split()):
+                if len(part) > 2 and part.lower() not in _PARTICLES:
+                    new = fake_parts[i % len(fake_parts)]
+                    text = re.sub(rf"(?i)\b{re.escape(part)}\b", lambda _m, n=new: n, text)
+        else:
+            new = replacements[key]
+            text = re.sub(re.escape(value), lambda _m, n=new: n, text, flags=re.IGNORECASE)
+    return text
+
+
+def reviewed_samples(session: Session, labels: Sequence[str] | None = None
+                     ) -> list[ReviewedSample]:
+    """Every document a reviewer closed, with its final type, in id order.
+
+    Args:
+        session: an open database session.
+        labels: the types the model knows; documents of other types are left out.
+    """
+    has_decision = select(Decision.document_id).distinct()
+    query = (select(Document)
+             .where(Document.status.in_(REVIEWED_STATUSES), Document.id.in_(has_decision))
+             .order_by(Document.id))
+    out: list[ReviewedSample] = []
+    for doc in session.scalars(query):
+        if labels is not None and doc.type not in labels:
+            continue
+        if not (doc.text or "").strip():
+            continue
+        out.append(ReviewedSample(doc.id, doc.type,
+                                  _pseudonymize(doc.text, doc.fields or {}, doc.id)))
+    log.info("reviewed documents for training: %d", len(out))
+    return out
+
+
+def as_training(samples: Sequence[ReviewedSample]) -> list[tuple[str, str]]:
+    """(text, label) pairs, each reviewed document weighted REVIEW_COPIES times."""
+    return [(s.text, s.type) for s in samples for _ in range(REVIEW_COPIES)]
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    """What `retrain` did: the active bundle, whether it is new, and why."""
+
+    bundle: Bundle
+    trained: bool
+    reason: str
+    reviewed: int
+
+
+def retrain(
+    models_dir: Path, reviewed: Sequence[ReviewedSample], *, force: bool = False,
+    notify: Callable[[str], None] = lambda _m: None,
+    train_fn: Callable[[Sequence[tuple[str, str]]], Bundle] | None = None,
+    fingerprint_fn: Callable[[Sequence[tuple[str, str]]], str] | None = None,
+) -> TrainOutcome:
+    """Train on the corpus plus reviewed documents, unless the saved model already has them.
+
+    A saved bundle that cannot be used (another scikit-learn or format version, corrupt)
+    is refused and replaced. `train_fn`/`fingerprint_fn` let tests train a small model.
+    """
+    train_fn = train_fn or train_from_corpus
+    fingerprint_fn = fingerprint_fn or training_fingerprint
+    path = Path(models_dir) / BUNDLE_NAME
+    extra = as_training(reviewed)
+    current: Bundle | None = None
+    if path.exists():
+        try:
+            current = load_bundle(path)
+        except ModelBundleError as e:
+            notify(f"El modelo guardado no se puede usar ({e}); se entrena uno nuevo.")
+    if current is not None and not force and current.data_fingerprint == fingerprint_fn(extra):
+        return TrainOutcome(current, False, "sin datos nuevos", len(reviewed))
+    bundle = train_fn(extra)
+    bundle.metrics["decisiones_revisadas"] = len(reviewed)
+    save_bundle(bundle, path)
+    reason = "forzado" if force and current is not None else (
+        "datos nuevos" if current is not None else "sin modelo utilizable")
+    return TrainOutcome(bundle, True, reason, len(reviewed))
