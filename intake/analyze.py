@@ -1,4 +1,4 @@
-"""Read one file into pages: the pure, picklable step that runs in worker processes."""
+"""Read one file into pages: the pure, picklable OCR step that Dask workers run."""
 
 from __future__ import annotations
 
@@ -46,8 +46,3 @@ def analyze_file(data: bytes, filename: str, options: OcrOptions) -> FileAnalysi
             log.warning("page %d of a %s file could not be read: %s", image.page_no, kind, e)
             return FileAnalysis(kind, error=f"página {image.page_no}: {e}")
     return FileAnalysis(kind, pages)
-
-
-def analyze_task(args: tuple[bytes, str, OcrOptions]) -> FileAnalysis:
-    """`analyze_file` taking one tuple, for executor.map."""
-    return analyze_file(*args)

@@ -92,29 +92,34 @@ def form(out: Path, unit: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--unit", default=None, help="Unidad cuyo buzón se vació (el QR del volante manda).")
-@click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help="Procesos de OCR en paralelo (por omisión: núcleos, máx. 4).")
+@click.option("--workers", default=None, type=click.IntRange(1, 256),
+              help="Procesos de lectura del clúster Dask local (por omisión: núcleos).")
+@click.option("--scheduler", default=None, metavar="DIRECCIÓN",
+              help="Clúster Dask existente, p. ej. tcp://10.0.0.5:8786 "
+                   "(o BUZON_DASK_SCHEDULER).")
+@click.option("--report", "report_to", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Escribe además el resumen como JSON en este archivo.")
 @click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers: int | None,
-           quiet: bool) -> None:
-    """Ingresa archivos y carpetas: guarda originales, lee, clasifica y almacena."""
+           scheduler: str | None, report_to: Path | None, quiet: bool) -> None:
+    """Ingresa archivos y carpetas: guarda originales, lee, clasifica y almacena.
+
+    Reanudable: si se interrumpe, al correrlo de nuevo sigue con lo que faltaba.
+    """
     from intake.pipeline import default_workers, ingest_paths
 
     settings = settings_from(ctx)
+    scheduler = scheduler or settings.dask_scheduler
     report = ingest_paths(list(paths), settings, unit=unit,
-                          workers=workers or default_workers(), notify=_stderr,
-                          show_progress=not quiet)
-    new = [f for f in report.files if f.status == "nuevo"]
-    repeated = [f for f in report.files if f.status == "repetido"]
-    _stderr(f"Archivos nuevos: {len(new)}, ya ingresados: {len(repeated)}, "
-            f"en cuarentena: {len(report.failed)}; documentos: {report.documents}")
-    for f in report.failed:
-        _stderr(f"  CUARENTENA {f.given_as}: {f.reason}")
-    for m in report.missing:
-        _stderr(f"  NO EXISTE {m}")
-    if report.skipped:
-        _stderr(f"  Omitidos (no son escaneos): {len(report.skipped)}")
+                          workers=workers or default_workers(), scheduler=scheduler,
+                          notify=_stderr, show_progress=not quiet)
+    for line in report.summary_lines():
+        _stderr(line)
+    if report_to is not None:
+        report_to.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                             encoding="utf-8")
     if report.failed or report.missing:
         raise SomeFilesFailed(f"{len(report.failed) + len(report.missing)} archivo(s) con error")
 

@@ -25,3 +25,9 @@ class SomeFilesFailed(IntakeError):
     """Ingest finished, but some files went to quarantine."""
 
     exit_code = 1
+
+
+class ClusterError(IntakeError):
+    """The Dask cluster could not be started or reached."""
+
+    exit_code = 8

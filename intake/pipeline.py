@@ -1,63 +1,40 @@
-"""The ingest pipeline: discover -> store original -> OCR -> split -> propose -> database."""
+"""The ingest pipeline: discover -> hash -> Dask workers (OCR, split, propose) -> one writer."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
-from collections import Counter
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import nullcontext
 from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
-from classifier.model import Classifier, load_or_train
-from classifier.propose import propose
+from classifier.model import load_or_train
 from intake import store
-from intake.analyze import FileAnalysis, OcrOptions, analyze_task
+from intake._dask import dask_client, run_bounded
+from intake.analyze import OcrOptions
+from intake.batch_report import FileReport, IngestReport
+from intake.batch_task import FileResult, process_file, refine_kind
 from intake.config import Settings, ensure_dirs
 from intake.discovery import Candidate, discover
-from intake.split import DocumentGroup, split_pages
 from models import schema
 from models.db import make_engine, make_sessionmaker, migrate, session_scope
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from classifier.types import Proposal
+__all__ = ["FileReport", "IngestReport", "default_workers", "ingest_paths", "open_database",
+           "refine_kind"]
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class FileReport:
-    given_as: str
-    status: str  # nuevo | repetido | cuarentena
-    documents: int = 0
-    pages: int = 0
-    reason: str | None = None
-
-
-@dataclass
-class IngestReport:
-    files: list[FileReport] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    by_type: Counter[str] = field(default_factory=Counter)
-    by_route: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def failed(self) -> list[FileReport]:
-        return [f for f in self.files if f.status == "cuarentena"]
-
-    @property
-    def documents(self) -> int:
-        return sum(f.documents for f in self.files)
-
-
+_KNOWN_CHUNK = 500  # digests looked up per query
 def open_database(settings: Settings) -> sessionmaker[Session]:
     """Migrate the configured database and return a session factory."""
     ensure_dirs(settings)
@@ -66,30 +43,75 @@ def open_database(settings: Settings) -> sessionmaker[Session]:
     return make_sessionmaker(engine)
 
 
-def _read_candidates(cands: list[Candidate]) -> Iterator[tuple[Candidate, bytes | None, str]]:
+def default_workers() -> int:
+    """One single-threaded Dask worker per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def _hash_file(path: os.PathLike[str]) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: IngestReport
+          ) -> list[tuple[Candidate, str]]:
+    """The files still to ingest, by SHA-256: known ones (an earlier, perhaps interrupted,
+    run or another station) and repeats within this batch are reported as `repetido`."""
+    hashed: list[tuple[Candidate, str]] = []
     for c in cands:
         try:
-            yield c, c.path.read_bytes(), ""
+            hashed.append((c, _hash_file(c.path)))
         except OSError as e:
-            yield c, None, f"no se pudo leer el archivo: {e.strerror or e}"
+            report.files.append(FileReport(c.given_as, "cuarentena",
+                                           reason=f"no se pudo leer el archivo: {e.strerror or e}"))
+    known: set[str] = set()
+    digests = sorted({d for _c, d in hashed})
+    with session_scope(factory) as session:
+        for i in range(0, len(digests), _KNOWN_CHUNK):
+            known.update(session.scalars(select(schema.SourceFile.sha256).where(
+                schema.SourceFile.sha256.in_(digests[i:i + _KNOWN_CHUNK]))))
+    todo: list[tuple[Candidate, str]] = []
+    for c, digest in hashed:
+        if digest in known:
+            report.files.append(FileReport(c.given_as, "repetido"))
+        else:
+            known.add(digest)
+            todo.append((c, digest))
+    return todo
 
 
-def _analyses(jobs: list[tuple[bytes, str, OcrOptions]], workers: int
-              ) -> Iterator[FileAnalysis]:
-    """Analyses in submission order; in worker processes when more than one is asked for."""
-    if workers <= 1 or len(jobs) <= 1:
-        yield from map(analyze_task, jobs)
-        return
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(analyze_task, jobs)
+def _tasks(todo: list[tuple[Candidate, str]], options: OcrOptions, unit: str | None,
+           report: IngestReport) -> Iterator[tuple[tuple[Candidate, bytes, str], tuple]]:
+    """Read each file only when its task is submitted: bytes travel to the workers."""
+    for cand, digest in todo:
+        try:
+            data = cand.path.read_bytes()
+        except OSError as e:
+            report.files.append(FileReport(cand.given_as, "cuarentena",
+                                           reason=f"no se pudo leer el archivo: {e.strerror or e}"))
+            continue
+        actual = store.sha256_bytes(data)
+        if actual != digest:  # changed since it was hashed: it is what we read now
+            log.warning("file changed while the batch ran; using its current content")
+            digest = actual
+        yield (cand, data, digest), (data, cand.path.name, digest, options, unit)
 
 
 def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = None,
-                 workers: int = 1, received_on: date | None = None,
+                 workers: int = 1, scheduler: str | None = None,
+                 received_on: date | None = None,
                  notify: Callable[[str], None] = lambda _m: None,
-                 show_progress: bool = False) -> IngestReport:
-    """Ingest files and folders; bad files go to quarantine and the rest goes on."""
+                 show_progress: bool = False, window: int | None = None) -> IngestReport:
+    """Ingest files and folders on Dask; bad files go to quarantine and the rest goes on.
+
+    Args:
+        workers: size of the LocalCluster started when no `scheduler` is given.
+        scheduler: address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786).
+        window: tasks in flight at once (default: twice the workers); bounds memory.
+
+    A single pending file runs in this process without a cluster. Each file's rows commit
+    in one transaction, so an interrupted run resumes where it stopped when started again.
+    """
     factory = open_database(settings)
     model = load_or_train(settings.models_dir, notify)
     unit = unit or settings.default_unit
@@ -98,57 +120,87 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     report = IngestReport(skipped=[str(p) for p in found.skipped], missing=found.missing)
     options = OcrOptions(settings.tesseract_lang, settings.tesseract_timeout,
                          settings.max_image_pixels)
-
-    pending: list[tuple[Candidate, bytes, str]] = []
-    with session_scope(factory) as session:
-        for cand, data, err in _read_candidates(found.files):
-            if data is None:
-                report.files.append(FileReport(cand.given_as, "cuarentena", reason=err))
-                continue
-            digest = store.sha256_bytes(data)
-            known = session.scalar(select(schema.SourceFile).where(
-                schema.SourceFile.sha256 == digest))
-            if known is not None or any(d == digest for _c, _b, d in pending):
-                report.files.append(FileReport(cand.given_as, "repetido"))
-                continue
-            pending.append((cand, data, digest))
-
-    jobs = [(data, cand.path.name, options) for cand, data, _d in pending]
-    bar = tqdm(total=len(jobs), unit="archivo", desc="Ingresando", disable=not show_progress)
-    for (cand, data, digest), analysis in zip(pending, _analyses(jobs, workers), strict=True):
-        with session_scope(factory) as session:
-            if analysis.error:
-                rel = store.quarantine(settings, data, digest, cand.given_as, analysis.error)
-                session.add(schema.SourceFile(
-                    sha256=digest, source_path=cand.given_as, stored_path=rel, size=len(data),
-                    file_kind=analysis.file_kind, unit=unit, status="cuarentena",
-                    error=analysis.error))
-                report.files.append(FileReport(cand.given_as, "cuarentena",
-                                               reason=analysis.error))
-                log.info("file quarantined: %s", analysis.error)
-            else:
-                report.files.append(_store_file(session, settings, model, cand, data, digest,
-                                                analysis, unit, received_on, report))
-        bar.update(1)
+    todo = _plan(found.files, factory, report)
+    use_cluster = bool(scheduler) or len(todo) > 1
+    bar = tqdm(total=len(todo), unit="archivo", desc="Ingresando", disable=not show_progress,
+               dynamic_ncols=True)
+    pages = 0
+    with dask_client(workers, scheduler) if use_cluster else nullcontext() as client:
+        if client is not None:
+            report.workers = len(client.scheduler_info()["workers"])
+        started = time.monotonic()
+        window = window or 2 * max(1, report.workers)
+        for outcome in run_bounded(client, process_file, _tasks(todo, options, unit, report),
+                                   window=window, shared=(model,)):
+            cand, data, digest = outcome.item
+            result: FileResult | None = outcome.result
+            if outcome.error is not None:
+                log.error("file task failed: %s: %s", type(outcome.error).__name__,
+                          outcome.error)
+                result = FileResult(digest, "desconocido", error=(
+                    "falló la lectura del archivo en el clúster "
+                    f"({type(outcome.error).__name__})"))
+            assert result is not None
+            t_write = time.monotonic()
+            report.files.append(_write(factory, settings, cand, data, result, unit,
+                                       received_on, report))
+            report.writing_seconds += time.monotonic() - t_write
+            pages += len(result.pages)
+            elapsed = time.monotonic() - started
+            bar.set_postfix_str(f"{pages} págs, {pages / elapsed:.2f} págs/s", refresh=False)
+            bar.update(1)
+        report.reading_seconds = time.monotonic() - started
     bar.close()
+    report.seconds = time.monotonic() - report.started
     return report
 
 
-def _store_file(session: Session, settings: Settings, model: Classifier, cand: Candidate,
-                data: bytes, digest: str, analysis: FileAnalysis, unit: str | None,
-                received_on: date, report: IngestReport) -> FileReport:
-    """Write one file's original, pages and documents (one transaction, by the caller)."""
-    rel = store.store_original(settings, data, digest, analysis.file_kind)
+def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, data: bytes,
+           result: FileResult, unit: str | None, received_on: date,
+           report: IngestReport) -> FileReport:
+    """The single writer: one file's rows in one transaction (all of them or none)."""
+    try:
+        with session_scope(factory) as session:
+            if result.error:
+                _add_quarantined(session, settings, cand, data, result, unit)
+                log.info("file quarantined: %s", result.error)
+                return FileReport(cand.given_as, "cuarentena", reason=result.error)
+            _add_documents(session, settings, cand, data, result, unit, received_on)
+    except IntegrityError:
+        # Another station sharing the database stored the same file meanwhile.
+        log.info("file stored meanwhile by another run; skipped")
+        return FileReport(cand.given_as, "repetido")
+    for d in result.documents:
+        report.by_type[d.proposal.type] += 1
+        report.by_route[d.proposal.route] += 1
+    return FileReport(cand.given_as, "nuevo", documents=len(result.documents),
+                      pages=len(result.pages))
+
+
+def _add_quarantined(session: Session, settings: Settings, cand: Candidate, data: bytes,
+                     result: FileResult, unit: str | None) -> None:
+    rel = store.quarantine(settings, data, result.digest, cand.given_as, result.error or "")
+    session.add(schema.SourceFile(
+        sha256=result.digest, source_path=cand.given_as, stored_path=rel, size=len(data),
+        file_kind=result.file_kind, unit=unit, status="cuarentena",
+        error=result.error))
+    session.flush()
+
+
+def _add_documents(session: Session, settings: Settings, cand: Candidate, data: bytes,
+                   result: FileResult, unit: str | None, received_on: date) -> None:
+    """Original, pages, documents and proposals of one file. Files on disk are written
+    first and by content, so a run killed before the commit leaves nothing half-done."""
+    digest = result.digest
+    rel = store.store_original(settings, data, digest, result.file_kind)
     source = schema.SourceFile(sha256=digest, source_path=cand.given_as, stored_path=rel,
-                               size=len(data), file_kind=analysis.file_kind, unit=unit,
-                               page_count=len(analysis.pages))
+                               size=len(data), file_kind=result.file_kind, unit=unit,
+                               page_count=len(result.pages))
     session.add(source)
-    groups = split_pages(analysis.pages)
-    for group in groups:
-        doc_unit, proposal = _propose_group(group, model, unit)
-        kind = refine_kind(group, proposal)
+    for d in result.documents:
+        proposal, group = d.proposal, d.group
         doc = schema.Document(
-            source_file=source, pages=group.page_numbers, kind=kind, unit=doc_unit,
+            source_file=source, pages=group.page_numbers, kind=d.kind, unit=d.unit,
             received_on=received_on, text=group.text, type=proposal.type,
             fields=dict(proposal.fields), missing=list(proposal.missing), route=proposal.route,
             urgent=proposal.urgent, urgent_reason=proposal.urgent_reason,
@@ -168,37 +220,4 @@ def _store_file(session: Session, settings: Settings, model: Classifier, cand: C
             spans={k: vars(v) for k, v in proposal.spans.items()}, missing=proposal.missing,
             route=proposal.route, route_reason=proposal.route_reason, urgent=proposal.urgent,
             urgent_reason=proposal.urgent_reason, needs_review=proposal.needs_review))
-        report.by_type[proposal.type] += 1
-        report.by_route[proposal.route] += 1
-    return FileReport(cand.given_as, "nuevo", documents=len(groups),
-                      pages=len(analysis.pages))
-
-
-def _propose_group(group: DocumentGroup, model: Classifier, unit: str | None
-                   ) -> tuple[str | None, Proposal]:
-    """The proposal for one document; a volante's QR unit overrides the box's unit."""
-    first = group.pages[0]
-    form_fields: dict[str, str] | None = None
-    checked: list[str] = []
-    if first.volante is not None:
-        vol = first.volante
-        if vol.qr and vol.qr.get("unit"):
-            unit = vol.qr["unit"]
-        form_fields = {k: f.value for k, f in vol.fields.items() if f.value.strip()}
-        checked = vol.checked_types
-    proposal = propose(group.text, model, form_fields=form_fields, checked=checked, unit=unit)
-    return unit, proposal
-
-
-def refine_kind(group: DocumentGroup, proposal: Proposal) -> str:
-    """volante and blank pages keep their kind; a non-petition with little text is 'otro'."""
-    if group.kind != "escrito_libre":
-        return group.kind
-    words = len(group.text.split())
-    if proposal.type == "no_peticion" and words < 25:
-        return "otro"
-    return "escrito_libre"
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
+    session.flush()

@@ -71,12 +71,13 @@ def test_sample_box_is_ingested_and_matches_truth(
     assert "ya ingresados: " in capsys.readouterr().err
 
 
-def _good_page_png() -> bytes:
+def _good_page_png(lines: list[str] | None = None) -> bytes:
     img = Image.new("L", (1240, 1754), 255)
     d = ImageDraw.Draw(img)
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 34)
-    lines = ["A quien corresponda:", "Quiero agradecer a la enfermera del turno",
-             "matutino por su atención tan amable con mi papá.", "Atentamente, una usuaria"]
+    lines = lines or ["A quien corresponda:", "Quiero agradecer a la enfermera del turno",
+                      "matutino por su atención tan amable con mi papá.",
+                      "Atentamente, una usuaria"]
     for i, line in enumerate(lines):
         d.text((120, 200 + 60 * i), line, fill=0, font=font)
     buf = io.BytesIO()
@@ -84,13 +85,17 @@ def _good_page_png() -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_bad_files_are_quarantined_and_the_rest_goes_on(
-        tmp_path: Path, ready_settings: Settings, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        db: str, tmp_path: Path, ready_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest) -> None:
     """GIVEN a zero-byte file, a truncated PDF and a text file named .jpg among good files
-    WHEN ingested together THEN the good ones are stored, the bad ones quarantined with
-    reasons, and the exit code says some failed."""
+    WHEN ingested together (on SQLite and on PostgreSQL, which checks column widths) THEN
+    the good ones are stored, the bad ones quarantined with reasons, and the exit code says
+    some failed."""
     _env(monkeypatch, ready_settings)
+    if db == "postgres":
+        monkeypatch.setenv("BUZON_DATABASE_URL", request.getfixturevalue("pg_schema_url"))
     from intake.form import render_form_pdf
 
     box = tmp_path / "mezcla"
@@ -122,13 +127,20 @@ def test_bad_files_are_quarantined_and_the_rest_goes_on(
 def test_ingest_and_export_on_postgresql(
         tmp_path: Path, ready_settings: Settings, pg_schema_url: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN PostgreSQL WHEN two scans are ingested on a 2-worker Dask cluster, then again
+    THEN both are stored once, the second run adds nothing, and SQLite is never touched."""
     _env(monkeypatch, ready_settings)
     monkeypatch.setenv("BUZON_DATABASE_URL", pg_schema_url)
-    (tmp_path / "carta.png").write_bytes(_good_page_png())
-    assert main(["ingest", str(tmp_path / "carta.png"), "--quiet"]) == 0
-    assert main(["ingest", str(tmp_path / "carta.png"), "--quiet"]) == 0
+    box = tmp_path / "caja"
+    box.mkdir()
+    (box / "carta.png").write_bytes(_good_page_png())
+    (box / "otra.png").write_bytes(_good_page_png(["Asunto: queja", "Llevo tres horas "
+                                                   "esperando y nadie me atiende."]))
+    assert main(["ingest", str(box), "--workers", "2", "--quiet"]) == 0
+    assert main(["ingest", str(box / "carta.png"), "--quiet"]) == 0
     records = _export(tmp_path)
-    assert len(records) == 1
-    assert "enfermera" in records[0]["text"].lower()
-    assert records[0]["type"] == "reconocimiento"
+    assert len(records) == 2
+    carta = next(r for r in records if r["source"].endswith("carta.png"))
+    assert "enfermera" in carta["text"].lower()
+    assert carta["type"] == "reconocimiento"
     assert not (ready_settings.data_dir / "buzon.sqlite3").exists()

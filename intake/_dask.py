@@ -1,0 +1,149 @@
+"""Dask distributed for batch runs: a local or remote cluster and a bounded task window."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import dask
+from distributed import Client, LocalCluster, as_completed
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from intake.errors import ClusterError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Tesseract's own OpenMP threads fight the workers (STYLE.md): one thread per process.
+WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
+# Scans of a whole day's box are routinely bigger than Dask's 10 MB "large graph" notice.
+_DASK_CONFIG = {"distributed.admin.large-graph-warning-threshold": "512MB"}
+
+
+class OmpLimitPlugin(WorkerPlugin):
+    """Sets OMP_THREAD_LIMIT=1 on every worker, including `dask worker` started by hand."""
+
+    name = "buzon-omp-limit"
+
+    def setup(self, worker: Any) -> None:
+        os.environ.update(WORKER_ENV)
+
+
+@contextmanager
+def _dask_logs_at_warning() -> Iterator[None]:
+    """Dask logs every worker's start and stop at INFO on its own handler; a TAOD running a
+    batch wants the progress bar and warnings (a lost worker), unless -vv asked for more."""
+    dlog = logging.getLogger("distributed")
+    old_level = dlog.level
+    if not log.isEnabledFor(logging.DEBUG):
+        dlog.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        dlog.setLevel(old_level)
+
+
+def _connect(workers: int, scheduler: str | None, timeout: float
+             ) -> tuple[Client, LocalCluster | None]:
+    if scheduler:
+        return Client(scheduler, timeout=timeout), None
+    # Port 0: the scheduler's HTTP endpoint must not clash with other clusters on the
+    # machine (its 8787 default does); no dashboard (it needs bokeh).
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=":0",
+                           scheduler_kwargs={"dashboard": False}, env=dict(WORKER_ENV),
+                           silence_logs=(False if log.isEnabledFor(logging.DEBUG)
+                                         else logging.WARNING))
+    try:
+        return Client(cluster, timeout=timeout), cluster
+    except BaseException:
+        cluster.close()
+        raise
+
+
+@contextmanager
+def dask_client(workers: int, scheduler: str | None = None,
+                connect_timeout: float = 30.0) -> Iterator[Client]:
+    """A client on the scheduler at `scheduler`, or on a new LocalCluster of `workers`.
+
+    The local cluster runs one single-threaded worker process per core asked for; both are
+    closed on exit (also on Ctrl-C).
+    """
+    with _dask_logs_at_warning(), dask.config.set(_DASK_CONFIG):
+        try:
+            client, cluster = _connect(workers, scheduler, connect_timeout)
+        except (OSError, TimeoutError, RuntimeError) as e:
+            where = scheduler or "local"
+            raise ClusterError(f"No se pudo conectar con el clúster Dask ({where}): {e}") from e
+        try:
+            client.register_plugin(OmpLimitPlugin())
+            log.info("dask cluster ready: %d workers", len(client.scheduler_info()["workers"]))
+            yield client
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+@dataclass
+class Outcome:
+    """A finished task: the item it was submitted for and its result or its error."""
+
+    item: Any
+    result: Any = None
+    error: BaseException | None = None
+
+
+def run_bounded(client: Client | None, fn: Callable[..., T],
+                items: Iterable[tuple[Any, tuple[Any, ...]]], *, window: int,
+                shared: tuple[Any, ...] = ()) -> Iterator[Outcome]:
+    """Run fn(*args, *shared) per (item, args), yielding outcomes as they complete.
+
+    At most `window` tasks are in flight, and `items` is only advanced to refill the
+    window, so a backlog of any size streams through in bounded memory. `shared` values
+    (e.g. the classifier) are scattered to every worker once. With no client the tasks run
+    here, one after another, in order.
+    """
+    it = iter(items)
+    if client is None:
+        for item, args in it:
+            try:
+                outcome = Outcome(item, fn(*args, *shared))
+            except Exception as e:  # a bug on one file must not stop the batch
+                outcome = Outcome(item, error=e)
+            yield outcome
+        return
+    extra = tuple(client.scatter(list(shared), broadcast=True)) if shared else ()
+    pending = as_completed(with_results=False)
+    owners: dict[str, Any] = {}
+
+    def submit_next() -> bool:
+        nxt = next(it, None)
+        if nxt is None:
+            return False
+        item, args = nxt
+        fut = client.submit(fn, *args, *extra, pure=False)
+        owners[fut.key] = item
+        pending.add(fut)
+        return True
+
+    for _ in range(max(1, window)):
+        if not submit_next():
+            break
+    for fut in pending:
+        item = owners.pop(fut.key)
+        if fut.status == "cancelled":  # the cluster went away: stop; a new run resumes
+            raise ClusterError("Se perdió el clúster Dask a mitad del lote; vuelva a "
+                               "ejecutar la misma orden para continuar.")
+        try:
+            outcome = Outcome(item, fut.result())
+        except Exception as e:  # KilledWorker (it killed 3 workers) or a bug on one file
+            outcome = Outcome(item, error=e)
+        fut.release()
+        submit_next()
+        yield outcome

@@ -1,0 +1,87 @@
+"""What a batch did: per-file outcomes, totals by type and route, in Spanish and as JSON."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FileReport:
+    given_as: str
+    status: str  # nuevo | repetido | cuarentena
+    documents: int = 0
+    pages: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_route: Counter[str] = field(default_factory=Counter)
+    workers: int = 0  # Dask workers the run used; 0 when it ran in this process
+    seconds: float = 0.0  # the whole run
+    reading_seconds: float = 0.0  # from the cluster being ready to the last file written
+    writing_seconds: float = 0.0  # spent in the single writer (database and page images)
+    started: float = field(default_factory=time.monotonic, repr=False)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "cuarentena"]
+
+    @property
+    def documents(self) -> int:
+        return sum(f.documents for f in self.files)
+
+    @property
+    def pages(self) -> int:
+        return sum(f.pages for f in self.files)
+
+    def count(self, status: str) -> int:
+        return sum(f.status == status for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON (`buzon ingest --report F`). Paths only, no document text."""
+        return {
+            "archivos": {"nuevos": self.count("nuevo"), "repetidos": self.count("repetido"),
+                         "cuarentena": self.count("cuarentena"),
+                         "no_existen": len(self.missing), "omitidos": len(self.skipped)},
+            "documentos": self.documents,
+            "paginas": self.pages,
+            "por_tipo": dict(sorted(self.by_type.items())),
+            "por_ruta": dict(sorted(self.by_route.items())),
+            "fallas": [{"archivo": f.given_as, "motivo": f.reason} for f in self.failed]
+            + [{"archivo": m, "motivo": "no existe"} for m in self.missing],
+            "trabajadores": self.workers,
+            "segundos": round(self.seconds, 1),
+            "segundos_lectura": round(self.reading_seconds, 1),
+            "segundos_escritura": round(self.writing_seconds, 2),
+            "paginas_por_segundo": round(self.pages / self.seconds, 3) if self.seconds else None,
+            "paginas_por_segundo_lectura": (round(self.pages / self.reading_seconds, 3)
+                                            if self.reading_seconds else None),
+        }
+
+    def summary_lines(self) -> list[str]:
+        """The summary printed at the end of a run, in Spanish."""
+        lines = [f"Archivos nuevos: {self.count('nuevo')}, ya ingresados: "
+                 f"{self.count('repetido')}, en cuarentena: {len(self.failed)}; "
+                 f"documentos: {self.documents}; páginas: {self.pages}"]
+        if self.seconds and self.pages:
+            lines.append(f"Tiempo: {self.seconds:.1f} s ({self.pages / self.seconds:.2f} "
+                         f"páginas/s, {self.workers or 1} proceso(s) de lectura)")
+        if self.by_type:
+            lines.append("Por tipo: " + ", ".join(f"{k} {v}" for k, v in
+                                                  sorted(self.by_type.items())))
+        if self.by_route:
+            lines.append("Por ruta: " + ", ".join(f"{k} {v}" for k, v in
+                                                  sorted(self.by_route.items())))
+        lines += [f"  CUARENTENA {f.given_as}: {f.reason}" for f in self.failed]
+        lines += [f"  NO EXISTE {m}" for m in self.missing]
+        if self.skipped:
+            lines.append(f"  Omitidos (no son escaneos): {len(self.skipped)}")
+        return lines

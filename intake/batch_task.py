@@ -1,0 +1,78 @@
+"""The work one batch task does on a worker: bytes in, pages, documents and proposals out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from classifier.propose import propose
+from intake.analyze import OcrOptions, analyze_file
+from intake.split import DocumentGroup, split_pages
+
+if TYPE_CHECKING:
+    from classifier.model import Classifier
+    from classifier.types import Proposal
+    from ocr.types import PageRead
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DocumentResult:
+    """One proposed document: its pages as read, the machine's proposal and final kind."""
+
+    group: DocumentGroup
+    proposal: Proposal
+    kind: str
+    unit: str | None
+
+
+@dataclass
+class FileResult:
+    """What a worker made of one file. Plain data only (STYLE.md: no ORM on workers)."""
+
+    digest: str
+    file_kind: str
+    pages: list[PageRead] = field(default_factory=list)
+    documents: list[DocumentResult] = field(default_factory=list)
+    error: str | None = None  # Spanish reason: the file goes to quarantine
+
+
+def process_file(data: bytes, filename: str, digest: str, options: OcrOptions,
+                 unit: str | None, model: Classifier) -> FileResult:
+    """OCR every page, split into documents and propose each. Never raises for a bad file."""
+    analysis = analyze_file(data, filename, options)
+    if analysis.error:
+        return FileResult(digest, analysis.file_kind, error=analysis.error)
+    docs = []
+    for group in split_pages(analysis.pages):
+        doc_unit, proposal = propose_group(group, model, unit)
+        docs.append(DocumentResult(group, proposal, refine_kind(group, proposal), doc_unit))
+    return FileResult(digest, analysis.file_kind, analysis.pages, docs)
+
+
+def propose_group(group: DocumentGroup, model: Classifier, unit: str | None
+                  ) -> tuple[str | None, Proposal]:
+    """The proposal for one document; a volante's QR unit overrides the box's unit."""
+    first = group.pages[0]
+    form_fields: dict[str, str] | None = None
+    checked: list[str] = []
+    if first.volante is not None:
+        vol = first.volante
+        if vol.qr and vol.qr.get("unit"):
+            unit = vol.qr["unit"]
+        form_fields = {k: f.value for k, f in vol.fields.items() if f.value.strip()}
+        checked = vol.checked_types
+    proposal = propose(group.text, model, form_fields=form_fields, checked=checked, unit=unit)
+    return unit, proposal
+
+
+def refine_kind(group: DocumentGroup, proposal: Proposal) -> str:
+    """volante and blank pages keep their kind; a non-petition with little text is 'otro'."""
+    if group.kind != "escrito_libre":
+        return group.kind
+    words = len(group.text.split())
+    if proposal.type == "no_peticion" and words < 25:
+        return "otro"
+    return "escrito_libre"

@@ -1,0 +1,236 @@
+"""Batch runs on Dask: bounded window, SIGKILL and resume, a corrupt file mid-batch."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from intake._dask import dask_client, run_bounded
+from intake.cli import main
+from intake.config import Settings
+from intake.truth import load_jsonl
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+LETTERS = [
+    ["A quien corresponda:", "Quiero agradecer a la enfermera del turno matutino",
+     "por su atención tan amable con mi papá.", "Atentamente, una usuaria"],
+    ["Asunto: queja", "Llevo tres horas esperando en urgencias y nadie",
+     "me atiende. El médico no llegó a su consultorio.", "Exijo que se me atienda hoy."],
+    ["Buenos días:", "Sugiero que pongan más sillas en la sala de espera",
+     "y un bebedero para los pacientes de la tercera edad.", "Gracias."],
+    ["Estimados señores:", "Solicito información sobre el trámite de mi pensión",
+     "pues no me han dicho qué documentos debo llevar.", "Quedo en espera de su respuesta."],
+]
+
+
+def _letter_png(n: int) -> bytes:
+    """A one-page letter; `n` picks the text and a serial number so every file differs."""
+    img = Image.new("L", (1240, 1754), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, line in enumerate([*LETTERS[n % len(LETTERS)], f"Folio interno {1000 + n}"]):
+        d.text((120, 200 + 60 * i), line, fill=0, font=font)
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _box(root: Path, count: int, corrupt_at: int | None = None) -> Path:
+    box = root / "caja"
+    box.mkdir()
+    for n in range(count):
+        data = _letter_png(n)
+        if n == corrupt_at:
+            data = data[: len(data) // 4]  # a scan cut short in transfer
+        (box / f"hoja_{n:02d}.png").write_bytes(data)
+    return box
+
+
+def _env(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    monkeypatch.setenv("BUZON_DATA_DIR", str(data_dir))
+    for var in ("BUZON_DATABASE_URL", "BUZON_CONFIG", "BUZON_DASK_SCHEDULER"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _export(out: Path) -> list[dict]:
+    """The export without database ids, in a stable order (runs finish files in any order)."""
+    assert main(["export", "--out", str(out)]) == 0
+    records = [{k: v for k, v in r.items() if k != "id"} for r in load_jsonl(out)]
+    return sorted(records, key=lambda r: (r["source"], r["pages"]))
+
+
+def _neg(x: int) -> int:
+    if x == 3:
+        raise ValueError("bad item")
+    return -x
+
+
+def test_bounded_window_streams_items_and_isolates_failures() -> None:
+    """GIVEN 12 items and a window of 2 on a real 2-worker LocalCluster WHEN run THEN the
+    item iterator is never more than 2 ahead of the results, a failing item is reported
+    and every other item completes; without a client the same runs inline, in order."""
+    pulled = 0
+
+    def items():  # type: ignore[no-untyped-def]
+        nonlocal pulled
+        for i in range(12):
+            pulled += 1
+            yield i, (i,)
+
+    results: dict[int, int] = {}
+    errors: list[int] = []
+    with dask_client(2) as client:
+        done = 0
+        for out in run_bounded(client, _neg, items(), window=2):
+            done += 1
+            assert pulled - done <= 2  # at most `window` in flight
+            if out.error is not None:
+                errors.append(out.item)
+            else:
+                results[out.item] = out.result
+    assert errors == [3]
+    assert results == {i: -i for i in range(12) if i != 3}
+    inline = list(run_bounded(None, _neg, ((i, (i,)) for i in range(5)), window=2))
+    assert [o.item for o in inline] == [0, 1, 2, 3, 4]
+    assert isinstance(inline[3].error, ValueError) and inline[4].result == -4
+
+
+def _count_files(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as c:
+            return c.execute("SELECT count(*) FROM source_files").fetchone()[0]
+    except sqlite3.OperationalError:  # not migrated yet
+        return 0
+
+
+@pytest.mark.tesseract
+def test_sigkill_mid_batch_then_resume_matches_an_uninterrupted_run(
+        tmp_path: Path, ready_settings: Settings, trained_model: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN 6 scans WHEN a 2-worker batch is killed with SIGKILL (client, scheduler and
+    workers at once) after some files committed, and ingest is run again THEN the export
+    equals that of an uninterrupted run: no document lost, duplicated or half-written."""
+    total = 6
+    box = _box(tmp_path, total)
+    killed_dir = ready_settings.data_dir
+    env = {**os.environ, "BUZON_DATA_DIR": str(killed_dir)}
+    for var in ("BUZON_DATABASE_URL", "BUZON_CONFIG", "BUZON_DASK_SCHEDULER"):
+        env.pop(var, None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intake.cli", "ingest", str(box), "--workers", "2", "--quiet"],
+        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = killed_dir / "buzon.sqlite3"
+    deadline = time.monotonic() + 150
+    try:
+        while _count_files(db) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole run, as a power cut would
+        proc.wait()
+    stored_before = _count_files(db)
+    assert 2 <= stored_before < total, "the kill must land mid-batch"
+
+    _env(monkeypatch, killed_dir)
+    assert main(["ingest", str(box), "--workers", "2", "--quiet"]) == 0
+    resumed = _export(tmp_path / "resumed.jsonl")
+
+    clean_dir = tmp_path / "limpio"
+    (clean_dir / "modelos").mkdir(parents=True)
+    (clean_dir / "modelos" / trained_model.name).write_bytes(trained_model.read_bytes())
+    _env(monkeypatch, clean_dir)
+    assert main(["ingest", str(box), "--workers", "2", "--quiet"]) == 0
+    clean = _export(tmp_path / "clean.jsonl")
+
+    assert len(clean) == total
+    assert resumed == clean
+    with sqlite3.connect(db) as c:  # every stored file has its documents, pages, proposals
+        assert c.execute("SELECT count(*) FROM source_files").fetchone()[0] == total
+        assert c.execute("SELECT count(*) FROM pages").fetchone()[0] == total
+        assert c.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM "
+                         "proposals p WHERE p.document_id = d.id)").fetchone()[0] == 0
+
+
+@pytest.mark.tesseract
+def test_corrupt_file_mid_batch_is_quarantined_and_the_rest_completes(
+        tmp_path: Path, ready_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN four scans with a truncated one among them WHEN ingested on 2 workers with
+    --report THEN three are stored, the truncated one is quarantined with its reason, the
+    summary says so in Spanish and in JSON, and the exit code is 1."""
+    box = _box(tmp_path, 4, corrupt_at=1)
+    _env(monkeypatch, ready_settings.data_dir)
+    report_file = tmp_path / "resumen.json"
+    code = main(["ingest", str(box), "--workers", "2", "--quiet", "--report", str(report_file)])
+    err = capsys.readouterr().err
+    assert code == 1
+    records = _export(tmp_path / "export.jsonl")
+    assert sorted(Path(r["source"]).name for r in records) == [
+        "hoja_00.png", "hoja_02.png", "hoja_03.png"]
+    assert f"CUARENTENA {box / 'hoja_01.png'}" in err
+    assert "Archivos nuevos: 3, ya ingresados: 0, en cuarentena: 1" in err
+    summary = json.loads(report_file.read_text(encoding="utf-8"))
+    assert summary["archivos"]["nuevos"] == 3 and summary["archivos"]["cuarentena"] == 1
+    assert summary["documentos"] == 3 and summary["paginas"] == 3
+    assert [f["archivo"] for f in summary["fallas"]] == [str(box / "hoja_01.png")]
+    assert summary["fallas"][0]["motivo"]
+    assert sum(summary["por_tipo"].values()) == sum(summary["por_ruta"].values()) == 3
+    assert summary["trabajadores"] == 2
+    assert len(list(ready_settings.quarantine_dir.glob("*.json"))) == 1
+
+
+def test_unreachable_scheduler_is_a_clear_error() -> None:
+    from intake.errors import ClusterError
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(ClusterError, match="clúster Dask") as info:
+        with dask_client(1, f"tcp://127.0.0.1:{port}", connect_timeout=2):
+            pass
+    assert info.value.exit_code == 8
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_file_stored_meanwhile_by_another_station_is_reported_repeated(
+        db: str, settings: Settings, request: pytest.FixtureRequest) -> None:
+    """GIVEN two stations sharing one database that both planned the same new file
+    WHEN both writers store it THEN the second sees it as `repetido`, nothing doubles."""
+    from dataclasses import replace
+
+    from sqlalchemy import func, select
+
+    from intake.batch_report import IngestReport
+    from intake.batch_task import FileResult
+    from intake.discovery import Candidate
+    from intake.pipeline import _write, open_database
+    from models import schema
+    from models.db import session_scope
+
+    if db == "postgres":
+        settings = replace(settings, database_url=request.getfixturevalue("pg_schema_url"))
+    factory = open_database(settings)
+    data = b"no es una imagen"
+    result = FileResult("ab" * 32, "desconocido", error="archivo ilegible")
+    cand = Candidate(settings.data_dir / "x.jpg", "x.jpg")
+    first = _write(factory, settings, cand, data, result, None, date(2026, 4, 8),
+                   IngestReport())
+    second = _write(factory, settings, cand, data, result, None, date(2026, 4, 8),
+                    IngestReport())
+    assert (first.status, second.status) == ("cuarentena", "repetido")
+    with session_scope(factory) as session:
+        assert session.scalar(select(func.count()).select_from(schema.SourceFile)) == 1
+    factory.kw["bind"].dispose()
