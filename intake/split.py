@@ -43,8 +43,15 @@ _GOES_ON = re.compile(  # OCR reads "(sigue)" in capitals as "(SISUE>" and the l
 
 @dataclass
 class DocumentGroup:
+    """One proposed document: its pages and, per page, why it starts or continues it.
+
+    The reasons (Spanish, for the reviewer) make the boundary a proposal a person can
+    check and correct (merge, split), not a silent decision.
+    """
+
     kind: str  # volante | escrito_libre | otro (otro: blank page; later refined by type)
     pages: list[PageRead] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # one per page
 
     @property
     def page_numbers(self) -> list[int]:
@@ -84,28 +91,35 @@ def opens_like_letter(text: str) -> bool:
 
 
 def continues_previous(prev: PageRead, page: PageRead) -> bool:
-    """Whether `page` reads as the next page of the letter that ends with `prev`.
+    """Whether `page` reads as the next page of the letter that ends with `prev`."""
+    return continuation_reason(prev, page) is not None
+
+
+def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
+    """Why `page` is the next page of the letter that ends with `prev` (None if it is not).
 
     A page that ends without a full stop is no evidence: lists and notes often do. What
     counts is the previous page saying "sigue", a page number, a closing that starts the
     page (the signature went over the leaf), or a page that starts mid-sentence.
     """
     if opens_like_letter(page.text):
-        return False
+        return None
     prev_body = _body_lines(prev.text)
     if prev_body and _GOES_ON.search(prev_body[-1]):
-        return True
+        return "la página anterior dice que sigue"
     number = page_number(page.text)
     if number is not None:
-        return number >= 2
+        return f"número de página {number}" if number >= 2 else None
     body = _body_lines(page.text)
     if not body:
-        return False
+        return None
     if _CLOSING.match(body[0]) and len(body) <= 6:
-        return True
+        return "empieza con la despedida y la firma"
     if ends_signed(prev_body):
-        return False
-    return body[0][:1].islower() or body[0][:1] in ",;:"
+        return None
+    if body[0][:1].islower() or body[0][:1] in ",;:":
+        return "empieza a media frase"
+    return None
 
 
 def ends_signed(body: list[str]) -> bool:
@@ -121,12 +135,15 @@ def split_pages(pages: list[PageRead]) -> list[DocumentGroup]:
     for page in pages:
         current = groups[-1] if groups else None
         if page.volante is not None:
-            groups.append(DocumentGroup("volante", [page]))
+            groups.append(DocumentGroup("volante", [page], ["volante (código QR o marcas)"]))
         elif page.is_blank:
-            groups.append(DocumentGroup("otro", [page]))
+            groups.append(DocumentGroup("otro", [page], ["hoja en blanco"]))
         elif (current is not None and current.kind in ("escrito_libre", "volante")
-              and continues_previous(current.pages[-1], page)):
+              and (why := continuation_reason(current.pages[-1], page)) is not None):
             current.pages.append(page)
+            current.reasons.append(why)
         else:
-            groups.append(DocumentGroup("escrito_libre", [page]))
+            why = ("encabezado de carta" if opens_like_letter(page.text)
+                   else "no continúa la página anterior" if current else "primera página")
+            groups.append(DocumentGroup("escrito_libre", [page], [why]))
     return groups

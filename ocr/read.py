@@ -12,11 +12,14 @@ import numpy as np
 from ocr import volante
 from ocr.engine import mean_confidence, words_to_text
 from ocr.errors import OcrError
+from ocr.match import align_by_features
 from ocr.preprocess import (
+    READ_MIN_DPI,
     denoise,
     deskew,
     detect_orientation,
     flatten_background,
+    flatten_sheet,
     is_blank,
     normalise_dpi,
     rotate_clockwise,
@@ -35,13 +38,18 @@ log = logging.getLogger(__name__)
 IMAGE_DPI = 150  # resolution of PageRead.image_png; every box in a PageRead refers to it
 FULL_PAGE_PSM = 3  # automatic layout: letters have headers, paragraphs, signatures
 TEMPLATE = "volante_v1"
+A4_LONG_SIDE_IN = 297 / 25.4
+# Feature matching costs ~0.3 s a page: tried only on photos and on pages showing at least
+# this many of our marker squares (the rest may be covered or out of the frame).
+FORM_HINT_MARKERS = 2
 
 
 def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
     """Read one page.
 
-    A page with a text layer is taken as is (no OCR; no words, no boxes). Otherwise the
-    page is brought to ~300 dpi with its lighting flattened; blank pages stop there. Our
+    A page with a text layer is taken as is (no OCR; no words, no boxes). Otherwise a
+    photographed sheet is cut out of its surroundings and warped flat, the page is
+    brought to ~300 dpi with its lighting flattened; blank pages stop there. Our
     volante (found by its QR code, or by its four corner markers once upright) is aligned
     to the template and read zone by zone; any other page is turned upright, deskewed and
     read whole with Tesseract.
@@ -53,7 +61,11 @@ def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
     """
     if page.text_layer:
         return _from_text_layer(page)
-    gray, dpi = normalise_dpi(to_gray(page.pixels), page.dpi)
+    gray, warped = flatten_sheet(to_gray(page.pixels))
+    dpi = page.dpi
+    if warped:  # a photo: its resolution was guessed from the whole frame, not the sheet
+        dpi = min(dpi, max(1, round(max(gray.shape[:2]) / A4_LONG_SIDE_IN)))
+    gray, dpi = normalise_dpi(gray, dpi, keep_from=READ_MIN_DPI)
     gray = flatten_background(gray, dpi)
     if is_blank(gray, dpi):
         log.debug("page %d is blank", page.page_no)
@@ -69,6 +81,12 @@ def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
         aligned = volante.align(gray, template, upright=True)  # markers without a QR
         if aligned is not None:
             aligned = replace(aligned, rotation=rotation, skew=round(skew + aligned.skew, 2))
+        elif warped or len(volante.marker_candidates(gray, template)) >= FORM_HINT_MARKERS:
+            # A photo, or some of our markers: match the blank form's features.
+            aligned = align_by_features(gray, template)
+            if aligned is not None:
+                aligned = replace(aligned, rotation=(rotation + aligned.rotation) % 360,
+                                  skew=round(skew + aligned.skew, 2))
     if aligned is not None:
         return _read_volante(page, aligned, engine, template)
     clean = denoise(gray)

@@ -30,6 +30,8 @@ MARKER_SIZE_RANGE = (0.3, 1.8)  # x the size expected if the page filled the ima
 MARKER_MAX_CORNER_DIST = 0.35  # x the image diagonal, from the image corner
 MARKER_LAYOUT_TOLERANCE = 0.2  # relative error allowed on the markers' width/height ratio
 MARKER_MAX_AREA_SPREAD = 2.5  # the four markers print alike: areas within this factor
+QR_SEARCH_SCALES = (1.0, 0.5, 0.25)
+QR_SEARCH_MIN_SIDE = 1700
 QR_ZONE_PAD_MM = 4.0  # margin around the template's QR zone when decoding it
 
 
@@ -56,8 +58,15 @@ class Aligned:
 
 
 def find_qr(gray: np.ndarray) -> Qr | None:
-    """Decode one QR code on the page, trying the full image then a half-size copy."""
-    return _decode(gray, (1.0, 0.5, 0.25), denoised=False)
+    """Decode one QR code on the page, on the smallest copy that still reads it.
+
+    One search only, on a copy of at least QR_SEARCH_MIN_SIDE px (an A4 at ~150 dpi): the
+    search is paid on every page that is not a volante, and a volante whose code is
+    missed here is still found by its markers and its QR zone.
+    """
+    long_side = max(gray.shape[:2])
+    fits = [s for s in QR_SEARCH_SCALES if long_side * s >= QR_SEARCH_MIN_SIDE]
+    return _decode(gray, (fits[-1] if fits else 1.0,), denoised=False)
 
 
 def _decode(gray: np.ndarray, scales: tuple[float, ...], *, denoised: bool) -> Qr | None:
@@ -125,9 +134,10 @@ def _fill(mask: np.ndarray, contour: np.ndarray) -> float:
     return ink / inside if inside else 0.0
 
 
-def find_markers(gray: np.ndarray, template: FormTemplate) -> np.ndarray | None:
-    """Centres of the 4 corner markers (tl, tr, bl, br), or None when they are not all there."""
-    h, w = gray.shape[:2]
+def marker_candidates(gray: np.ndarray,
+                      template: FormTemplate) -> list[tuple[float, float, float]]:
+    """Solid squares of about the markers' size anywhere on the page: (x, y, area)."""
+    w = gray.shape[1]
     mask = ink_mask(gray)
     size_mm = template.raw["markers"][0]["size"]
     expected = size_mm / template.page_mm[0] * w
@@ -144,6 +154,13 @@ def find_markers(gray: np.ndarray, template: FormTemplate) -> np.ndarray | None:
         if area / (rw * rh) < MARKER_MIN_SOLIDITY or _fill(mask, c) < MARKER_MIN_FILL:
             continue
         cands.append((cx, cy, area))
+    return cands
+
+
+def find_markers(gray: np.ndarray, template: FormTemplate) -> np.ndarray | None:
+    """Centres of the 4 corner markers (tl, tr, bl, br), or None when they are not all there."""
+    h, w = gray.shape[:2]
+    cands = marker_candidates(gray, template)
     if len(cands) < 4:
         return None
     pts = np.array(cands, dtype=np.float64)

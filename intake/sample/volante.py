@@ -84,14 +84,32 @@ def _tick(layer: ink.InkLayer, box: tuple[int, int, int, int], rng: random.Rando
                         joint="curve")
 
 
+@functools.lru_cache(maxsize=1)
+def _mnist_by_digit() -> dict[str, list[Image.Image]]:
+    """Real handwritten digits held apart from the digit model's training images."""
+    from ocr.digits import held_out_digits
+
+    images, labels = held_out_digits()
+    out: dict[str, list[Image.Image]] = {str(d): [] for d in range(10)}
+    for im, lab in zip(images, labels, strict=True):
+        out[str(int(lab))].append(Image.fromarray(im))
+    return out
+
+
 def _digits(layer: ink.InkLayer, zones: list[tuple[int, int, int, int]], digits: str,
-            path: str, rng: random.Random) -> None:
+            rng: random.Random) -> None:
+    """Each digit a real MNIST image (a different writer per box), scaled into its box."""
+    pool = _mnist_by_digit()
     for (x0, y0, x1, y1), d in zip(zones, digits, strict=False):
-        size = int((y1 - y0) * rng.uniform(0.62, 0.78))
-        dw = ink.word_length(d, path, ink.hand_font(path, size))
-        x = x0 + (x1 - x0 - dw) / 2 + rng.uniform(-0.08, 0.08) * (x1 - x0)
-        ink.hand_word(layer, x, y1 - (y1 - y0) * rng.uniform(0.18, 0.28), d, path, size, rng,
-                      angle=4.0, lift=0.04)
+        img = rng.choice(pool[d])
+        # MNIST digits fill 20 of their 28 px: the digit is ~60-78% of the box's height and
+        # never wider than ~75% of it, as people write inside boxes.
+        core = min((y1 - y0) * rng.uniform(0.6, 0.78), (x1 - x0) * 0.75)
+        side = max(8, round(core * 28 / 20))
+        img = img.resize((side, side), Image.Resampling.BILINEAR)
+        x = round(x0 + (x1 - x0 - side) / 2 + rng.uniform(-0.07, 0.07) * (x1 - x0))
+        y = round(y0 + (y1 - y0 - side) / 2 + rng.uniform(-0.07, 0.07) * (y1 - y0))
+        layer.mask.paste(255, (x, y), img)
 
 
 def fill(type_: str, description: str, ident: Identity, item_servicio: str | None,
@@ -101,7 +119,6 @@ def fill(type_: str, description: str, ident: Identity, item_servicio: str | Non
     page = blank_form(unit, dpi).copy()
     layer = ink.InkLayer(page.size)
     path = ink.pick_hand(rng)
-    digit_path = path if path in ink.DIGIT_FONTS else rng.choice(ink.DIGIT_FONTS)
     pen = ink.INKS[rng.choice(("azul", "azul", "negro", "azul_claro"))]
     k = dpi / 25.4
     field_size = int(rng.uniform(5.5, 7.0) * k)
@@ -118,7 +135,7 @@ def fill(type_: str, description: str, ident: Identity, item_servicio: str | Non
     for key, value in (("nss", ident.nss), ("telefono", ident.telefono)):
         if rng.random() < FILL_RATES[key]:
             zones = [z.to_px(dpi) for z in t.digit_zones(key)]
-            _digits(layer, zones, value, digit_path, rng)
+            _digits(layer, zones, value, rng)
             written[key] = value
     checked = _checks(type_, rng)
     for name in checked:

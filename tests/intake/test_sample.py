@@ -151,3 +151,36 @@ def test_digital_pdf_has_a_text_layer(box: tuple[Path, list[dict]]) -> None:
         doc.close()
     longest = max(rec["text"].split(), key=len)
     assert longest in text
+
+
+def test_digit_boxes_hold_real_handwriting_the_digit_model_never_saw() -> None:
+    """GIVEN the sample's volante digit pool WHEN compared with the model's training images
+    THEN every image is a held-out MNIST digit of the right label, and drawing a number
+    puts one in each box, inside the box."""
+    import random
+
+    import numpy as np
+
+    from intake.sample import ink
+    from intake.sample import volante as sv
+    from ocr import digits
+
+    images, labels = digits._mnist()
+    train = {im.tobytes() for im in images[:digits.TRAIN_IMAGES]}
+    held = dict(zip((im.tobytes() for im in digits.held_out_digits()[0]),
+                    digits.held_out_digits()[1], strict=True))
+    pool = sv._mnist_by_digit()
+    for d, imgs in pool.items():
+        assert imgs
+        for im in imgs:
+            key = np.asarray(im).tobytes()
+            assert key not in train and held[key] == int(d)
+    t = sv.template()
+    zones = [z.to_px(150) for z in t.digit_zones("telefono")]
+    layer = ink.InkLayer(t.page_px(150))
+    sv._digits(layer, zones, "5512345678", random.Random(1))
+    mask = np.asarray(layer.mask)
+    for x0, y0, x1, y1 in zones:
+        assert (mask[y0:y1, x0:x1] > 128).sum() > 20  # a digit in every box
+    inside = sum(int((mask[y0:y1, x0:x1] > 0).sum()) for x0, y0, x1, y1 in zones)
+    assert inside >= 0.99 * int((mask > 0).sum())  # and (all but a faint edge) inside them

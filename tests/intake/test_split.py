@@ -89,3 +89,20 @@ def test_a_signed_page_ends_its_letter_even_if_ocr_lowercases_the_next() -> None
     pages = [page(1, "Les pido que lo revisen.\nAtentamente\nGerardo Zamora\ngerardo@gmail.com"),
              page(2, "ermano, si lees esto, ya perdónate con mi papá.")]
     assert [g.page_numbers for g in split_pages(pages)] == [[1], [2]]
+
+
+def test_every_page_says_why_it_starts_or_continues_a_document() -> None:
+    """The boundaries are a proposal: each page carries the evidence a reviewer checks."""
+    pages = [
+        page(1, LETTER_1 + " en la farmacia no había"),
+        page(2, "medicamento para mi mamá.\n- 2 -"),
+        page(3, "Nombre\nNSS", volante=True),
+        page(4, "", blank=True),
+        page(5, LETTER_2),
+    ]
+    groups = split_pages(pages)
+    assert [len(g.reasons) for g in groups] == [len(g.pages) for g in groups]
+    assert groups[0].reasons == ["encabezado de carta", "número de página 2"]
+    assert groups[1].reasons == ["volante (código QR o marcas)"]
+    assert groups[2].reasons == ["hoja en blanco"]
+    assert groups[3].reasons == ["encabezado de carta"]

@@ -50,9 +50,20 @@ def png_bytes(img: Image.Image, **kw: object) -> bytes:
     return buf.getvalue()
 
 
+def mnist_digit(d: str, nth: int = 0) -> Image.Image:
+    """The `nth` held-out MNIST image of digit `d` (never seen by the digit model)."""
+    from ocr.digits import held_out_digits
+
+    images, labels = held_out_digits()
+    idx = np.flatnonzero(labels == int(d))[nth]
+    return Image.fromarray(images[idx])
+
+
 def fill_volante(img: Image.Image, dpi: int, *, check: tuple[str, ...] = ("queja",),
-                 nss: str = "", name: str = "", lines: tuple[str, ...] = ()) -> Image.Image:
-    """Fill a rendered volante: an X per checked box, typed digits, a name, description lines."""
+                 nss: str = "", name: str = "", lines: tuple[str, ...] = (),
+                 hand_digits: bool = False, phone: str = "") -> Image.Image:
+    """Fill a rendered volante: an X per checked box, digits (typed, or real handwriting
+    from held-out MNIST images), a name, description lines."""
     t = load_template()
     img = img.copy()
     d = ImageDraw.Draw(img)
@@ -63,9 +74,16 @@ def fill_volante(img: Image.Image, dpi: int, *, check: tuple[str, ...] = ("queja
         d.line((x0 + m, y0 + m, x1 - m, y1 - m), fill=0, width=max(2, round(0.5 * k)))
         d.line((x0 + m, y1 - m, x1 - m, y0 + m), fill=0, width=max(2, round(0.5 * k)))
     digit_font = font(SANS, round(6 * k))
-    for zone, ch in zip(t.digit_zones("nss"), nss, strict=False):
-        x0, y0, x1, y1 = zone.to_px(dpi)
-        d.text(((x0 + x1) / 2, (y0 + y1) / 2), ch, font=digit_font, fill=0, anchor="mm")
+    for key, value in (("nss", nss), ("telefono", phone)):
+        for zone, ch in zip(t.digit_zones(key), value, strict=False):
+            x0, y0, x1, y1 = zone.to_px(dpi)
+            if hand_digits:
+                side = round((y1 - y0) * 0.95)
+                ink = mnist_digit(ch).resize((side, side), Image.Resampling.BILINEAR)
+                img.paste((20, 20, 140), ((x0 + x1 - side) // 2, (y0 + y1 - side) // 2), ink)
+            else:
+                d.text(((x0 + x1) / 2, (y0 + y1) / 2), ch, font=digit_font, fill=0,
+                       anchor="mm")
     write = font(SANS, round(5 * k))
     if name:
         x0, _, _, y1 = t.zone("fields", "nombre").to_px(dpi)

@@ -193,3 +193,44 @@ def test_sixteen_bit_grayscale_is_stretched_not_clipped():
     [p] = load_file(buf.getvalue(), "x.png")
     assert p.pixels.dtype == np.uint8 and p.pixels.ndim == 2
     assert p.pixels.min() == 0 and p.pixels.max() == 255
+
+
+def _jpeg_declaring(w: int, h: int) -> bytes:
+    """A JPEG header (SOI, baseline SOF0) claiming w x h pixels, with no image data."""
+    sof = struct.pack(">BHHB", 8, h, w, 1) + bytes([1, 0x11, 0])
+    return b"\xff\xd8" + b"\xff\xc0" + struct.pack(">H", len(sof) + 2) + sof + b"\xff\xd9"
+
+
+def _tiff_declaring(w: int, h: int) -> bytes:
+    """A little-endian TIFF whose one frame claims w x h 8-bit gray pixels, 16 bytes of data."""
+    entries = [(256, 4, 1, w), (257, 4, 1, h), (258, 3, 1, 8), (259, 3, 1, 1),
+               (262, 3, 1, 1), (273, 4, 1, 8), (277, 3, 1, 1), (278, 4, 1, h),
+               (279, 4, 1, 16)]
+    ifd_at = 8 + 16
+    ifd = struct.pack("<H", len(entries)) + b"".join(
+        struct.pack("<HHII", tag, typ, n, v) for tag, typ, n, v in entries) + b"\0\0\0\0"
+    return b"II*\x00" + struct.pack("<I", ifd_at) + b"\0" * 16 + ifd
+
+
+@pytest.mark.parametrize(("data", "name"), [(_jpeg_declaring(30000, 30000), "bomba.jpg"),
+                                            (_tiff_declaring(30000, 30000), "bomba.tif")])
+def test_huge_jpeg_and_tiff_are_refused_before_decoding(data, name):
+    """GIVEN headers claiming 30000x30000 px (900 Mpx) WHEN loaded THEN a clear Spanish
+    refusal, fast and without allocating the image."""
+    tracemalloc.start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(UnreadableImageError, match="demasiado grande"):
+            load_file(data, name)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - t0 < 2
+    assert peak < 50_000_000
+
+
+def test_corrupt_image_bodies_are_refused_not_crashed():
+    good = png_bytes(Image.new("L", (400, 300), 255))
+    for data in (good[: len(good) // 2], good[:40] + b"\0" * 200, b"\xff\xd8\xff" + b"\0" * 50):
+        with pytest.raises(UnreadableImageError):
+            load_file(data, "roto.png")

@@ -126,3 +126,38 @@ def test_prepare_turns_and_levels():
     assert prepared.rotation == 180
     assert prepared.skew == pytest.approx(2.0, abs=0.3)
     assert not prepared.blank
+
+
+def _photo(img: Image.Image, table: int = 90) -> tuple[np.ndarray, np.ndarray]:
+    """The page photographed from an angle on a darker table; returns photo and corners."""
+    import cv2
+
+    a = np.asarray(img.convert("L"))
+    h, w = a.shape
+    corners = np.float32([[160, 90], [w + 100, 150], [w + 60, h + 130], [120, h + 70]])
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
+    photo = cv2.warpPerspective(a, m, (w + 240, h + 260), borderValue=table)
+    return photo, corners
+
+
+def test_photographed_sheet_is_found_and_warped_flat():
+    from ocr.preprocess import find_page_quad, flatten_sheet
+
+    page = text_page(dpi=100)
+    photo, corners = _photo(page)
+    quad = find_page_quad(photo)
+    assert quad is not None
+    assert np.abs(quad - corners).max() < 12  # px, on a 1000 px photo
+    flat, warped = flatten_sheet(photo)
+    assert warped
+    assert abs(flat.shape[1] / flat.shape[0] - page.width / page.height) < 0.03
+    assert flat.mean() > 200  # the table is gone: all paper and ink
+
+
+def test_a_scan_is_not_cut():
+    from ocr.preprocess import find_page_quad
+
+    page = np.asarray(text_page(dpi=100))
+    assert find_page_quad(page) is None
+    tilted = _tilted(text_page(dpi=100), 2.0)  # paper to the edges, white fill
+    assert find_page_quad(tilted) is None

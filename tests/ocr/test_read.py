@@ -161,3 +161,51 @@ def test_volante_words_point_at_the_description_on_the_returned_image(blank_vola
     # The word really is there: dark pixels inside its box on the returned image.
     page = np.asarray(Image.open(io.BytesIO(read.image_png)))
     assert (page[y0:y1, x0:x1] < 128).mean() > 0.05
+
+
+@pytest.mark.tesseract
+def test_photographed_letter_is_cut_out_warped_and_read(tesseract_engine):
+    """GIVEN a letter photographed at an angle on a grey table (no DPI in the file)
+    WHEN read THEN the sheet is warped flat and the text reads as well as a scan."""
+    page = text_page(dpi=200)
+    a = np.asarray(page)
+    h, w = a.shape
+    m = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [w, 0], [w, h], [0, h]]),
+        np.float32([[220, 120], [w + 90, 240], [w - 10, h + 200], [150, h + 90]]))
+    photo = cv2.warpPerspective(a, m, (w + 320, h + 340), borderValue=95)
+    read = read_page(PageImage(pixels=photo, page_no=1, dpi=230), tesseract_engine)
+    assert read.method == "tesseract" and read.rotation == 0
+    assert cer(read.text, EXPECTED) < 0.05
+    assert read.width / read.height == pytest.approx(w / h, abs=0.03)
+
+
+@pytest.mark.tesseract
+def test_photographed_volante_without_markers_or_qr_is_read_by_features(blank_volante_200,
+                                                                          tesseract_engine):
+    """GIVEN a photo of a volante whose markers and QR are covered (only the printed form
+    remains) WHEN read THEN the sheet is warped flat, matched to the template's blank image
+    by ORB features, and read zone by zone."""
+    from PIL import ImageDraw
+
+    from ocr.template import load_template
+
+    t = load_template()
+    img = fill_volante(blank_volante_200, 200, check=("reconocimiento",), name="Ana López")
+    d, k = ImageDraw.Draw(img), 200 / 25.4
+    for m in t.raw["markers"]:
+        d.rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
+                     (m["y"] + m["size"]) * k + 4), fill="white")
+    q = t.raw["qr"]
+    d.rectangle((q["x"] * k - 6, q["y"] * k - 6, (q["x"] + q["size"]) * k + 6,
+                 (q["y"] + q["size"]) * k + 6), fill="white")
+    a = np.asarray(img.convert("L"))
+    h, w = a.shape
+    m = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [w, 0], [w, h], [0, h]]),
+        np.float32([[200, 110], [w + 80, 200], [w + 20, h + 170], [140, h + 90]]))
+    photo = cv2.warpPerspective(a, m, (w + 300, h + 300), borderValue=90)
+    read = read_page(PageImage(pixels=photo, page_no=1, dpi=230), tesseract_engine)
+    assert read.method == "volante"
+    assert read.volante.checked_types == ["reconocimiento"]
+    assert read.volante.fields["nombre"].value == "Ana López"

@@ -115,13 +115,14 @@ def test_qr_alone_aligns_when_markers_are_cut_off(blank_volante_200):
 
 @pytest.mark.tesseract
 def test_filled_volante_fields_are_read(blank_volante_200, tesseract_engine):
-    img = fill_volante(blank_volante_200, 200, nss="92919084431",
+    img = fill_volante(blank_volante_200, 200, nss="92919084431", hand_digits=True,
                        name="Rosa Elena Martínez Ruiz",
                        lines=("El médico no me atendió a tiempo.",))
     aligned = detect(_gray(img))
     read = read_volante(aligned, tesseract_engine)
     f = read.fields
-    assert f["nss"].value == "92919084431" and f["nss"].legible
+    assert f["nss"].value == "92919084431"
+    assert [w.text for w in f["nss"].words] == list("92919084431")
     assert f["nombre"].value == "Rosa Elena Martínez Ruiz"
     assert "médico no me atendió" in f["descripcion"].value
     assert f["telefono"].value == "" and f["correo"].value == ""
@@ -129,35 +130,52 @@ def test_filled_volante_fields_are_read(blank_volante_200, tesseract_engine):
     assert (x0, y0, x1, y1) == T.zone("fields", "nombre").to_px(ALIGN_DPI)
 
 
-class _ScriptedDigits:
-    """Reads "7" in every box except the second, where no mode reads anything."""
-
-    def __init__(self) -> None:
-        self.psms: list[int] = []
-
-    def image_to_data(self, image, *, psm, whitelist=None):
-        from ocr.types import Word
-
-        self.psms.append(psm)
-        assert whitelist == "0123456789"
-        if len(self.psms) in (2, 3):
-            return []
-        return [Word("7", 88.0, (0, 0, 1, 1))]
-
-    def osd(self, image):
-        return 0
-
-
-def test_digit_row_reads_filled_boxes_one_by_one_and_marks_unreadable(blank_volante_200):
-    img = fill_volante(blank_volante_200, 200, nss="123")
+def test_handwritten_digit_boxes_are_read_one_word_per_box(blank_volante_200):
+    """GIVEN real handwritten digits (held-out MNIST) in the phone boxes, two left empty
+    WHEN the row is read THEN one Word per filled box, in its box, no engine call."""
+    img = fill_volante(blank_volante_200, 200, phone="55123406", hand_digits=True)
     aligned = detect(_gray(img))
-    engine = _ScriptedDigits()
     mask = zones.zone_ink(aligned.image)
-    read = zones.read_digit_row(aligned.image, mask, T.digit_zones("nss"), ALIGN_DPI, engine)
-    first, second = zones.DIGIT_BOX_PSMS
-    assert engine.psms == [first, first, second, first]  # empty boxes cost no call
-    assert read.value == "7?7"
+    boxes = T.digit_zones("telefono")
+    read = zones.read_digit_row(aligned.image, mask, boxes, ALIGN_DPI)
+    assert read.value == "55123406"
+    assert len(read.words) == 8
+    for w, z in zip(read.words, boxes, strict=False):
+        x0, y0, x1, y1 = z.to_px(ALIGN_DPI)
+        assert x0 <= w.box[0] < w.box[2] <= x1 and y0 <= w.box[1] < w.box[3] <= y1
+        assert 0 <= w.confidence <= 100
+    assert not read.legible  # two boxes left empty: a phone missing digits goes to a person
+
+
+def test_nss_failing_luhn_is_repaired_at_its_one_doubtful_digit_and_flagged(
+        blank_volante_200, monkeypatch):
+    """GIVEN an NSS whose 5th digit the model misreads with low confidence
+    WHEN the row is read THEN the Luhn check puts the right digit back, and the row is
+    still flagged for a person (legible False)."""
+    from ocr import digits
+
+    img = fill_volante(blank_volante_200, 200, nss="92919084431", hand_digits=True)
+    aligned = detect(_gray(img))
+    model = digits.get_model()
+    real = model.predict
+
+    def misread(images):
+        out = real(images)
+        assert len(out) == 11  # every box reaches the model
+        sure = [digits.DigitGuess(d, 99.0, [float(i == int(d)) for i in range(10)])
+                for d in "92919084431"]
+        probs = [0.0] * 10
+        probs[0], probs[9] = 0.55, 0.45  # says 0, doubts: 9 is the runner-up
+        sure[4] = digits.DigitGuess("0", 55.0, probs)
+        return sure
+
+    monkeypatch.setattr(model, "predict", misread)
+    mask = zones.zone_ink(aligned.image)
+    read = zones.read_digit_row(aligned.image, mask, T.digit_zones("nss"), ALIGN_DPI,
+                                check="luhn")
+    assert read.value == "92919084431"
     assert not read.legible
+    assert read.words[4].text == "9" and read.words[4].confidence == 45.0
 
 
 def test_a_missing_marker_is_not_replaced_by_a_qr_finder_pattern(blank_volante_200):
@@ -209,3 +227,33 @@ def test_a_stamp_does_not_stand_in_for_a_covered_marker(blank_volante_200):
     aligned = detect(gray)
     assert aligned is not None and aligned.method == "qr"
     assert read_volante(aligned, FailingEngine(), fields=False).checked_types == ["queja"]
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180])
+def test_features_align_a_photo_without_markers_or_qr(blank_volante_200, turn):
+    """GIVEN a photographed volante whose markers and QR code are all covered
+    WHEN aligned by ORB features against the template's blank image
+    THEN the boxes land where the template puts them, whichever way up it was."""
+    from ocr.match import align_by_features
+
+    img = fill_volante(blank_volante_200, 200, check=("sugerencia",))
+    d, k = ImageDraw.Draw(img), 200 / 25.4
+    for m in T.raw["markers"]:
+        d.rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
+                     (m["y"] + m["size"]) * k + 4), fill="white")
+    q = T.raw["qr"]
+    d.rectangle((q["x"] * k - 6, q["y"] * k - 6, (q["x"] + q["size"]) * k + 6,
+                 (q["y"] + q["size"]) * k + 6), fill="white")
+    photo = rotate_clockwise(_perspective(_gray(img), 80), turn)
+    assert detect(photo) is None
+    aligned = align_by_features(photo, T)
+    assert aligned is not None and aligned.method == "plantilla"
+    assert (aligned.rotation + turn) % 360 == 0
+    read = read_volante(aligned, FailingEngine(), fields=False)
+    assert read.checked_types == ["sugerencia"]
+
+
+def test_features_do_not_take_a_letter_for_the_form():
+    from ocr.match import align_by_features
+
+    assert align_by_features(_gray(text_page(dpi=150)), T) is None

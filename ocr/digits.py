@@ -1,0 +1,336 @@
+"""Handwritten digits in form boxes: a scikit-learn model trained on MNIST and load_digits."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ocr.errors import OcrError
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+DATA_FILE = "mnist_t10k_first5000.npz"
+# The first TRAIN_IMAGES MNIST images train the model; the rest are held out for the sample
+# generator's digit boxes, so the benchmark reads handwriting the model never saw.
+TRAIN_IMAGES = 4000
+# Of those, the last CALIBRATION_IMAGES (undistorted) only fit the probability calibration.
+CALIBRATION_IMAGES = 600
+SIDE = 28  # MNIST geometry: the digit fits a 20 px box, centred by its mass in 28x28
+FIT = 20
+AUGMENT_COPIES = 2  # distorted copies per training image (rotation, shear, scale, stroke)
+SEED = 20240521
+MODEL_FILE = "digitos.pkl"
+
+
+@dataclass
+class DigitGuess:
+    digit: str  # "0".."9"
+    confidence: float  # 0..100: the model's probability of `digit`
+    probabilities: list[float] = field(default_factory=list)  # per digit 0..9, sums to 1
+
+
+@dataclass
+class DigitModel:
+    """The trained pipeline and what it was trained on (one bundle, STYLE.md)."""
+
+    pipeline: Any
+    sklearn_version: str
+    fingerprint: str
+    metrics: dict[str, float]
+    format_version: int = FORMAT_VERSION
+
+    def predict(self, images: list[np.ndarray]) -> list[DigitGuess]:
+        """Digits of normalised 28x28 images (see `normalise`), with their probabilities."""
+        if not images:
+            return []
+        x = np.stack([features(im) for im in images])
+        probs = self.pipeline.predict_proba(x)
+        classes = [int(c) for c in self.pipeline.classes_]
+        out = []
+        for p in probs:
+            full = [0.0] * 10
+            for c, v in zip(classes, p, strict=True):
+                full[c] = float(v)
+            best = int(np.argmax(full))
+            out.append(DigitGuess(str(best), round(100.0 * full[best], 1), full))
+        return out
+
+
+def _data_bytes() -> bytes:
+    return resources.files("ocr.data").joinpath(DATA_FILE).read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist() -> tuple[np.ndarray, np.ndarray]:
+    import io
+
+    with np.load(io.BytesIO(_data_bytes())) as d:
+        return d["images"].copy(), d["labels"].astype(np.int64).copy()
+
+
+def held_out_digits() -> tuple[np.ndarray, np.ndarray]:
+    """MNIST images (28x28 uint8, white ink on black) and labels never used in training."""
+    images, labels = _mnist()
+    return images[TRAIN_IMAGES:], labels[TRAIN_IMAGES:]
+
+
+def normalise(ink: np.ndarray) -> np.ndarray | None:
+    """MNIST geometry for an ink image (uint8, ink bright on 0): 28x28 float32 in 0..1.
+
+    The ink's bounding box is scaled so its longer side is 20 px (aspect kept), then
+    placed so its centre of mass sits at the centre, as MNIST was built. None when empty.
+    """
+    ys, xs = np.nonzero(ink > 40)
+    if ys.size < 3:
+        return None
+    crop = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32)
+    h, w = crop.shape
+    k = FIT / max(h, w)
+    nh, nw = max(1, round(h * k)), max(1, round(w * k))
+    interp = cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR
+    small = cv2.resize(crop, (nw, nh), interpolation=interp)
+    out = np.zeros((SIDE, SIDE), np.float32)
+    total = float(small.sum())
+    if total <= 0:
+        return None
+    cy = float((small.sum(axis=1) * np.arange(nh)).sum() / total)
+    cx = float((small.sum(axis=0) * np.arange(nw)).sum() / total)
+    top = int(round(SIDE / 2 - cy))
+    left = int(round(SIDE / 2 - cx))
+    top = min(max(top, 0), SIDE - nh)
+    left = min(max(left, 0), SIDE - nw)
+    out[top:top + nh, left:left + nw] = small
+    peak = float(out.max())
+    return _deskew(out / peak) if peak > 0 else None
+
+
+def _deskew(img: np.ndarray) -> np.ndarray:
+    """Undo the slant of the strokes (second-order moments), as for MNIST classifiers."""
+    m = cv2.moments(img)
+    if abs(m["mu02"]) < 1e-2:
+        return img
+    slant = m["mu11"] / m["mu02"]
+    shear = np.float32([[1, slant, -0.5 * SIDE * slant], [0, 1, 0]])
+    return cv2.warpAffine(img, shear, (SIDE, SIDE), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
+
+
+def features(image: np.ndarray) -> np.ndarray:
+    """The model's input: the 28x28 pixels, lightly blurred (strokes of any width overlap)."""
+    blurred = cv2.GaussianBlur(image, (3, 3), 0.6)
+    return blurred.reshape(-1).astype(np.float32)
+
+
+def _distort(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A plausible other hand: rotated, sheared, rescaled, with thinner or bolder strokes."""
+    big = cv2.resize(img, (SIDE * 2, SIDE * 2), interpolation=cv2.INTER_LINEAR)
+    c = SIDE
+    angle = float(rng.uniform(-14, 14))
+    scale = float(rng.uniform(0.85, 1.1))
+    m = cv2.getRotationMatrix2D((c, c), angle, scale)
+    m[0, 1] += float(rng.uniform(-0.3, 0.3))
+    m[:, 2] += rng.uniform(-2, 2, size=2)
+    out = cv2.warpAffine(big, m, (SIDE * 2, SIDE * 2), flags=cv2.INTER_LINEAR, borderValue=0)
+    stroke = rng.integers(-1, 2)
+    if stroke:
+        kernel = np.ones((3, 3), np.uint8)
+        out = cv2.dilate(out, kernel) if stroke > 0 else cv2.erode(out, kernel)
+    return out
+
+
+def _sources() -> tuple[list[tuple[np.ndarray, int]], list[tuple[np.ndarray, int]]]:
+    """(training, calibration) images as (uint8 ink image, label)."""
+    from sklearn.datasets import load_digits
+
+    images, labels = _mnist()
+    fit_end = TRAIN_IMAGES - CALIBRATION_IMAGES
+    train = [(images[i], int(labels[i])) for i in range(fit_end)]
+    small = load_digits()
+    for im, lab in zip(small.images, small.target, strict=True):
+        up = cv2.resize((im * (255 / 16)).astype(np.uint8), (SIDE, SIDE),
+                        interpolation=cv2.INTER_LINEAR)
+        train.append((up, int(lab)))
+    calibration = [(images[i], int(labels[i])) for i in range(fit_end, TRAIN_IMAGES)]
+    return train, calibration
+
+
+def _matrix(pairs: list[tuple[np.ndarray, int]], rng: np.random.Generator | None,
+            copies: int) -> tuple[np.ndarray, np.ndarray]:
+    xs: list[np.ndarray] = []
+    ys: list[int] = []
+    for im, lab in pairs:
+        variants = [im] + ([_distort(im, rng) for _ in range(copies)] if rng else [])
+        for v in variants:
+            n = normalise(v)
+            if n is not None:
+                xs.append(features(n))
+                ys.append(lab)
+    return np.stack(xs), np.array(ys)
+
+
+def train(seed: int = SEED) -> DigitModel:
+    """Train the digit model from the bundled data (about 10 s of CPU).
+
+    An RBF SVM on PCA components of deskewed MNIST-style images reads the digit; a
+    multinomial logistic regression fitted on its pairwise decision values, over real
+    images it never trained on, turns them into probabilities (the per-digit confidence).
+    """
+    import sklearn
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import SVC
+
+    started = time.monotonic()
+    fit_pairs, cal_pairs = _sources()
+    x, y = _matrix(fit_pairs, np.random.default_rng(seed), AUGMENT_COPIES)
+    svm = Pipeline([("pca", PCA(n_components=40, random_state=seed)),
+                    ("svm", SVC(C=5.0, gamma="scale", decision_function_shape="ovo"))])
+    svm.fit(x, y)
+    cx, cy = _matrix(cal_pairs, None, 0)
+    calibrator = LogisticRegression(C=1.0, max_iter=1000)
+    calibrator.fit(svm.decision_function(cx), cy)
+    pipeline = _Calibrated(svm, calibrator)
+    model = DigitModel(pipeline, sklearn.__version__, _fingerprint(seed), {})
+    hx, hy = held_out_digits()
+    test = [normalise(im) for im in hx]
+    keep = [i for i, t in enumerate(test) if t is not None]
+    guesses = model.predict([test[i] for i in keep])  # type: ignore[misc]
+    acc = float(np.mean([g.digit == str(hy[i]) for g, i in zip(guesses, keep, strict=True)]))
+    model.metrics = {"held_out_accuracy": round(acc, 4), "train_size": float(len(y)),
+                     "seconds": round(time.monotonic() - started, 1)}
+    log.info("digit model trained on %d images in %.1f s; held-out accuracy %.3f", len(y),
+             model.metrics["seconds"], acc)
+    return model
+
+
+class _Calibrated:
+    """SVM decision values -> calibrated probabilities; `classes_` and `predict_proba`."""
+
+    def __init__(self, svm: Any, calibrator: Any) -> None:
+        self.svm = svm
+        self.calibrator = calibrator
+        self.classes_ = calibrator.classes_
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        return self.calibrator.predict_proba(self.svm.decision_function(x))
+
+
+def _fingerprint(seed: int) -> str:
+    h = hashlib.sha256(_data_bytes())
+    h.update(f"{FORMAT_VERSION}:{TRAIN_IMAGES}:{CALIBRATION_IMAGES}:{AUGMENT_COPIES}:{seed}"
+             .encode())
+    return h.hexdigest()[:16]
+
+
+_LOCK = threading.Lock()
+_cache_dir: Path | None = None
+_model: DigitModel | None = None
+
+
+def configure(cache_dir: Path | None) -> None:
+    """Where the trained model is kept between processes (the data dir's models folder).
+
+    Without it the model is trained once per process, in memory.
+    """
+    global _cache_dir
+    _cache_dir = Path(cache_dir) if cache_dir is not None else None
+
+
+def _load(path: Path) -> DigitModel | None:
+    import sklearn
+
+    try:
+        with path.open("rb") as f:
+            model = pickle.load(f)  # our own data dir: as trusted as the code
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as e:
+        log.warning("digit model cache unreadable (%s); retraining", type(e).__name__)
+        return None
+    if (not isinstance(model, DigitModel) or model.format_version != FORMAT_VERSION
+            or model.sklearn_version != sklearn.__version__
+            or model.fingerprint != _fingerprint(SEED)):
+        log.info("digit model cache is from another version; retraining")
+        return None
+    return model
+
+
+def _save(model: DigitModel, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".digitos-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        log.warning("digit model not cached: %s", type(e).__name__)
+
+
+def get_model() -> DigitModel:
+    """The digit model: from memory, from the cache dir, or trained now (and cached)."""
+    global _model
+    with _LOCK:
+        if _model is not None:
+            return _model
+        path = _cache_dir / MODEL_FILE if _cache_dir is not None else None
+        model = _load(path) if path is not None and path.exists() else None
+        if model is None:
+            try:
+                model = train()
+            except (OSError, ValueError) as e:
+                raise OcrError("no se pudo entrenar el modelo de dígitos") from e
+            if path is not None:
+                _save(model, path)
+        _model = model
+        return model
+
+
+def luhn_ok(number: str) -> bool:
+    """Whether the last digit is the Luhn check digit of the others (weights 1,2,1,2...)."""
+    if len(number) < 2 or not number.isdigit():
+        return False
+    return luhn_digit(number[:-1]) == number[-1]
+
+
+def luhn_digit(body: str) -> str:
+    """The NSS check digit: Luhn over `body` from the left, weights 1, 2, 1, 2, ..."""
+    total = 0
+    for i, ch in enumerate(body):
+        v = int(ch) * (2 if i % 2 else 1)
+        total += v // 10 + v % 10
+    return str((10 - total % 10) % 10)
+
+
+def repair_luhn(value: str, confidences: list[float], probabilities: list[list[float]],
+                min_conf: float, min_prob: float = 0.01) -> tuple[int, str] | None:
+    """The one (position, digit) change that makes `value` pass Luhn, if it is unique.
+
+    Only low-confidence digits (under `min_conf`) are candidates, and the replacement must
+    be one the model found at least `min_prob` likely. Luhn detects every single-digit
+    error, so each position has at most one fix; two candidate positions with a plausible
+    fix each make the repair a guess, and none is made.
+    """
+    fixes: list[tuple[int, str]] = []
+    for pos, conf in enumerate(confidences):
+        if conf >= min_conf:
+            continue
+        for d in "0123456789":
+            if d == value[pos]:
+                continue
+            trial = value[:pos] + d + value[pos + 1:]
+            if luhn_ok(trial) and probabilities[pos][int(d)] >= min_prob:
+                fixes.append((pos, d))
+    return fixes[0] if len(fixes) == 1 else None
