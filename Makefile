@@ -14,8 +14,13 @@ setup:
 setup-test:
 	bash scripts/setup.sh --test
 
+# All benchmarks, one after another (about an hour on 2 cores); each writes bench/results/.
 bench: setup
-	.venv/bin/python bench/accuracy.py
+	.venv/bin/python -m bench.accuracy
+	.venv/bin/python -m bench.classifier
+	.venv/bin/python -m bench.review
+	.venv/bin/python -m bench.ocr
+	.venv/bin/python -m bench.batch
 
 lint: setup-test
 	.venv/bin/ruff check .

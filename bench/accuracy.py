@@ -1,6 +1,6 @@
 """End-to-end accuracy: `buzon sample` -> `buzon ingest` -> `buzon export` vs truth.jsonl.
 
-Usage: python bench/accuracy.py [--count 60] [--seed 7] [--workers N]
+Usage: python -m bench.accuracy [--count 60] [--seed 7] [--workers N]
 Prints the figures and writes bench/results/accuracy.json. Every run is isolated in a
 temporary data dir (BUZON_DATA_DIR) with its own SQLite database.
 """

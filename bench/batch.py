@@ -1,6 +1,6 @@
 """Batch throughput and memory on Dask: `buzon ingest` vs bare tesseract, 1 vs 2 workers.
 
-Usage: python bench/batch.py [--count 200] [--seed 21] [--copies 10] [--box DIR]
+Usage: python -m bench.batch [--count 200] [--seed 21] [--copies 10] [--box DIR]
                              [--skip-bare] [--skip-large] [--skip-external]
 
 In one run, on `buzon sample --count N --seed S` (or the box given with --box):
@@ -32,9 +32,6 @@ import time
 from pathlib import Path
 
 import psutil
-
-# bench/ocr.py and bench/classifier.py would shadow the packages of the same name.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PY = sys.executable

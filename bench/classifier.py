@@ -1,8 +1,6 @@
 """Classifier benchmark on the corpus's fixed test split (never trained on).
 
-Usage: python bench/classifier_bench.py [--seed 0]
-(Not bench/classifier.py: a script of that name in bench/ would shadow the `classifier`
-package for every other bench script, whose folder heads sys.path.)
+Usage: python -m bench.classifier [--seed 0]
 Trains exactly as `buzon train` does on a fresh data dir (corpus only), then prints and
 writes to bench/results/classifier.json:
   1. macro-F1, expected calibration error, precision of proposals above their type's

@@ -1,20 +1,11 @@
 """Review station figures: keystrokes per document on a day where every proposal is right,
 and server time of the queue and document pages with 5,000 documents in SQLite.
 
-Usage: python bench/review.py [--documents 5000] [--requests 60] [--day-size 12]
+Usage: python -m bench.review [--documents 5000] [--requests 60] [--day-size 12]
 Prints the figures and writes bench/results/review.json. Runs in a temporary data dir.
 """
 
-# ruff: noqa: E402  (sys.path is fixed before the project imports, see below)
-
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# Sibling scripts (bench/classifier.py, bench/ocr.py) would shadow the packages of the same
-# name: run as a script, this folder is sys.path[0].
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 
 import argparse
 import json
@@ -24,6 +15,7 @@ import tempfile
 import threading
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert
 

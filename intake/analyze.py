@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ocr import digits
 from ocr.engine import TesseractEngine
 from ocr.errors import EngineError, UnreadableImageError
 from ocr.loading import load_file, sniff_kind
@@ -19,6 +21,9 @@ class OcrOptions:
     lang: str = "spa"
     timeout: float = 120.0
     max_pixels: int = 150_000_000
+    # Where the handwritten-digit model is cached, so each worker process loads it instead
+    # of training its own (about 10 s of CPU); None keeps it in memory only.
+    model_cache: str | None = None
 
 
 @dataclass
@@ -32,6 +37,8 @@ class FileAnalysis:
 
 def analyze_file(data: bytes, filename: str, options: OcrOptions) -> FileAnalysis:
     """Load every page of a file and read it. Never raises for a bad file: reports it."""
+    if options.model_cache:
+        digits.configure(Path(options.model_cache))
     kind = sniff_kind(data)
     try:
         images = load_file(data, filename, max_pixels=options.max_pixels)

@@ -25,6 +25,7 @@ from intake.config import Settings, ensure_dirs
 from intake.discovery import Candidate, discover
 from models import schema
 from models.db import make_engine, make_sessionmaker, migrate, session_scope
+from ocr import digits
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -119,8 +120,11 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     found = discover(paths)
     report = IngestReport(skipped=[str(p) for p in found.skipped], missing=found.missing)
     options = OcrOptions(settings.tesseract_lang, settings.tesseract_timeout,
-                         settings.max_image_pixels)
+                         settings.max_image_pixels, model_cache=str(settings.models_dir))
     todo = _plan(found.files, factory, report)
+    if todo:  # train or load the digit model once here, not once per worker process
+        digits.configure(settings.models_dir)
+        digits.get_model()
     use_cluster = bool(scheduler) or len(todo) > 1
     bar = tqdm(total=len(todo), unit="archivo", desc="Ingresando", disable=not show_progress,
                dynamic_ncols=True)
