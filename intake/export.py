@@ -38,12 +38,18 @@ def document_record(doc: schema.Document) -> dict[str, Any]:
     }
 
 
+# A document merged into another by a reviewer is no longer a document: its pages and
+# its decision history live on in the one it was merged into.
+MERGED = "fusionado"
+
+
 def iter_records(session: Session, batch: int = 500) -> Iterator[dict[str, Any]]:
     """All documents by id, streamed in batches so memory stays flat on big databases."""
     last = 0
     while True:
         docs = session.scalars(
-            select(schema.Document).where(schema.Document.id > last)
+            select(schema.Document)
+            .where(schema.Document.id > last, schema.Document.status != MERGED)
             .options(selectinload(schema.Document.source_file),
                      selectinload(schema.Document.proposals))
             .order_by(schema.Document.id).limit(batch)).all()
