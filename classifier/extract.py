@@ -32,7 +32,8 @@ _PROVIDERS = "gmail|hotmail|outlook|yahoo|live|icloud|prodigy"
 # Tesseract rarely reads "@": it becomes 0, O, o, e, Q, a quote or ©. Before a well-known
 # provider's domain that misreading is recoverable.
 _EMAIL_LOST_AT = re.compile(
-    rf"(?<![\w.@])([A-Za-z0-9¡][A-Za-z0-9._-]*?)(?:[O0]['’]|[@0OoQe©®'’])[ \t]?"
+    rf"(?<![\w.@])([A-Za-z0-9¡][A-Za-z0-9._-]*?)"
+    rf"(?:[O0]['’]|\([ \t]?[A-Za-z@]?[ \t]?[),]?|[@0OoQe©®'’])[ \t]?"
     rf"((?:{_PROVIDERS})[ \t]?[.,][ \t]?(?:com\.mx|com|es|net\.mx|net))\b",
     re.IGNORECASE)
 _NSS_LABEL = re.compile(

@@ -139,6 +139,8 @@ def test_lower_case_name_after_a_strong_label() -> None:
     ("NSS del paciente, valentina.-ramosegmail.com", "valentina.ramos@gmail.com"),
     ("correo ¡espinoza910gmail.com", "iespinoza91@gmail.com"),
     ("mi correo es pedro0gmail.com", "pedro@gmail.com"),
+    ("tel 3356084023 correo ngutierrez74(Vhotmail.com nss", "ngutierrez74@hotmail.com"),
+    ("nunez.rogelio(A, gmail.com.", "nunez.rogelio@gmail.com"),
     ("escribanme a ana.ruiz@outlook.com por favor", "ana.ruiz@outlook.com"),
 ])
 def test_email_with_the_at_sign_misread_by_ocr(ocr_text: str, expected: str) -> None:
