@@ -25,13 +25,13 @@ log = logging.getLogger(__name__)
 EDITABLE_FIELDS = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
 MAX_TEXT = 200
 MAX_REASON = 1000
-_SNAPSHOT_KEYS = ("type", "fields", "missing", "route", "route_reason", "status",
+SNAPSHOT_KEYS = ("type", "fields", "missing", "route", "route_reason", "status",
                   "discard_reason", "needs_review", "urgent", "urgent_reason",
                   "contact_outcome", "contact_note", "siade_folio")
 
 
-def _snapshot(doc: Document) -> dict[str, Any]:
-    return {k: getattr(doc, k) for k in _SNAPSHOT_KEYS}
+def snapshot(doc: Document) -> dict[str, Any]:
+    return {k: getattr(doc, k) for k in SNAPSHOT_KEYS}
 
 
 def _check_version(doc: Document, version_id: int | None) -> None:
@@ -39,13 +39,13 @@ def _check_version(doc: Document, version_id: int | None) -> None:
         raise StaleDocumentError()
 
 
-def _check(doc: Document, user_id: int, version_id: int | None) -> None:
+def check_decidable(doc: Document, user_id: int, version_id: int | None) -> None:
     """The version the reviewer saw is current and nobody else holds the document."""
     _check_version(doc, version_id)
     check_claim(doc, user_id)
 
 
-def _record(session: Session, doc: Document, user_id: int, action: str,
+def record_decision(session: Session, doc: Document, user_id: int, action: str,
             before: dict[str, Any], reason: str | None = None) -> Decision:
     from models.schema import utcnow
 
@@ -54,12 +54,12 @@ def _record(session: Session, doc: Document, user_id: int, action: str,
     # Always write the row, even when the decision changes no value: the UPDATE carries the
     # version check, so of two simultaneous decisions exactly one is stored.
     doc.updated_at = utcnow()
-    after = _snapshot(doc)
+    after = snapshot(doc)
     decision = Decision(document_id=doc.id, user_id=user_id, action=action,
                         before=before, after=after, reason=reason)
     session.add(decision)
     session.flush()  # raises StaleDataError if another reviewer committed meanwhile
-    changed = sorted(k for k in _SNAPSHOT_KEYS if before[k] != after[k])
+    changed = sorted(k for k in SNAPSHOT_KEYS if before[k] != after[k])
     session.add(AuditEvent(user_id=user_id, action=action, document_id=doc.id,
                            detail={"decision_id": decision.id, "cambios": changed}))
     session.flush()
@@ -67,30 +67,30 @@ def _record(session: Session, doc: Document, user_id: int, action: str,
     return decision
 
 
-def _reroute(doc: Document, institution: str) -> None:
+def reroute(doc: Document, institution: str) -> None:
     doc.missing = missing_data(doc.fields, institution)
     doc.route, doc.route_reason = route_for(doc.type, doc.fields, institution)
 
 
 def confirm(session: Session, doc: Document, user_id: int, version_id: int | None) -> Decision:
     """The reviewer agrees with the current type, data and route."""
-    _check(doc, user_id, version_id)
-    before = _snapshot(doc)
+    check_decidable(doc, user_id, version_id)
+    before = snapshot(doc)
     doc.status = "confirmado"
     doc.needs_review = False
-    return _record(session, doc, user_id, "confirmar", before)
+    return record_decision(session, doc, user_id, "confirmar", before)
 
 
 def change_type(session: Session, doc: Document, user_id: int, version_id: int | None,
                 new_type: str, institution: str = "imss") -> Decision:
     """Set another petition type and recompute the route; the document stays pending."""
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     if new_type not in type_names(institution):
         raise InvalidDecisionError("Tipo de petición desconocido.")
-    before = _snapshot(doc)
+    before = snapshot(doc)
     doc.type = new_type
-    _reroute(doc, institution)
-    return _record(session, doc, user_id, "cambiar_tipo", before)
+    reroute(doc, institution)
+    return record_decision(session, doc, user_id, "cambiar_tipo", before)
 
 
 def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
@@ -133,41 +133,42 @@ def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
 def edit_fields(session: Session, doc: Document, user_id: int, version_id: int | None,
                 raw: Mapping[str, str | None], institution: str = "imss") -> Decision:
     """Replace the person's data, then recompute missing data and route."""
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     cleaned = clean_fields(raw)
-    before = _snapshot(doc)
+    before = snapshot(doc)
     doc.fields = {**(doc.fields or {}), **cleaned}
-    _reroute(doc, institution)
-    return _record(session, doc, user_id, "editar_campos", before)
+    reroute(doc, institution)
+    return record_decision(session, doc, user_id, "editar_campos", before)
 
 
 def discard(session: Session, doc: Document, user_id: int, version_id: int | None,
             reason: str, institution: str = "imss") -> Decision:
     """Not a petition (activity 42): kept for audit, routed to desechar."""
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidDecisionError("Indique por qué no es una petición.")
     if len(reason) > MAX_REASON:
         raise InvalidDecisionError(f"El motivo es demasiado largo (máximo {MAX_REASON}).")
-    before = _snapshot(doc)
+    before = snapshot(doc)
     doc.type = discard_type(institution)
     doc.route = "desechar"
     doc.route_reason = "Descartado por la persona revisora: no es una petición."
     doc.status = "descartado"
     doc.discard_reason = reason
     doc.needs_review = False
-    return _record(session, doc, user_id, "descartar", before, reason)
+    return record_decision(session, doc, user_id, "descartar", before, reason)
 
 
 def mark_contact(session: Session, doc: Document, user_id: int, version_id: int | None,
                  reason: str | None = None) -> Decision:
     """The person must be contacted to obtain missing data."""
-    _check(doc, user_id, version_id)
-    before = _snapshot(doc)
+    check_decidable(doc, user_id, version_id)
+    before = snapshot(doc)
     doc.status = "contactar"
     doc.needs_review = False
-    return _record(session, doc, user_id, "contactar", before, (reason or "").strip() or None)
+    return record_decision(session, doc, user_id, "contactar", before,
+                           (reason or "").strip() or None)
 
 
 def escalate(session: Session, doc: Document, user_id: int, version_id: int | None,
@@ -175,17 +176,17 @@ def escalate(session: Session, doc: Document, user_id: int, version_id: int | No
     """Mark the document urgent and put it on the supervisors' list (CDAOD/JDAOD)."""
     from models.schema import utcnow
 
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidDecisionError("Indique por qué es urgente.")
     if len(reason) > MAX_REASON:
         raise InvalidDecisionError(f"El motivo es demasiado largo (máximo {MAX_REASON}).")
-    before = _snapshot(doc)
+    before = snapshot(doc)
     doc.urgent = True
     doc.urgent_reason = reason
     doc.escalated_at = utcnow()
-    return _record(session, doc, user_id, "urgente", before, reason)
+    return record_decision(session, doc, user_id, "urgente", before, reason)
 
 
 def record_view(session: Session, doc: Document, user_id: int) -> None:

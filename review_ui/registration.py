@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from review_ui.decide import _check, _record, _reroute, _snapshot, clean_fields
+from review_ui.decide import check_decidable, clean_fields, record_decision, reroute, snapshot
 from review_ui.errors import InvalidDecisionError
 
 if TYPE_CHECKING:
@@ -99,16 +99,16 @@ def to_xlsx(rows: list[dict[str, str]]) -> bytes:
 def set_folio(session: Session, doc: Document, user_id: int, version_id: int | None,
               folio: str) -> Decision:
     """Store the folio SIADE gave the registration of a confirmed document."""
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     folio = (folio or "").strip()
     if doc.status != "confirmado":
         raise InvalidDecisionError("Solo los documentos confirmados llevan folio SIADE.")
     if not _FOLIO.match(folio):
         raise InvalidDecisionError("El folio SIADE debe tener de 1 a 60 letras, números o "
                                    "los signos / . - _")
-    before = _snapshot(doc)
+    before = snapshot(doc)
     doc.siade_folio = folio
-    return _record(session, doc, user_id, "folio_siade", before)
+    return record_decision(session, doc, user_id, "folio_siade", before)
 
 
 def questions_for(missing: Iterable[str]) -> list[str]:
@@ -120,16 +120,16 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
                    institution: str = "imss") -> Decision:
     """Obtained: the data given are stored and the document is confirmed for registration.
     Not obtained: closed for lack of interest (activity 48)."""
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     if doc.status != "contactar":
         raise InvalidDecisionError("Este documento no está marcado para contactar.")
     note = (note or "").strip()[:1000] or None
-    before = _snapshot(doc)
+    before = snapshot(doc)
     if outcome == "obtenido":
         cleaned = clean_fields({**(doc.fields or {}), **{k: v for k, v in raw_fields.items()
                                                           if v and v.strip()}})
         doc.fields = {**(doc.fields or {}), **cleaned}
-        _reroute(doc, institution)
+        reroute(doc, institution)
         doc.status = "confirmado"
     elif outcome == "no_obtenido":
         doc.status = "cerrado"
@@ -140,4 +140,4 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
     doc.contact_outcome = outcome
     doc.contact_note = note
     doc.needs_review = False
-    return _record(session, doc, user_id, "resultado_contacto", before, note)
+    return record_decision(session, doc, user_id, "resultado_contacto", before, note)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models.schema import Document, Page
 from models.schema import Proposal as ProposalRow
-from review_ui.decide import _check, _record, _snapshot
+from review_ui.decide import check_decidable, record_decision, snapshot
 from review_ui.errors import InvalidDecisionError
 
 if TYPE_CHECKING:
@@ -62,15 +62,15 @@ def next_in_file(session: Session, doc: Document) -> Document | None:
 def merge_next(session: Session, doc: Document, user_id: int, version_id: int | None,
                proposer: Proposer) -> Document:
     """Join the next document of the same file to this one (its pages come after)."""
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     other = next_in_file(session, doc)
     if other is None:
         raise InvalidDecisionError("No hay otro documento después de este en el mismo archivo "
                                    "para unir.")
     if other.status not in ("pendiente",):
         raise InvalidDecisionError(f"El documento {other.id} ya fue decidido; no se puede unir.")
-    _check(other, user_id, other.version_id)
-    before, other_before = _snapshot(doc), _snapshot(other)
+    check_decidable(other, user_id, other.version_id)
+    before, other_before = snapshot(doc), snapshot(other)
     for page in list(other.page_rows):
         page.document = doc
     session.flush()
@@ -82,20 +82,20 @@ def merge_next(session: Session, doc: Document, user_id: int, version_id: int | 
     other.merged_into_id = doc.id
     other.needs_review = False
     _apply_proposal(session, doc, proposer)
-    _record(session, other, user_id, "unir", other_before, f"Unido al documento {doc.id}")
-    _record(session, doc, user_id, "unir", before, f"Se le unió el documento {other.id}")
+    record_decision(session, other, user_id, "unir", other_before, f"Unido al documento {doc.id}")
+    record_decision(session, doc, user_id, "unir", before, f"Se le unió el documento {other.id}")
     return other
 
 
 def split_at(session: Session, doc: Document, user_id: int, version_id: int | None,
              page_no: int, proposer: Proposer) -> Document:
     """Make pages `page_no`.. of this document a new document of their own."""
-    _check(doc, user_id, version_id)
+    check_decidable(doc, user_id, version_id)
     pages = sorted(doc.pages or [])
     if page_no not in pages or page_no == pages[0]:
         raise InvalidDecisionError("Elija una página del documento, que no sea la primera, "
                                    "donde empieza el nuevo documento.")
-    before = _snapshot(doc)
+    before = snapshot(doc)
     new = Document(source_file_id=doc.source_file_id, pages=[p for p in pages if p >= page_no],
                    kind=doc.kind, unit=doc.unit, received_on=doc.received_on, type=doc.type,
                    route=doc.route)
@@ -111,5 +111,6 @@ def split_at(session: Session, doc: Document, user_id: int, version_id: int | No
     doc.pages = [p for p in pages if p < page_no]
     _apply_proposal(session, doc, proposer)
     _apply_proposal(session, new, proposer)
-    _record(session, doc, user_id, "separar", before, f"Páginas {page_no}+ al documento {new.id}")
+    record_decision(session, doc, user_id, "separar", before,
+                    f"Páginas {page_no}+ al documento {new.id}")
     return new

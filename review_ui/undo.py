@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from models.schema import Decision, Document
-from review_ui.decide import _SNAPSHOT_KEYS, _record, _snapshot
+from review_ui.decide import SNAPSHOT_KEYS, record_decision, snapshot
 from review_ui.errors import InvalidDecisionError
 
 if TYPE_CHECKING:
@@ -44,11 +44,11 @@ def undo_last(session: Session, reviewer: Reviewer) -> Document:
     if latest != last.id:
         raise InvalidDecisionError("Otra persona decidió después sobre este documento; no se "
                                    "puede deshacer.")
-    before = _snapshot(doc)
-    for key in _SNAPSHOT_KEYS:
+    before = snapshot(doc)
+    for key in SNAPSHOT_KEYS:
         if key in last.before:
             setattr(doc, key, last.before[key])
     if last.action == "urgente":
         doc.escalated_at = None
-    _record(session, doc, reviewer.id, "deshacer", before, f"Deshizo «{last.action}»")
+    record_decision(session, doc, reviewer.id, "deshacer", before, f"Deshizo «{last.action}»")
     return doc
