@@ -139,8 +139,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             cand, data, digest = outcome.item
             result: FileResult | None = outcome.result
             if outcome.error is not None:
-                log.error("file task failed: %s: %s", type(outcome.error).__name__,
-                          outcome.error)
+                # The type only: a worker's message may quote file names or text.
+                log.error("file task failed: %s", type(outcome.error).__name__)
                 result = FileResult(digest, "desconocido", error=(
                     "falló la lectura del archivo en el clúster "
                     f"({type(outcome.error).__name__})"))
