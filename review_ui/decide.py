@@ -141,15 +141,21 @@ def edit_fields(session: Session, doc: Document, user_id: int, version_id: int |
     return record_decision(session, doc, user_id, "editar_campos", before)
 
 
+def required_reason(reason: str | None, when_missing: str) -> str:
+    """The reviewer's reason, trimmed; refused when empty or longer than MAX_REASON."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidDecisionError(when_missing)
+    if len(reason) > MAX_REASON:
+        raise InvalidDecisionError(f"El motivo es demasiado largo (máximo {MAX_REASON}).")
+    return reason
+
+
 def discard(session: Session, doc: Document, user_id: int, version_id: int | None,
             reason: str, institution: str = "imss") -> Decision:
     """Not a petition (activity 42): kept for audit, routed to desechar."""
     check_decidable(doc, user_id, version_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidDecisionError("Indique por qué no es una petición.")
-    if len(reason) > MAX_REASON:
-        raise InvalidDecisionError(f"El motivo es demasiado largo (máximo {MAX_REASON}).")
+    reason = required_reason(reason, "Indique por qué no es una petición.")
     before = snapshot(doc)
     doc.type = discard_type(institution)
     doc.route = "desechar"
@@ -177,11 +183,7 @@ def escalate(session: Session, doc: Document, user_id: int, version_id: int | No
     from models.schema import utcnow
 
     check_decidable(doc, user_id, version_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidDecisionError("Indique por qué es urgente.")
-    if len(reason) > MAX_REASON:
-        raise InvalidDecisionError(f"El motivo es demasiado largo (máximo {MAX_REASON}).")
+    reason = required_reason(reason, "Indique por qué es urgente.")
     before = snapshot(doc)
     doc.urgent = True
     doc.urgent_reason = reason
