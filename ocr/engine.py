@@ -1,33 +1,45 @@
-"""The OCR engine behind a small Protocol; the one module that imports pytesseract."""
+"""The OCR engine behind a small Protocol; the one module that imports tesserocr.
+
+Tesseract runs in-process through its C API (tesserocr): the language model is loaded
+once per thread and kept, where the command line reloads it on every call (~0.25 s each,
+paid per field on a volante and per pass on a page).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+import re
+import shutil
+import subprocess
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import pytesseract
-from PIL import Image
+# Tesseract's own OpenMP threads fight the page-level workers (a documented 10x+ slowdown);
+# the OpenMP runtime reads this when the library loads, so it is set before the import.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from ocr.errors import EngineError
-from ocr.types import Word
+import tesserocr  # noqa: E402 - must follow OMP_THREAD_LIMIT
+from PIL import Image  # noqa: E402
+
+from ocr.errors import EngineError  # noqa: E402
+from ocr.types import Word  # noqa: E402
 
 if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
 
-# Tesseract's own OpenMP threads fight the page-level workers (a documented 10x+ slowdown);
-# pytesseract's subprocess inherits os.environ, so this is set once, here.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 DIGITS = "0123456789"
 # Below this OSD orientation confidence the answer is a guess (sparse or handwritten pages):
 # callers then fall back to their own test.
 OSD_MIN_CONF = 2.0
-
-T = TypeVar("T")
+# Where Debian, Ubuntu and Fedora put the language data, newest first.
+TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                 "/usr/share/tessdata", "/usr/local/share/tessdata")
+_LIST_LANGS_DIR = re.compile(r'"([^"]+)"')
 
 
 @runtime_checkable
@@ -48,75 +60,118 @@ class OcrEngine(Protocol):
         ...
 
 
-class TesseractEngine:
-    """Tesseract 5 through pytesseract, with a timeout on every call."""
+@lru_cache(maxsize=1)
+def _installed_tessdata() -> str | None:
+    """The tessdata folder of the installed `tesseract` (it names it in --list-langs)."""
+    exe = shutil.which("tesseract")
+    if exe is not None:
+        try:
+            out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True,
+                                 timeout=30, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        found = _LIST_LANGS_DIR.search(out.splitlines()[0] if out else "")
+        if found and Path(found.group(1)).is_dir():
+            return found.group(1)
+    return next((d for d in TESSDATA_DIRS if Path(d).is_dir()), None)
 
-    def __init__(self, lang: str = "spa", timeout: float = 120.0,
-                 extra_config: str = "") -> None:
+
+def tessdata_dir() -> str:
+    """Folder holding the *.traineddata files (TESSDATA_PREFIX wins when set)."""
+    path = os.environ.get("TESSDATA_PREFIX") or _installed_tessdata()
+    if not path or not Path(path).is_dir():
+        raise EngineError("no se encontraron los datos de idioma de Tesseract (tessdata); "
+                          "instale tesseract-ocr y tesseract-ocr-spa")
+    return path.rstrip("/") + "/"
+
+
+class TesseractEngine:
+    """Tesseract 5 in-process, with a timeout on every recognition.
+
+    Picklable (Dask ships it to workers): the loaded APIs live per thread, not in the
+    instance, and are created on first use.
+    """
+
+    def __init__(self, lang: str = "spa", timeout: float = 120.0) -> None:
         self.lang = lang
         self.timeout = timeout
-        self.extra_config = extra_config
 
     def __repr__(self) -> str:
         return f"TesseractEngine(lang={self.lang!r}, timeout={self.timeout!r})"
 
-    def _call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, timeout=self.timeout, **kwargs)
-        except pytesseract.TesseractNotFoundError as e:
-            raise EngineError("Tesseract no está instalado o no está en el PATH") from e
-        except pytesseract.TesseractError as e:
-            log.debug("tesseract %s failed: status %s", what, e.status)
-            detail = " ".join(str(e.message).split())[-160:]
-            raise EngineError(f"Tesseract falló ({what}): {detail}".strip()) from e
-        except RuntimeError as e:  # pytesseract signals its timeout this way
-            if "timeout" in str(e).lower():
-                raise EngineError(
-                    f"Tesseract excedió el tiempo límite de {self.timeout:g} s ({what})") from e
-            raise EngineError(f"Tesseract falló ({what})") from e
-        except (OSError, ValueError) as e:
-            raise EngineError(f"Tesseract falló ({what}): {type(e).__name__}") from e
-
     def image_to_data(self, image: np.ndarray, *, psm: int,
                       whitelist: str | None = None) -> list[Word]:
-        config = f"--psm {int(psm)} {self.extra_config}".strip()
-        if whitelist:
-            config += f" -c tessedit_char_whitelist={whitelist}"
-        data = self._call("image_to_data", pytesseract.image_to_data, Image.fromarray(image),
-                          lang=self.lang, config=config,
-                          output_type=pytesseract.Output.DICT)
-        return _words(data)
+        api = _api(tessdata_dir(), self.lang)
+        api.SetPageSegMode(int(psm))
+        api.SetVariable("tessedit_char_whitelist", whitelist or "")
+        api.SetImage(Image.fromarray(image))
+        try:
+            done = api.Recognize(timeout=max(1, round(self.timeout * 1000)))
+        except RuntimeError as e:
+            raise EngineError(f"Tesseract falló (image_to_data): {e}") from e
+        if not done:
+            api.Clear()
+            raise EngineError(f"Tesseract excedió el tiempo límite de {self.timeout:g} s")
+        words = _tsv_words(api.GetTSVText(0))
+        api.Clear()
+        return words
 
     def osd(self, image: np.ndarray) -> int:
-        data = self._call("osd", pytesseract.image_to_osd, Image.fromarray(image),
-                          config="--psm 0", output_type=pytesseract.Output.DICT)
-        try:
-            rotate = int(data["rotate"]) % 360
-        except (KeyError, TypeError, ValueError) as e:
-            raise EngineError("Tesseract no informó la orientación") from e
-        if rotate not in (0, 90, 180, 270):
-            raise EngineError("Tesseract informó una orientación inválida")
-        if float(data.get("orientation_conf", 0.0)) < OSD_MIN_CONF:
+        api = _api(tessdata_dir(), "osd")
+        api.SetImage(Image.fromarray(image))
+        found = api.DetectOrientationScript()
+        api.Clear()
+        if not found:
+            raise EngineError("Tesseract no informó la orientación")
+        if float(found.get("orient_conf", 0.0)) < OSD_MIN_CONF:
             raise EngineError("Tesseract no está seguro de la orientación")
-        return rotate
+        # orient_deg is how far the image is turned clockwise; undoing it turns it back.
+        detected = int(found.get("orient_deg", -1))
+        if detected not in (0, 90, 180, 270):
+            raise EngineError("Tesseract informó una orientación inválida")
+        return (360 - detected) % 360
 
 
-def _words(data: dict[str, list]) -> list[Word]:
-    """Tesseract's TSV as Words; `line` numbers lines in reading order, from 0."""
+_local = threading.local()
+
+
+def _api(path: str, lang: str) -> tesserocr.PyTessBaseAPI:
+    """This thread's loaded API for `lang` (one Tesseract instance is not thread-safe)."""
+    cache: dict[tuple[str, str], tesserocr.PyTessBaseAPI] = _local.__dict__.setdefault(
+        "apis", {})
+    api = cache.get((path, lang))
+    if api is None:
+        psm = tesserocr.PSM.OSD_ONLY if lang == "osd" else tesserocr.PSM.AUTO
+        try:
+            api = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
+        except RuntimeError as e:
+            raise EngineError(f"Tesseract no pudo cargar el idioma {lang!r} desde {path}") from e
+        cache[(path, lang)] = api
+        log.debug("tesseract %s loaded (%s)", lang, tesserocr.tesseract_version().split()[1])
+    return api
+
+
+def _tsv_words(tsv: str) -> list[Word]:
+    """Tesseract's TSV as Words; `line` numbers lines in reading order, from 0.
+
+    Columns: level page block par line word left top width height conf text.
+    """
     words: list[Word] = []
     line_ids: dict[tuple[int, int, int], int] = {}
-    for i, text in enumerate(data.get("text", [])):
-        text = (text or "").strip()
+    for row in tsv.splitlines():
+        cols = row.split("\t", 11)
+        if len(cols) < 12 or not cols[0].isdigit():
+            continue
+        text = cols[11].strip()
         try:
-            conf = float(data["conf"][i])
-        except (TypeError, ValueError):
+            conf = float(cols[10])
+        except ValueError:
             conf = -1.0
         if not text or conf < 0:
             continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
         line = line_ids.setdefault(key, len(line_ids))
-        x, y = int(data["left"][i]), int(data["top"][i])
-        w, h = int(data["width"][i]), int(data["height"][i])
+        x, y, w, h = (int(c) for c in cols[6:10])
         words.append(Word(text=text, confidence=conf, box=(x, y, x + w, y + h), line=line,
                           block=key[0]))
     return words

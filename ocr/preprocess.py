@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -168,16 +169,20 @@ def flatten_background(gray: np.ndarray, dpi: int = TARGET_DPI) -> np.ndarray:
     bg = cv2.dilate(small, kernel)
     bg = cv2.GaussianBlur(bg, (0, 0), win / 2)
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
-    bg = np.maximum(bg, BACKGROUND_FLOOR).astype(np.float32)
-    out = gray.astype(np.float32) * (255.0 / bg)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    return cv2.divide(gray, np.maximum(bg, BACKGROUND_FLOOR), scale=255.0)  # saturates at 255
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
     """Binary mask (uint8 0/255) of ink: dark pixels, Otsu-adjusted but never above INK_LEVEL."""
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     level = min(float(otsu), INK_LEVEL) if otsu > 40 else INK_LEVEL
-    return np.where(gray < level, 255, 0).astype(np.uint8)
+    return below(gray, level)
+
+
+def below(gray: np.ndarray, level: float) -> np.ndarray:
+    """Mask (uint8 0/255) of the pixels darker than `level`."""
+    _, mask = cv2.threshold(gray, math.ceil(level) - 1, 255, cv2.THRESH_BINARY_INV)
+    return mask
 
 
 def is_blank(gray: np.ndarray, dpi: int = TARGET_DPI) -> bool:

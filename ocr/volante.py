@@ -299,7 +299,8 @@ def read_volante(aligned: Aligned, engine: OcrEngine,
     if qr is None:  # markers only: the QR may still be readable once the page is aligned
         qr = qr_in_zone(aligned.image, template)
     result = VolanteRead(template=template.name, qr=qr.parsed() if qr else None)
-    result.checkboxes = zones.read_checkboxes(aligned.image, template, ALIGN_DPI)
+    ink = zones.zone_ink(aligned.image)
+    result.checkboxes = zones.read_checkboxes(aligned.image, template, ALIGN_DPI, ink)
     if fields:
-        result.fields = zones.read_fields(aligned.image, template, ALIGN_DPI, engine)
+        result.fields = zones.read_fields(aligned.image, template, ALIGN_DPI, engine, ink)
     return result

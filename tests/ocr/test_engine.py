@@ -48,12 +48,25 @@ def test_crashing_engine_surfaces_as_engine_error_from_read_page():
     assert engine.calls >= 1
 
 
-def test_missing_tesseract_binary_is_an_engine_error(monkeypatch):
-    import pytesseract
+def test_missing_language_data_is_an_engine_error(monkeypatch, tmp_path):
+    blank = np.full((50, 50), 255, np.uint8)
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path / "no_existe"))
+    with pytest.raises(EngineError, match="tesseract-ocr-spa"):
+        TesseractEngine().image_to_data(blank, psm=6)
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a folder without spa.traineddata
+    with pytest.raises(EngineError, match="no pudo cargar el idioma"):
+        TesseractEngine().image_to_data(blank, psm=6)
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
-    with pytest.raises(EngineError, match="no está instalado"):
-        TesseractEngine().image_to_data(np.full((50, 50), 255, np.uint8), psm=6)
+
+@pytest.mark.tesseract
+def test_engine_pickles_without_its_loaded_model(tesseract_engine):
+    import pickle
+
+    img = np.asarray(text_page(["Farmacia sin medicamento"], dpi=150))
+    before = [w.text for w in tesseract_engine.image_to_data(img, psm=6)]
+    copy = pickle.loads(pickle.dumps(tesseract_engine))  # what Dask does to ship it
+    assert [w.text for w in copy.image_to_data(img, psm=6)] == before
+    assert "Farmacia" in before
 
 
 @pytest.mark.tesseract
@@ -95,3 +108,18 @@ def test_whitelist_restricts_to_digits(tesseract_engine):
     img = np.asarray(text_page(["55 1234 5678"], dpi=150, pt=20))
     words = tesseract_engine.image_to_data(img, psm=7, whitelist="0123456789")
     assert "".join(w.text for w in words) == "5512345678"
+    # The whitelist is per call: the next call reads letters again.
+    words = tesseract_engine.image_to_data(np.asarray(text_page(["Cita 55"], dpi=150, pt=20)),
+                                           psm=7)
+    assert "Cita" in [w.text for w in words]
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("turned", [90, 180, 270])
+def test_osd_answers_the_clockwise_turn_that_rights_the_page(tesseract_engine, turned):
+    from ocr.preprocess import rotate_clockwise
+
+    lines = ["La farmacia de la unidad no tiene el medicamento que necesito",
+             "desde hace tres semanas y nadie me da una respuesta clara"] * 6
+    img = rotate_clockwise(np.asarray(text_page(lines, dpi=150)), turned)
+    assert tesseract_engine.osd(img) == (360 - turned) % 360
