@@ -3,8 +3,9 @@
 No separator sheets: a volante always starts a document, a blank page stands alone
 (flagged, never dropped), and a text page joins the previous letter (or the volante whose
 description goes on over the leaf) when it reads like a continuation: the previous page says
-"sigue", a page number >= 2, text that starts mid-sentence, or a previous page that stops
-mid-sentence; never when it opens like a letter (date line, salutation, subject).
+"sigue", a page number >= 2, text that starts mid-sentence, or a previous page written down
+to its foot without a signature; never when it opens like a letter (date line, salutation,
+subject).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ _CLOSING = re.compile(
 # The last lines of a signed letter: a closing, or contact data under the name.
 _CONTACT_LINE = re.compile(r"@|mail|\.com\b|\bnss\b|\btel\b|\bcel\b|(?:\d[\s.-]?){8,}",
                            re.IGNORECASE)
+# Writing whose last line sits below this share of the page height reaches the foot.
+FOOT_SHARE = 0.8
+FOOT_MIN_WORD_CONF = 30.0
 _SENTENCE_END = re.compile(r"[.!?)»\"]\s*$")
 # People write these at the foot of a full page: the text goes on over the leaf.
 _GOES_ON = re.compile(  # OCR reads "(sigue)" in capitals as "(SISUE>" and the like
@@ -100,7 +104,8 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
 
     A page that ends without a full stop is no evidence: lists and notes often do. What
     counts is the previous page saying "sigue", a page number, a closing that starts the
-    page (the signature went over the leaf), or a page that starts mid-sentence.
+    page (the signature went over the leaf), a page that starts mid-sentence, or a previous
+    page written down to its foot without a signature.
     """
     if opens_like_letter(page.text):
         return None
@@ -119,7 +124,23 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
         return None
     if body[0][:1].islower() or body[0][:1] in ",;:":
         return "empieza a media frase"
+    if reaches_foot(prev):
+        return "la página anterior llega al pie sin firma"
     return None
+
+
+def reaches_foot(page: PageRead) -> bool:
+    """Whether the writing on `page` goes down to the foot of the sheet.
+
+    A letter that ends stops mid-page or signs; one written down to the last line and not
+    signed goes on over the leaf. Only words read with some confidence count (dust and
+    margin noise read as stray letters do not), and not a page number at the foot.
+    """
+    if not page.height:
+        return False
+    bottoms = [w.box[3] for w in page.words if w.confidence >= FOOT_MIN_WORD_CONF
+               and len(w.text) >= 2 and not _PAGE_NUMBER.match(w.text)]
+    return bool(bottoms) and max(bottoms) >= FOOT_SHARE * page.height
 
 
 def ends_signed(body: list[str]) -> bool:

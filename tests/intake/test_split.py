@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intake.split import page_number, split_pages
-from ocr.types import PageRead, VolanteRead
+from ocr.types import PageRead, VolanteRead, Word
 
 
 def page(n: int, text: str, *, volante: bool = False, blank: bool = False) -> PageRead:
@@ -106,3 +106,31 @@ def test_every_page_says_why_it_starts_or_continues_a_document() -> None:
     assert groups[1].reasons == ["volante (código QR o marcas)"]
     assert groups[2].reasons == ["hoja en blanco"]
     assert groups[3].reasons == ["encabezado de carta"]
+
+
+def _written_to(n: int, text: str, bottom: int, height: int = 1000) -> PageRead:
+    """A page of handwriting whose last line ends `bottom` px down a `height` px page."""
+    p = page(n, text)
+    p.height = height
+    p.words = [Word("Quiero", 60.0, (50, 80, 200, 110)), Word("dijeron", 55.0, (50, bottom - 30,
+                                                                                  220, bottom)),
+               Word("2", 90.0, (480, 960, 500, 990))]  # a page number at the foot
+    return p
+
+
+def test_an_unsigned_page_written_to_its_foot_goes_on_over_the_leaf() -> None:
+    """GIVEN a handwritten page filled to the bottom, no signature, and a next page whose
+    first line OCR garbled into a capital WHEN split THEN the two pages are one letter."""
+    full = _written_to(1, "Quiero quejarme del trato que recibi en urgencias y me dijeron", 900)
+    nxt = _written_to(2, "Que volviera mañana porque no habia doctor.\nGracias", 400)
+    groups = split_pages([full, nxt])
+    assert [g.page_numbers for g in groups] == [[1, 2]]
+    assert groups[0].reasons[1] == "la página anterior llega al pie sin firma"
+
+
+def test_a_page_that_stops_mid_sheet_or_signs_does_not_swallow_the_next() -> None:
+    half = _written_to(1, "Quiero quejarme del trato en urgencias.", 500)
+    signed = _written_to(1, "Quiero quejarme del trato en urgencias.\nAtentamente", 900)
+    nxt = _written_to(2, "Pido que me den mi cita de cardiologia.", 400)
+    assert [g.page_numbers for g in split_pages([half, nxt])] == [[1], [2]]
+    assert [g.page_numbers for g in split_pages([signed, nxt])] == [[1], [2]]
