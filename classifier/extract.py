@@ -165,13 +165,31 @@ def _find_email(text: str) -> Extracted | None:
     return None
 
 
+def _blank_curps(text: str, curps: list[re.Match[str]]) -> str:
+    """`text` with each CURP replaced by spaces (same length, so spans still index `text`).
+
+    Unblanked, a CURP feeds the other finders: its first letters read as digits by
+    `_ocr_digits` ("SOOI531027..." -> "5001531027", a phone), its last two digits join a
+    number on the next line ("...HMCSLX49" + "55.52.70.52.10"), and its first four
+    letters join a name written before it ("Blanca Cervantes CEPB790407...").
+    """
+    if not curps:
+        return text
+    chars = list(text)
+    for m in curps:
+        chars[m.start():m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
+
+
 def _from_text(text: str, reference: dt.date | None = None) -> dict[str, Extracted]:
-    folded = fold(text)
+    curps = list(_CURP_RE.finditer(text))
+    masked = _blank_curps(text, curps)
+    folded = fold(masked)
     out: dict[str, Extracted] = {}
-    name = find_name(text)
+    name = find_name(masked)
     if name:
         out["nombre"] = Extracted(name_case(name[0]), name[1], name[2])
-    nss, phone = _numbers(_ocr_digits(text), folded)
+    nss, phone = _numbers(_ocr_digits(masked), folded)
     if nss:
         out["nss"] = nss
     if phone:
@@ -179,7 +197,7 @@ def _from_text(text: str, reference: dt.date | None = None) -> dict[str, Extract
     email = _find_email(text)
     if email:
         out["correo"] = email
-    for m in _CURP_RE.finditer(text):
+    for m in curps:
         value = m.group().upper()
         out["curp"] = Extracted(value, m.start(), m.end(), valid=is_valid_curp(value))
         if out["curp"].valid:

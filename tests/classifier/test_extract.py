@@ -161,3 +161,56 @@ def test_names_in_capitals_are_written_as_names() -> None:
     assert name_case("Ana María McArthur") == "Ana María McArthur"
     assert extract_fields("Atentamente\nJOSEFINA ÁLVAREZ SÁNCHEZ")["nombre"].value == \
         "Josefina Álvarez Sánchez"
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        # Letters of a CURP that OCR-repair reads as digits (S->5, O->0, I->1) once made
+        # "5001531027", a phone.
+        ("su curp es SOOI531027HQRLRK41", None),
+        ("NECESITO VER AL CARDIOLOGO. Daniel Soto Zamora SOZD780415HQTTMN17", None),
+        # The CURP's last two digits glued to the phone on the next line ("49" + 10 digits).
+        ("Me negaron la pensión.\nRION930515HMCSLX49\n55.52.70.52.10", "5552705210"),
+    ],
+)
+def test_a_curp_is_never_read_as_part_of_a_phone(text: str, phone: str | None) -> None:
+    found = extract_fields(text)
+    assert (found["telefono"].value if "telefono" in found else None) == phone
+    assert found["curp"].valid
+
+
+def test_a_curp_right_after_a_name_is_not_part_of_it() -> None:
+    """GIVEN a name followed, with no label, by the CURP WHEN fields are extracted THEN the
+    name stops before the CURP and both come out whole."""
+    text = "quiero que me contesten por escrito. Blanca Cervantes CEPB790407MZSRDL30"
+    found = extract_fields(text)
+    assert found["nombre"].value == "Blanca Cervantes"
+    assert found["curp"].value == "CEPB790407MZSRDL30"
+    assert text[found["curp"].start:found["curp"].end] == "CEPB790407MZSRDL30"
+
+
+def test_curp_placeholder_filled_and_found_in_every_wording() -> None:
+    """GIVEN the ways people write their CURP WHEN filled at each contact level THEN the
+    extracted CURP is exactly the filled one (or absent when the filling dropped it)."""
+    wordings = (
+        "mi curp es {CURP} y mi nss {NSS}. {NOMBRE}",
+        "CURP: {CURP}\nTel {TELEFONO}",
+        "Atte. {NOMBRE} ({CURP})",
+        "{NOMBRE} {CURP}\n{TELEFONO}",
+        "NOMBRE: {NOMBRE} CURP {CURP}, NSS {NSS}",
+        "curp del niño {CURP}, mi whats {TELEFONO}",
+    )
+    rng = random.Random(11)
+    for text in wordings:
+        for level in ("completo", "parcial", "ausente"):
+            for _ in range(15):
+                filled = fill(text, make_identity(rng), rng, level)
+                found = extract_fields(filled.text)
+                got = found["curp"].value if "curp" in found else None
+                assert got == filled.fields["curp"], (level, filled.text)
+                if filled.fields["telefono"]:
+                    assert found["telefono"].value == filled.fields["telefono"], filled.text
+                if "nombre" in found:  # a bare name alone is not always found; never longer
+                    assert found["nombre"].value == name_case(filled.fields["nombre"] or ""), \
+                        filled.text
