@@ -210,14 +210,14 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             urgent=proposal.urgent, urgent_reason=proposal.urgent_reason,
             needs_review=proposal.needs_review, status="pendiente")
         session.add(doc)
-        for page in group.pages:
+        for page, why in zip(group.pages, group.reasons, strict=True):
             image_rel = (store.save_page_image(settings, digest, page.page_no, page.image_png)
                          if page.image_png else None)
             doc.page_rows.append(schema.Page(
                 page_no=page.page_no, image_path=image_rel, width=page.width,
                 height=page.height, method=page.method, confidence=page.confidence,
                 rotation=page.rotation, is_blank=page.is_blank, text=page.text,
-                ocr=page.to_dict()))
+                ocr=page.to_dict(), boundary_reason=why))
         doc.proposals.append(schema.Proposal(
             model_version=proposal.model_version, type=proposal.type,
             confidence=proposal.confidence, scores=proposal.scores, fields=proposal.fields,

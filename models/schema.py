@@ -132,6 +132,9 @@ class Page(Base):
     is_blank: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str] = mapped_column(Text, default="")
     ocr: Mapped[dict[str, Any]] = mapped_column(default=dict)  # words, volante fields, boxes
+    # The machine's boundary proposal for this page, kept as proposed (a reviewer's merge or
+    # split is a Decision): why it starts a document or continues the previous page's.
+    boundary_reason: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="page_rows")
 

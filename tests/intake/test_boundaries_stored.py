@@ -1,0 +1,54 @@
+"""The split's boundary proposal is stored per page, with its reason, for the reviewer."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy import select
+
+from intake.config import Settings
+from intake.pipeline import ingest_paths
+from models.db import make_engine, make_sessionmaker, session_scope
+from models.schema import Document, Page
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _page(lines: list[str]) -> Image.Image:
+    img = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, line in enumerate(lines):
+        draw.text((120, 200 + 60 * i), line, fill=0, font=font)
+    return img
+
+
+def test_each_page_keeps_why_it_starts_or_continues_a_document(
+        tmp_path: Path, ready_settings: Settings) -> None:
+    """GIVEN one scan holding a two-page letter (numbered) and a second letter
+    WHEN ingested THEN two documents, and every page row says why it was put there."""
+    pages = [
+        _page(["A quien corresponda:", "Quiero quejarme porque en la farmacia",
+               "no me surtieron la receta de mi mamá y"]),
+        _page(["- 2 -", "nos dijeron que regresáramos otro día.", "Atentamente, Lucía"]),
+        _page(["Estimados señores:", "Agradezco la atención de la enfermera",
+               "del turno de la noche en urgencias."]),
+    ]
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], dpi=(150, 150))
+    scan = tmp_path / "lote.tif"
+    scan.write_bytes(buf.getvalue())
+
+    report = ingest_paths([str(scan)], ready_settings, unit="UMF 20")
+    assert report.documents == 2
+
+    engine = make_engine(ready_settings.database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        docs = session.scalars(select(Document).order_by(Document.id)).all()
+        assert [d.pages for d in docs] == [[1, 2], [3]]
+        reasons = {p.page_no: p.boundary_reason for p in session.scalars(select(Page))}
+    engine.dispose()
+    assert reasons == {1: "encabezado de carta", 2: "número de página 2",
+                       3: "encabezado de carta"}
