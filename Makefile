@@ -4,9 +4,12 @@
 demo: setup
 	.venv/bin/buzon demo
 
+# The suite twice: on SQLite, then on PostgreSQL (a throw-away schema per test; the second
+# pass skips itself with a message when no server answers, see tests/conftest.py).
 test: setup-test
 	.venv/bin/ruff check .
 	.venv/bin/python -m pytest
+	BUZON_TEST_DATABASE=postgresql .venv/bin/python -m pytest
 
 setup:
 	bash scripts/setup.sh
@@ -20,6 +23,7 @@ bench: setup
 	.venv/bin/python -m bench.classifier
 	.venv/bin/python -m bench.review
 	.venv/bin/python -m bench.ocr
+	.venv/bin/python -m bench.ocr_variants
 	.venv/bin/python -m bench.batch
 
 lint: setup-test

@@ -1,11 +1,18 @@
-"""Shared fixtures: isolated settings, and the PostgreSQL URL when a server is reachable."""
+"""Shared fixtures: isolated settings, and the PostgreSQL URL when a server is reachable.
+
+The suite runs on SQLite by default. With BUZON_TEST_DATABASE=postgresql every test that
+takes `settings`, `new_database_url` or `cli_env` gets a throw-away PostgreSQL schema instead
+(on BUZON_TEST_POSTGRES_URL or the local server); if no server answers, the whole pass is
+skipped with a message rather than failed.
+"""
 
 from __future__ import annotations
 
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,12 +24,29 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEST_DATABASE_ENV = "BUZON_TEST_DATABASE"
+_DATABASES = {"": "sqlite", "sqlite": "sqlite", "postgresql": "postgresql",
+              "postgres": "postgresql"}
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings on a fresh data dir and SQLite database under tmp_path."""
-    return load_settings(env={}, data_dir=tmp_path / "datos")
+def _test_database() -> str:
+    """'sqlite' or 'postgresql', from BUZON_TEST_DATABASE (unset: SQLite)."""
+    value = os.environ.get(TEST_DATABASE_ENV, "").strip().lower()
+    if value not in _DATABASES:
+        raise pytest.UsageError(f"{TEST_DATABASE_ENV}={value!r} no es válido: use sqlite o "
+                                "postgresql")
+    return _DATABASES[value]
+
+
+def _postgres_base_url() -> str:
+    return os.environ.get("BUZON_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _pg_reachable(url: str) -> bool:
@@ -36,30 +60,125 @@ def _pg_reachable(url: str) -> bool:
         return False
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    _test_database()  # a typo in the switch stops the run before anything else
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _test_database() == "postgresql":
+        return f"base de datos de prueba: PostgreSQL ({_shown(_postgres_base_url())})"
+    return "base de datos de prueba: SQLite"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a PostgreSQL pass with no server to talk to, skip the whole pass at once."""
+    if _test_database() != "postgresql" or _pg_reachable(_postgres_base_url()):
+        return
+    skip = pytest.mark.skip(reason=(
+        f"PostgreSQL no disponible en {_shown(_postgres_base_url())}: se omite la pasada "
+        f"de pruebas sobre PostgreSQL ({TEST_DATABASE_ENV}=postgresql); defina "
+        "BUZON_TEST_POSTGRES_URL para usar otro servidor"))
+    for item in items:
+        item.add_marker(skip)
+
+
+@contextmanager
+def _throwaway_schema(base_url: str) -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema; the schema is dropped on exit."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from models.db import make_engine
+
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    base = make_url(base_url)
+    # application_name tags the schema's connections so teardown can end leftovers
+    # (an undisposed pool, a killed child's session) that would make DROP SCHEMA wait.
+    url = base.update_query_dict({"options": f"-csearch_path={name}",
+                                  "application_name": name})
+    admin = make_engine(base_url)
+    try:
+        with admin.begin() as c:
+            c.execute(text(f"CREATE SCHEMA {name}"))
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as c:
+            c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+                      {"name": name})
+            c.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        admin.dispose()
+
+
+def _default_sqlite_url(data_dir: Path) -> str:
+    """The database load_settings picks for a data dir when none is configured."""
+    return f"sqlite:///{Path(data_dir).expanduser().resolve() / 'buzon.sqlite3'}"
+
+
+def _database_factory(request: pytest.FixtureRequest) -> Callable[[Path], str]:
+    if _test_database() == "sqlite":
+        return _default_sqlite_url
+    base_url = request.getfixturevalue("postgres_url")
+    schemas = ExitStack()
+    request.addfinalizer(schemas.close)
+    return lambda data_dir: schemas.enter_context(_throwaway_schema(base_url))
+
+
+@pytest.fixture
+def new_database_url(request: pytest.FixtureRequest) -> Callable[[Path], str]:
+    """A factory of fresh, empty databases for a data dir: the SQLite file the app would use
+    there by default, or, on a PostgreSQL pass, a throw-away schema dropped after the test."""
+    return _database_factory(request)
+
+
+@pytest.fixture(scope="session")
+def new_session_database_url(request: pytest.FixtureRequest) -> Callable[[Path], str]:
+    """`new_database_url` for session fixtures (templates built once): PostgreSQL schemas
+    are dropped at the end of the run."""
+    return _database_factory(request)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, new_database_url: Callable[[Path], str]) -> Settings:
+    """Settings on a fresh data dir, with a fresh database: SQLite under tmp_path, or a
+    throw-away PostgreSQL schema on a PostgreSQL pass."""
+    data_dir = tmp_path / "datos"
+    return load_settings(env={}, data_dir=data_dir, database_url=new_database_url(data_dir))
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[Settings], Settings]:
+    """Point the `buzon` command (in this process, or a child that copies os.environ) at a
+    data dir and database, with no config file and no external Dask scheduler."""
+
+    def point(settings: Settings) -> Settings:
+        monkeypatch.setenv("BUZON_DATA_DIR", str(settings.data_dir))
+        if settings.database_url == _default_sqlite_url(settings.data_dir):
+            monkeypatch.delenv("BUZON_DATABASE_URL", raising=False)  # as users get it
+        else:
+            monkeypatch.setenv("BUZON_DATABASE_URL", settings.database_url)
+        for var in ("BUZON_CONFIG", "BUZON_DASK_SCHEDULER"):
+            monkeypatch.delenv(var, raising=False)
+        return settings
+
+    return point
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """A PostgreSQL URL (BUZON_TEST_POSTGRES_URL or the local server); skips if none."""
-    url = os.environ.get("BUZON_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+    url = _postgres_base_url()
     if not _pg_reachable(url):
-        pytest.skip(f"PostgreSQL no disponible en {url}: se omiten las pruebas solo-PostgreSQL")
+        pytest.skip(f"PostgreSQL no disponible en {_shown(url)}: se omiten las pruebas "
+                    "solo-PostgreSQL")
     return url
 
 
 @pytest.fixture
 def pg_schema_url(postgres_url: str) -> Iterator[str]:
     """A URL whose search_path is a throw-away schema, dropped after the test."""
-    from sqlalchemy import text
-
-    from models.db import make_engine
-
-    name = f"t_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(postgres_url)
-    with admin.begin() as c:
-        c.execute(text(f"CREATE SCHEMA {name}"))
-    yield f"{postgres_url}?options=-csearch_path%3D{name}"
-    with admin.begin() as c:
-        c.execute(text(f"DROP SCHEMA {name} CASCADE"))
-    admin.dispose()
+    with _throwaway_schema(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,20 +7,24 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from intake._dask import dask_client, run_bounded
 from intake.cli import main
 from intake.config import Settings
 from intake.truth import load_jsonl
+from models.db import make_engine
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LETTERS = [
@@ -56,12 +60,6 @@ def _box(root: Path, count: int, corrupt_at: int | None = None) -> Path:
             data = data[: len(data) // 4]  # a scan cut short in transfer
         (box / f"hoja_{n:02d}.png").write_bytes(data)
     return box
-
-
-def _env(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
-    monkeypatch.setenv("BUZON_DATA_DIR", str(data_dir))
-    for var in ("BUZON_DATABASE_URL", "BUZON_CONFIG", "BUZON_DASK_SCHEDULER"):
-        monkeypatch.delenv(var, raising=False)
 
 
 def _export(out: Path) -> list[dict]:
@@ -107,72 +105,88 @@ def test_bounded_window_streams_items_and_isolates_failures() -> None:
     assert isinstance(inline[3].error, ValueError) and inline[4].result == -4
 
 
-def _count_files(db: Path) -> int:
-    if not db.exists():
-        return 0
+def _count(engine: Engine, sql: str) -> int:
+    with engine.connect() as c:
+        return c.execute(text(sql)).scalar_one()
+
+
+def _count_files(settings: Settings) -> int:
+    """Files stored so far, read while another process writes (0 before it migrated)."""
+    url = make_url(settings.database_url)
+    connect_args: dict[str, int] = {"connect_timeout": 5}
+    if url.get_backend_name() == "sqlite":
+        db = Path(url.database or "")
+        if not db.exists():
+            return 0  # opening it here would create it under the writer's feet
+        url = url.set(database=f"file:{db}", query={"mode": "ro", "uri": "true"})
+        connect_args = {"timeout": 1}
+    engine = create_engine(url, connect_args=connect_args)
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as c:
-            return c.execute("SELECT count(*) FROM source_files").fetchone()[0]
-    except sqlite3.OperationalError:  # not migrated yet
+        return _count(engine, "SELECT count(*) FROM source_files")
+    except DBAPIError:  # not migrated yet, or (SQLite) locked for a moment
         return 0
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.tesseract
 def test_sigkill_mid_batch_then_resume_matches_an_uninterrupted_run(
         tmp_path: Path, ready_settings: Settings, trained_model: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        cli_env: Callable[[Settings], Settings],
+        new_database_url: Callable[[Path], str]) -> None:
     """GIVEN 6 scans WHEN a 2-worker batch is killed with SIGKILL (client, scheduler and
     workers at once) after some files committed, and ingest is run again THEN the export
     equals that of an uninterrupted run: no document lost, duplicated or half-written."""
     total = 6
     box = _box(tmp_path, total)
-    killed_dir = ready_settings.data_dir
-    env = {**os.environ, "BUZON_DATA_DIR": str(killed_dir)}
-    for var in ("BUZON_DATABASE_URL", "BUZON_CONFIG", "BUZON_DASK_SCHEDULER"):
-        env.pop(var, None)
+    killed = cli_env(ready_settings)
     proc = subprocess.Popen(
         [sys.executable, "-m", "intake.cli", "ingest", str(box), "--workers", "2", "--quiet"],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    db = killed_dir / "buzon.sqlite3"
+        env=dict(os.environ), start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 150
     try:
-        while _count_files(db) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        while (_count_files(killed) < 2 and proc.poll() is None
+               and time.monotonic() < deadline):
             time.sleep(0.05)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the whole run, as a power cut would
         proc.wait()
-    stored_before = _count_files(db)
+    stored_before = _count_files(killed)
     assert 2 <= stored_before < total, "the kill must land mid-batch"
 
-    _env(monkeypatch, killed_dir)
     assert main(["ingest", str(box), "--workers", "2", "--quiet"]) == 0
     resumed = _export(tmp_path / "resumed.jsonl")
 
     clean_dir = tmp_path / "limpio"
     (clean_dir / "modelos").mkdir(parents=True)
     (clean_dir / "modelos" / trained_model.name).write_bytes(trained_model.read_bytes())
-    _env(monkeypatch, clean_dir)
+    cli_env(replace(ready_settings, data_dir=clean_dir,
+                    database_url=new_database_url(clean_dir)))
     assert main(["ingest", str(box), "--workers", "2", "--quiet"]) == 0
     clean = _export(tmp_path / "clean.jsonl")
 
     assert len(clean) == total
     assert resumed == clean
-    with sqlite3.connect(db) as c:  # every stored file has its documents, pages, proposals
-        assert c.execute("SELECT count(*) FROM source_files").fetchone()[0] == total
-        assert c.execute("SELECT count(*) FROM pages").fetchone()[0] == total
-        assert c.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM "
-                         "proposals p WHERE p.document_id = d.id)").fetchone()[0] == 0
+    engine = make_engine(killed.database_url)
+    try:  # every stored file has its documents, pages, proposals
+        assert _count(engine, "SELECT count(*) FROM source_files") == total
+        assert _count(engine, "SELECT count(*) FROM pages") == total
+        assert _count(engine, "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 "
+                              "FROM proposals p WHERE p.document_id = d.id)") == 0
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.tesseract
 def test_corrupt_file_mid_batch_is_quarantined_and_the_rest_completes(
-        tmp_path: Path, ready_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, ready_settings: Settings, cli_env: Callable[[Settings], Settings],
         capsys: pytest.CaptureFixture[str]) -> None:
     """GIVEN four scans with a truncated one among them WHEN ingested on 2 workers with
     --report THEN three are stored, the truncated one is quarantined with its reason, the
     summary says so in Spanish and in JSON, and the exit code is 1."""
     box = _box(tmp_path, 4, corrupt_at=1)
-    _env(monkeypatch, ready_settings.data_dir)
+    cli_env(ready_settings)
     report_file = tmp_path / "resumen.json"
     code = main(["ingest", str(box), "--workers", "2", "--quiet", "--report", str(report_file)])
     err = capsys.readouterr().err
@@ -204,13 +218,13 @@ def test_unreachable_scheduler_is_a_clear_error() -> None:
     assert info.value.exit_code == 8
 
 
-@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("db", ["suite_db", pytest.param("postgres",
+                                                          marks=pytest.mark.postgres)])
 def test_a_file_stored_meanwhile_by_another_station_is_reported_repeated(
         db: str, settings: Settings, request: pytest.FixtureRequest) -> None:
-    """GIVEN two stations sharing one database that both planned the same new file
-    WHEN both writers store it THEN the second sees it as `repetido`, nothing doubles."""
-    from dataclasses import replace
-
+    """GIVEN two stations sharing one database (the pass's, and always PostgreSQL) that both
+    planned the same new file WHEN both writers store it THEN the second sees it as
+    `repetido`, nothing doubles."""
     from sqlalchemy import func, select
 
     from intake.batch_report import IngestReport
@@ -234,3 +248,46 @@ def test_a_file_stored_meanwhile_by_another_station_is_reported_repeated(
     with session_scope(factory) as session:
         assert session.scalar(select(func.count()).select_from(schema.SourceFile)) == 1
     factory.kw["bind"].dispose()
+
+
+@pytest.mark.tesseract
+def test_a_worker_lost_mid_batch_is_replaced_and_the_run_completes(
+        tmp_path: Path, ready_settings: Settings,
+        cli_env: Callable[[Settings], Settings]) -> None:
+    """GIVEN 8 scans on 2 workers WHEN one worker process is killed with SIGKILL after a
+    file committed THEN Dask's nanny starts a new worker, the lost tasks run again and the
+    same run ends normally with every file stored exactly once."""
+    import psutil
+
+    total = 8
+    box = _box(tmp_path, total)
+    settings = cli_env(ready_settings)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intake.cli", "ingest", str(box), "--workers", "2", "--quiet"],
+        env=dict(os.environ), start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 150
+        while (_count_files(settings) < 1 and proc.poll() is None
+               and time.monotonic() < deadline):
+            time.sleep(0.05)
+        # LocalCluster workers are processes spawned by the client's nannies.
+        workers = [p for p in psutil.Process(proc.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(p.cmdline())]
+        stored_at_kill = _count_files(settings)
+        assert len(workers) == 2 and stored_at_kill < total, "the kill must land mid-batch"
+        workers[0].send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=300) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    records = _export(tmp_path / "export.jsonl")
+    assert sorted(Path(r["source"]).name for r in records) == [
+        f"hoja_{n:02d}.png" for n in range(total)]
+    engine = make_engine(settings.database_url)
+    try:
+        assert _count(engine, "SELECT count(*) FROM source_files") == total
+        assert _count(engine, "SELECT count(*) FROM pages") == total
+    finally:
+        engine.dispose()

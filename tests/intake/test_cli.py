@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,8 @@ from intake.config import Settings
 
 
 @pytest.fixture
-def env(ready_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("BUZON_DATA_DIR", str(ready_settings.data_dir))
-    monkeypatch.delenv("BUZON_DATABASE_URL", raising=False)
-    monkeypatch.delenv("BUZON_CONFIG", raising=False)
-    return ready_settings
+def env(ready_settings: Settings, cli_env: Callable[[Settings], Settings]) -> Settings:
+    return cli_env(ready_settings)
 
 
 def test_classify_writes_one_proposal_per_line_and_reports_bad_lines(
@@ -50,9 +48,9 @@ def test_form_writes_a_pdf(env: Settings, tmp_path: Path) -> None:
 
 
 def test_train_saves_a_model_that_classify_then_uses(
-        settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        settings: Settings, tmp_path: Path, cli_env: Callable[[Settings], Settings],
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("BUZON_DATA_DIR", str(settings.data_dir))
+    cli_env(settings)
     assert main(["train"]) == 0
     assert (settings.models_dir / "clasificador.joblib").exists()
     capsys.readouterr()

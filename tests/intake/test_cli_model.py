@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,8 @@ from intake.config import Settings, ensure_dirs
 
 
 @pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("BUZON_DATA_DIR", str(settings.data_dir))
-    monkeypatch.delenv("BUZON_DATABASE_URL", raising=False)
-    monkeypatch.delenv("BUZON_CONFIG", raising=False)
+def env(settings: Settings, cli_env: Callable[[Settings], Settings]) -> Settings:
+    cli_env(settings)
     ensure_dirs(settings)
     return settings
 

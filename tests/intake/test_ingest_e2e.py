@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,12 +19,6 @@ from intake.truth import compare, load_jsonl, scores
 pytestmark = pytest.mark.tesseract
 
 
-def _env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
-    monkeypatch.setenv("BUZON_DATA_DIR", str(settings.data_dir))
-    monkeypatch.delenv("BUZON_DATABASE_URL", raising=False)
-    monkeypatch.delenv("BUZON_CONFIG", raising=False)
-
-
 def _export(tmp_path: Path) -> list[dict]:
     out = tmp_path / "export.jsonl"
     assert main(["export", "--out", str(out)]) == 0
@@ -30,11 +26,11 @@ def _export(tmp_path: Path) -> list[dict]:
 
 
 def test_sample_box_is_ingested_and_matches_truth(
-        tmp_path: Path, ready_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, ready_settings: Settings, cli_env: Callable[[Settings], Settings],
         capsys: pytest.CaptureFixture[str]) -> None:
     """GIVEN a generated box of 10 documents WHEN ingested with real Tesseract THEN the
     export has the contract's keys, most documents match truth, and re-ingesting adds nothing."""
-    _env(monkeypatch, ready_settings)
+    cli_env(ready_settings)
     box = tmp_path / "buzon"
     truth = write_sample(box, 10, seed=3, unit="UMF 20")
     assert len(truth) == 10
@@ -85,17 +81,20 @@ def _good_page_png(lines: list[str] | None = None) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("db", ["suite_db", pytest.param("postgres",
+                                                          marks=pytest.mark.postgres)])
 def test_bad_files_are_quarantined_and_the_rest_goes_on(
-        db: str, tmp_path: Path, ready_settings: Settings, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest) -> None:
+        db: str, tmp_path: Path, ready_settings: Settings,
+        cli_env: Callable[[Settings], Settings], capsys: pytest.CaptureFixture[str],
+        request: pytest.FixtureRequest) -> None:
     """GIVEN a zero-byte file, a truncated PDF and a text file named .jpg among good files
-    WHEN ingested together (on SQLite and on PostgreSQL, which checks column widths) THEN
-    the good ones are stored, the bad ones quarantined with reasons, and the exit code says
-    some failed."""
-    _env(monkeypatch, ready_settings)
+    WHEN ingested together (on the pass's database, SQLite or PostgreSQL, and always on
+    PostgreSQL, which checks column widths) THEN the good ones are stored, the bad ones
+    quarantined with reasons, and the exit code says some failed."""
     if db == "postgres":
-        monkeypatch.setenv("BUZON_DATABASE_URL", request.getfixturevalue("pg_schema_url"))
+        ready_settings = replace(ready_settings,
+                                 database_url=request.getfixturevalue("pg_schema_url"))
+    cli_env(ready_settings)
     from intake.form import render_form_pdf
 
     box = tmp_path / "mezcla"
@@ -126,11 +125,10 @@ def test_bad_files_are_quarantined_and_the_rest_goes_on(
 @pytest.mark.postgres
 def test_ingest_and_export_on_postgresql(
         tmp_path: Path, ready_settings: Settings, pg_schema_url: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        cli_env: Callable[[Settings], Settings]) -> None:
     """GIVEN PostgreSQL WHEN two scans are ingested on a 2-worker Dask cluster, then again
     THEN both are stored once, the second run adds nothing, and SQLite is never touched."""
-    _env(monkeypatch, ready_settings)
-    monkeypatch.setenv("BUZON_DATABASE_URL", pg_schema_url)
+    cli_env(replace(ready_settings, database_url=pg_schema_url))
     box = tmp_path / "caja"
     box.mkdir()
     (box / "carta.png").write_bytes(_good_page_png())

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -69,8 +69,8 @@ def small_training(base_samples: list[tuple[str, str]], first_bundle: Bundle,
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Session:
-    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+def session(tmp_path: Path, new_database_url: Callable[[Path], str]) -> Session:
+    engine = make_engine(new_database_url(tmp_path))
     migrate(engine)
     with make_sessionmaker(engine)() as s:
         s.add(User(id=1, username="taod", password_hash="x"))

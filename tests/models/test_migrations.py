@@ -1,7 +1,11 @@
-"""Migrations build the schema from empty on SQLite and PostgreSQL, matching the models."""
+"""Migrations build the schema from empty on SQLite and PostgreSQL, matching the models.
+
+`engine` is the pass's database (SQLite, or PostgreSQL with BUZON_TEST_DATABASE=postgresql);
+the PostgreSQL-only test also runs on a SQLite pass when a server answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +20,10 @@ from models.db import make_engine, make_sessionmaker, migrate, session_scope
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Engine:
-    return make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+def engine(tmp_path: Path, new_database_url: Callable[[Path], str]) -> Iterator[Engine]:
+    engine = make_engine(new_database_url(tmp_path))
+    yield engine
+    engine.dispose()
 
 
 def _schema_diff(engine: Engine) -> list[object]:
@@ -51,8 +57,8 @@ def _check_roundtrip(engine: Engine) -> None:
     b.close()
 
 
-def test_sqlite_migrates_from_empty(sqlite_engine: Engine) -> None:
-    _check_roundtrip(sqlite_engine)
+def test_migrates_from_empty(engine: Engine) -> None:
+    _check_roundtrip(engine)
 
 
 @pytest.mark.postgres
@@ -60,7 +66,7 @@ def test_postgres_migrates_from_empty(pg_engine: Engine) -> None:
     _check_roundtrip(pg_engine)
 
 
-def test_0002_upgrades_a_database_with_documents(sqlite_engine: Engine) -> None:
+def test_0002_upgrades_a_database_with_documents(engine: Engine) -> None:
     """GIVEN a database at revision 0001 holding a document
     WHEN it is migrated to head THEN the document survives with the new columns empty."""
     from importlib import resources
@@ -71,7 +77,7 @@ def test_0002_upgrades_a_database_with_documents(sqlite_engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
-    with sqlite_engine.begin() as conn:
+    with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
         conn.execute(text(
@@ -82,11 +88,11 @@ def test_0002_upgrades_a_database_with_documents(sqlite_engine: Engine) -> None:
             "INSERT INTO documents (id, source_file_id, pages, kind, received_on, text, type, "
             "fields, missing, route, urgent, needs_review, status, created_at, updated_at, "
             "version_id) VALUES (1, 1, '[1]', 'volante', '2026-11-20', 't', 'sugerencia', "
-            "'{}', '[]', 'registrar', 0, 1, 'pendiente', '2026-11-20 10:00:00', "
+            "'{}', '[]', 'registrar', false, true, 'pendiente', '2026-11-20 10:00:00', "
             "'2026-11-20 10:00:00', 1)"))
-    migrate(sqlite_engine)
-    assert _schema_diff(sqlite_engine) == []
-    with make_sessionmaker(sqlite_engine)() as s:
+    migrate(engine)
+    assert _schema_diff(engine) == []
+    with make_sessionmaker(engine)() as s:
         doc = s.get(schema.Document, 1)
         assert doc is not None and doc.type == "sugerencia"
         assert (doc.route_reason, doc.contact_outcome, doc.merged_into_id) == (None, None, None)

@@ -1,4 +1,5 @@
-"""Fixtures: an app on a temporary SQLite, users, and a factory of documents with pages."""
+"""Fixtures: an app on a temporary database (SQLite, or a throw-away PostgreSQL schema on a
+PostgreSQL pass), users, and a factory of documents with pages."""
 
 # ruff: noqa: E402  (sys.path must be set before the project imports, see below)
 
@@ -23,27 +24,29 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from review_ui_testing import PASSWORD, TODAY, VALID_NSS, build_app, fake_proposer, login
+from sqlalchemy import Engine, insert, make_url, select, text
 from sqlalchemy.orm import Session
 
 from intake.config import Settings
-from models.schema import Document, Page, Proposal, SourceFile
+from models.db import make_engine
+from models.schema import Base, Document, Page, Proposal, SourceFile
 from review_ui.accounts import create_user
 
 
 @pytest.fixture()
-def settings(tmp_path) -> Settings:
+def settings(tmp_path, new_database_url) -> Settings:
     data = tmp_path / "data"
-    return Settings(data_dir=data, database_url=f"sqlite:///{data / 'test.sqlite3'}",
+    return Settings(data_dir=data, database_url=new_database_url(data),
                     secret_key="clave-de-pruebas")
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """A migrated database with the test users, built once and copied for each test
-    (password hashing and migrations are the slow part of the set-up)."""
+def template_db(tmp_path_factory, new_session_database_url) -> str:
+    """The URL of a migrated database with the test users, built once and copied for each
+    test (password hashing and migrations are the slow part of the set-up)."""
     data = tmp_path_factory.mktemp("plantilla")
-    app = build_app(Settings(data_dir=data, database_url=f"sqlite:///{data / 'test.sqlite3'}",
-                             secret_key="clave-de-pruebas"))
+    url = new_session_database_url(data)
+    app = build_app(Settings(data_dir=data, database_url=url, secret_key="clave-de-pruebas"))
     with session_of(app) as s:
         create_user(s, "ana", PASSWORD, units=["UMF 20"], display_name="Ana TAOD")
         create_user(s, "beto", PASSWORD, units=["HGZ 1"])
@@ -53,14 +56,37 @@ def template_db(tmp_path_factory) -> Path:
                     display_name="Sofía JDAOD")
         s.commit()
     app.extensions["buzon_engine"].dispose()
-    return data / "test.sqlite3"
+    return url
+
+
+def _copy_rows(src_url: str, dst: Engine) -> None:
+    """Copy every row of the template into `dst` (already migrated, empty), keeping ids."""
+    src = make_engine(src_url)
+    try:
+        with src.connect() as read, dst.begin() as write:
+            for table in Base.metadata.sorted_tables:
+                rows = read.execute(select(table)).mappings().all()
+                if rows:
+                    write.execute(insert(table), [dict(r) for r in rows])
+                    if dst.dialect.name == "postgresql" and "id" in table.c:
+                        # Explicit ids do not move the sequence; the next insert would clash.
+                        write.execute(text(
+                            "SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"), {"t": table.name})
+    finally:
+        src.dispose()
 
 
 @pytest.fixture()
 def app(settings, template_db) -> Iterator[Flask]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template_db, settings.data_dir / "test.sqlite3")
-    app = build_app(settings)
+    source = make_url(template_db)
+    if source.get_backend_name() == "sqlite":  # a file copy is the fastest
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source.database, make_url(settings.database_url).database)
+        app = build_app(settings)
+    else:
+        app = build_app(settings)
+        _copy_rows(template_db, app.extensions["buzon_engine"])
     app.extensions["buzon_proposer"] = fake_proposer
     yield app
     app.extensions["buzon_engine"].dispose()

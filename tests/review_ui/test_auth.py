@@ -108,9 +108,9 @@ def test_create_user_rules(db):
     assert authenticate(db, "ana", PASSWORD) is None
 
 
-def test_secret_key_generated_once_with_private_mode(tmp_path):
+def test_secret_key_generated_once_with_private_mode(tmp_path, new_database_url):
     data = tmp_path / "d"
-    settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'x.sqlite3'}")
+    settings = Settings(data_dir=data, database_url=new_database_url(data))
     first = build_app(settings)
     second = build_app(settings)
     key_file = data / "secret_key"

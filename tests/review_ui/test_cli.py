@@ -51,13 +51,13 @@ def test_serve_options():
 
 
 
-def test_commands_are_reachable_through_buzon(tmp_path):
+def test_commands_are_reachable_through_buzon(settings, cli_env):
     from intake.cli import cli
 
-    env = {"BUZON_DATA_DIR": str(tmp_path / "datos"), "BUZON_CONFIG": ""}
+    cli_env(settings)
     runner = CliRunner()
     added = runner.invoke(cli, ["user", "add", "fer", "--password-stdin"],
-                          input="clave-larga-2\n", env=env)
+                          input="clave-larga-2\n")
     assert added.exit_code == 0, added.output
-    assert "fer\ttaod\ttodas" in runner.invoke(cli, ["user", "list"], env=env).output
-    assert "--port" in runner.invoke(cli, ["serve", "--help"], env=env).output
+    assert "fer\ttaod\ttodas" in runner.invoke(cli, ["user", "list"]).output
+    assert "--port" in runner.invoke(cli, ["serve", "--help"]).output
