@@ -129,6 +129,14 @@ def _count_files(settings: Settings) -> int:
         engine.dispose()
 
 
+def _start_ingest(box: Path) -> subprocess.Popen[bytes]:
+    """`buzon ingest` on 2 workers in its own process group (so it can be killed whole)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "intake.cli", "ingest", str(box), "--workers", "2", "--quiet"],
+        env=dict(os.environ), start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+
+
 @pytest.mark.tesseract
 def test_sigkill_mid_batch_then_resume_matches_an_uninterrupted_run(
         tmp_path: Path, ready_settings: Settings, trained_model: Path,
@@ -140,10 +148,7 @@ def test_sigkill_mid_batch_then_resume_matches_an_uninterrupted_run(
     total = 6
     box = _box(tmp_path, total)
     killed = cli_env(ready_settings)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "intake.cli", "ingest", str(box), "--workers", "2", "--quiet"],
-        env=dict(os.environ), start_new_session=True, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+    proc = _start_ingest(box)
     deadline = time.monotonic() + 150
     try:
         while (_count_files(killed) < 2 and proc.poll() is None
@@ -262,10 +267,7 @@ def test_a_worker_lost_mid_batch_is_replaced_and_the_run_completes(
     total = 8
     box = _box(tmp_path, total)
     settings = cli_env(ready_settings)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "intake.cli", "ingest", str(box), "--workers", "2", "--quiet"],
-        env=dict(os.environ), start_new_session=True, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+    proc = _start_ingest(box)
     try:
         deadline = time.monotonic() + 150
         while (_count_files(settings) < 1 and proc.poll() is None
