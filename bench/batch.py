@@ -1,7 +1,7 @@
 """Batch throughput and memory on Dask: `buzon ingest` vs bare tesseract, 1 vs 2 workers.
 
 Usage: python -m bench.batch [--count 200] [--seed 21] [--copies 10] [--box DIR]
-                             [--skip-bare] [--skip-large] [--skip-external]
+                             [--skip-bare] [--skip-large] [--skip-external] [--results NAME]
 
 In one run, on `buzon sample --count N --seed S` (or the box given with --box):
 1. bare `tesseract PAGE - -l spa` over the same pages (rendered at 300 dpi beforehand,
@@ -12,7 +12,7 @@ In one run, on `buzon sample --count N --seed S` (or the box given with --box):
    `--copies` times (each copy differs by a trailing byte comment the loaders ignore, so it
    has its own SHA-256).
 Each ingest runs on a fresh data dir with its own SQLite database. Prints the figures and
-writes bench/results/batch.json.
+writes bench/results/batch.json (or NAME.json).
 """
 
 from __future__ import annotations
@@ -202,6 +202,8 @@ def main() -> int:
     ap.add_argument("--skip-bare", action="store_true")
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--skip-external", action="store_true")
+    ap.add_argument("--results", default="batch",
+                    help="file name (without .json) under bench/results/")
     args = ap.parse_args()
     out: dict = {"count": args.count, "seed": args.seed, "cpu_count": os.cpu_count(),
                  "load_average_start": os.getloadavg()}
@@ -255,7 +257,8 @@ def main() -> int:
             max(large["worker_peak_rss_mib"]) / max(small["worker_peak_rss_mib"]), 3)
     out["load_average_end"] = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "batch.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / f"{args.results}.json").write_text(json.dumps(out, indent=2) + "\n",
+                                                  encoding="utf-8")
     print(json.dumps(out["ratios"], indent=2))
     return 0
 
