@@ -50,6 +50,11 @@ def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("buzon-intake"))
 
 
+def default_database_url(data_dir: Path) -> str:
+    """The SQLite database inside a data dir, used when no database is configured."""
+    return f"sqlite:///{Path(data_dir).expanduser().resolve() / 'buzon.sqlite3'}"
+
+
 def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
                   **overrides: Any) -> Settings:
     """Defaults < TOML file (BUZON_CONFIG or ./buzon.toml) < BUZON_* variables < overrides."""
@@ -74,7 +79,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         raise ConfigError(f"Opciones de configuración desconocidas: {', '.join(sorted(unknown))}")
 
     data_dir = Path(values.pop("data_dir", None) or _default_data_dir()).expanduser().resolve()
-    db_url = values.pop("database_url", None) or f"sqlite:///{data_dir / 'buzon.sqlite3'}"
+    db_url = values.pop("database_url", None) or default_database_url(data_dir)
     try:
         for name in ("tesseract_timeout",):
             if name in values:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from intake.config import Settings, load_settings
+from intake.config import Settings, default_database_url, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -110,14 +110,9 @@ def _throwaway_schema(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def _default_sqlite_url(data_dir: Path) -> str:
-    """The database load_settings picks for a data dir when none is configured."""
-    return f"sqlite:///{Path(data_dir).expanduser().resolve() / 'buzon.sqlite3'}"
-
-
 def _database_factory(request: pytest.FixtureRequest) -> Callable[[Path], str]:
     if _test_database() == "sqlite":
-        return _default_sqlite_url
+        return default_database_url
     base_url = request.getfixturevalue("postgres_url")
     schemas = ExitStack()
     request.addfinalizer(schemas.close)
@@ -153,7 +148,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[Settings], Settings]:
 
     def point(settings: Settings) -> Settings:
         monkeypatch.setenv("BUZON_DATA_DIR", str(settings.data_dir))
-        if settings.database_url == _default_sqlite_url(settings.data_dir):
+        if settings.database_url == default_database_url(settings.data_dir):
             monkeypatch.delenv("BUZON_DATABASE_URL", raising=False)  # as users get it
         else:
             monkeypatch.setenv("BUZON_DATABASE_URL", settings.database_url)
