@@ -78,11 +78,12 @@ def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
     template = load_template(TEMPLATE)
     # Our volante shows its corner markers; without two of them (or a photo, where they
     # may be out of frame) the page is no form of ours and the QR search is not paid.
+    rotation: int | None = None
     if warped or len(volante.marker_candidates(gray, template)) >= FORM_HINT_MARKERS:
-        aligned = _align_form(gray, engine, template, warped=warped)
+        aligned, rotation = _align_form(gray, engine, template)
         if aligned is not None:
             return _read_volante(page, aligned, engine, template)
-    clean, words, rotation, skew = _read_upright(gray, engine)
+    clean, words, rotation, skew = _read_upright(gray, engine, rotation)
     read = PageRead(page_no=page.page_no, text=words_to_text(words),
                     confidence=round(mean_confidence(words), 1), method="tesseract",
                     rotation=rotation, skew=skew, words=words)
@@ -90,46 +91,51 @@ def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
     return _finish(read, clean, dpi)
 
 
-def _align_form(gray: np.ndarray, engine: OcrEngine, template: FormTemplate, *,
-                warped: bool) -> volante.Aligned | None:
+def _align_form(gray: np.ndarray, engine: OcrEngine, template: FormTemplate
+                ) -> tuple[volante.Aligned | None, int | None]:
     """The page aligned to the template if it is a volante: QR or markers in any
-    orientation; else markers once upright; else (photos) the blank form's features."""
+    orientation; else markers once upright; else (photos) the blank form's features.
+
+    Also returns the page's orientation when it had to be detected (None otherwise), so a
+    page that is no volante after all is not sent through OSD a second time.
+    """
     aligned = volante.detect(gray, template)
     if aligned is not None:
-        return aligned
+        return aligned, None
     rotation = detect_orientation(gray, engine)
-    gray, skew = deskew(rotate_clockwise(gray, rotation))
-    aligned = volante.align(gray, template, upright=True)  # markers without a QR
+    upright, skew = deskew(rotate_clockwise(gray, rotation))
+    aligned = volante.align(upright, template, upright=True)  # markers without a QR
     if aligned is None:
-        aligned = align_by_features(gray, template)
+        aligned = align_by_features(upright, template)
         if aligned is None:
-            return None
-        skew += aligned.skew
-        rotation += aligned.rotation
+            return None, rotation
+        turned = rotation + aligned.rotation
     else:
-        skew += aligned.skew
-    return replace(aligned, rotation=rotation % 360, skew=round(skew, 2))
+        turned = rotation
+    return replace(aligned, rotation=turned % 360, skew=round(skew + aligned.skew, 2)), rotation
 
 
-def _read_upright(gray: np.ndarray, engine: OcrEngine
+def _read_upright(gray: np.ndarray, engine: OcrEngine, rotation: int | None = None
                   ) -> tuple[np.ndarray, list[Word], int, float]:
     """Read the page once as it lies; only a doubtful read pays for orientation detection.
 
     Print read upside down or sideways never scores SURE_UPRIGHT_CONF, so a page read
     that well is upright; below it (handwriting, or a turned page) OSD proposes a turn and
-    the turned page is read again. Returns the image read, its words, rotation and skew.
+    the turned page is read again. A `rotation` already detected is applied and the page
+    read once. Returns the image read, its words, rotation and skew.
     """
-    level, skew = deskew(gray)
-    clean = denoise(level)
-    words = engine.image_to_data(clean, psm=FULL_PAGE_PSM)
-    if mean_confidence(words) >= SURE_UPRIGHT_CONF:
-        return clean, words, 0, skew
-    rotation = detect_orientation(gray, engine)
-    if rotation:
-        level, skew = deskew(rotate_clockwise(gray, rotation))
+    if rotation is None:
+        level, skew = deskew(gray)
         clean = denoise(level)
         words = engine.image_to_data(clean, psm=FULL_PAGE_PSM)
-    return clean, words, rotation, skew
+        if mean_confidence(words) >= SURE_UPRIGHT_CONF:
+            return clean, words, 0, skew
+        rotation = detect_orientation(gray, engine)
+        if not rotation:
+            return clean, words, 0, skew
+    level, skew = deskew(rotate_clockwise(gray, rotation))
+    clean = denoise(level)
+    return clean, engine.image_to_data(clean, psm=FULL_PAGE_PSM), rotation, skew
 
 
 def _read_volante(page: PageImage, aligned: volante.Aligned, engine: OcrEngine,

@@ -209,3 +209,19 @@ def test_photographed_volante_without_markers_or_qr_is_read_by_features(blank_vo
     assert read.method == "volante"
     assert read.volante.checked_types == ["reconocimiento"]
     assert read.volante.fields["nombre"].value == "Ana López"
+
+
+def test_a_page_with_stray_squares_is_turned_by_one_orientation_check():
+    """GIVEN a typed page with two solid squares (a logo, a stamp) that hint at our form
+    WHEN it is no volante after all THEN the orientation found while trying to align it is
+    reused: one OSD call and one full-page read."""
+    from PIL import ImageDraw
+
+    img = text_page(dpi=200)
+    d = ImageDraw.Draw(img)
+    for x, y in ((60, 60), (1500, 60)):
+        d.rectangle((x, y, x + 64, y + 64), fill=0)
+    engine = ScriptedEngine([Word("Farmacia", 40.0, (10, 10, 90, 30))], rotation=0)
+    read = read_page(_page(img, 200), engine)
+    assert read.method == "tesseract" and read.text == "Farmacia"
+    assert engine.calls == [("osd", None), ("data", 3)]
