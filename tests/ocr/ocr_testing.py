@@ -143,5 +143,20 @@ class ScriptedEngine:
 
 
 
+def cover(img: Image.Image, dpi: int, *, markers: bool = True, qr: bool = False
+          ) -> Image.Image:
+    """Paint white over the volante's corner markers and/or its QR code (in place), as a
+    thumb, a fold or the edge of a photo would hide them."""
+    t = load_template()
+    d, k = ImageDraw.Draw(img), dpi / 25.4
+    hidden = [(m, 4) for m in t.raw["markers"]] if markers else []
+    if qr:
+        hidden.append((t.raw["qr"], 6))
+    for z, pad in hidden:
+        d.rectangle((z["x"] * k - pad, z["y"] * k - pad, (z["x"] + z["size"]) * k + pad,
+                     (z["y"] + z["size"]) * k + pad), fill="white")
+    return img
+
+
 def as_array(img: Image.Image) -> np.ndarray:
     return np.asarray(img)

@@ -14,6 +14,7 @@ from ocr_testing import (
     SERIF,
     FailingEngine,
     ScriptedEngine,
+    cover,
     fill_volante,
     text_page,
 )
@@ -186,19 +187,8 @@ def test_photographed_volante_without_markers_or_qr_is_read_by_features(blank_vo
     """GIVEN a photo of a volante whose markers and QR are covered (only the printed form
     remains) WHEN read THEN the sheet is warped flat, matched to the template's blank image
     by ORB features, and read zone by zone."""
-    from PIL import ImageDraw
-
-    from ocr.template import load_template
-
-    t = load_template()
-    img = fill_volante(blank_volante_200, 200, check=("reconocimiento",), name="Ana López")
-    d, k = ImageDraw.Draw(img), 200 / 25.4
-    for m in t.raw["markers"]:
-        d.rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
-                     (m["y"] + m["size"]) * k + 4), fill="white")
-    q = t.raw["qr"]
-    d.rectangle((q["x"] * k - 6, q["y"] * k - 6, (q["x"] + q["size"]) * k + 6,
-                 (q["y"] + q["size"]) * k + 6), fill="white")
+    img = cover(fill_volante(blank_volante_200, 200, check=("reconocimiento",),
+                             name="Ana López"), 200, qr=True)
     a = np.asarray(img.convert("L"))
     h, w = a.shape
     m = cv2.getPerspectiveTransform(

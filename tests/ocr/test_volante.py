@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from ocr_testing import FailingEngine, fill_volante, text_page
+from ocr_testing import FailingEngine, cover, fill_volante, text_page
 from PIL import Image, ImageDraw
 
 from ocr import zones
@@ -100,11 +100,7 @@ def test_photo_like_perspective_is_aligned_onto_the_template(blank_volante_200, 
 
 
 def test_qr_alone_aligns_when_markers_are_cut_off(blank_volante_200):
-    img = fill_volante(blank_volante_200, 200, check=("gestion",))
-    d, k = ImageDraw.Draw(img), 200 / 25.4
-    for m in T.raw["markers"]:
-        d.rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
-                     (m["y"] + m["size"]) * k + 4), fill="white")
+    img = cover(fill_volante(blank_volante_200, 200, check=("gestion",)), 200)
     gray = rotate_clockwise(_gray(img), 180)
     aligned = align(gray, T, qr=find_qr(gray))
     assert aligned is not None and aligned.method == "qr" and aligned.rotation == 180
@@ -236,14 +232,7 @@ def test_features_align_a_photo_without_markers_or_qr(blank_volante_200, turn):
     THEN the boxes land where the template puts them, whichever way up it was."""
     from ocr.match import align_by_features
 
-    img = fill_volante(blank_volante_200, 200, check=("sugerencia",))
-    d, k = ImageDraw.Draw(img), 200 / 25.4
-    for m in T.raw["markers"]:
-        d.rectangle((m["x"] * k - 4, m["y"] * k - 4, (m["x"] + m["size"]) * k + 4,
-                     (m["y"] + m["size"]) * k + 4), fill="white")
-    q = T.raw["qr"]
-    d.rectangle((q["x"] * k - 6, q["y"] * k - 6, (q["x"] + q["size"]) * k + 6,
-                 (q["y"] + q["size"]) * k + 6), fill="white")
+    img = cover(fill_volante(blank_volante_200, 200, check=("sugerencia",)), 200, qr=True)
     photo = rotate_clockwise(_perspective(_gray(img), 80), turn)
     assert detect(photo) is None
     aligned = align_by_features(photo, T)
