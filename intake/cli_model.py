@@ -19,14 +19,18 @@ def _stderr(message: str) -> None:
               help="Solo el corpus incluido, sin las decisiones de los revisores.")
 @click.pass_context
 def train(ctx: click.Context, force: bool, no_reviews: bool) -> None:
-    """Entrena el clasificador con el corpus y las decisiones confirmadas en la revisión."""
+    """Entrena el clasificador con el corpus y las decisiones confirmadas en la revisión
+    (y, una vez, el lector de dígitos de las casillas)."""
     from classifier.profile import load_profile
     from intake.learning import retrain, reviewed_samples
     from intake.pipeline import open_database
     from models.db import session_scope
+    from ocr import digits
 
     settings = settings_from(ctx)
     settings.models_dir.mkdir(parents=True, exist_ok=True)
+    # The box-digit reader is trained once too, so the first batch does not pay for it.
+    _stderr(f"Modelo de dígitos listo en {digits.keep_in(settings.models_dir)}")
     reviewed = []
     if not no_reviews:
         labels = load_profile(settings.institution).labels

@@ -360,6 +360,15 @@ def get_model() -> DigitModel:
         return model
 
 
+def keep_in(cache_dir: Path) -> Path:
+    """Trains (or takes) the model and keeps it in `cache_dir`: later runs only load it."""
+    configure(cache_dir)
+    path = Path(cache_dir) / MODEL_FILE
+    model = get_model()
+    if not path.exists():  # it was already in memory, trained for another folder
+        _save(model, path)
+    return path
+
 def luhn_ok(number: str) -> bool:
     """Whether the last digit is the Luhn check digit of the others (weights 1,2,1,2...)."""
     if len(number) < 2 or not number.isdigit():

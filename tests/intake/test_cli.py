@@ -53,6 +53,7 @@ def test_train_saves_a_model_that_classify_then_uses(
     cli_env(settings)
     assert main(["train"]) == 0
     assert (settings.models_dir / "clasificador.joblib").exists()
+    assert (settings.models_dir / "digitos.pkl").exists()  # the first batch only loads it
     capsys.readouterr()
     src = tmp_path / "t.jsonl"
     src.write_text(json.dumps({"id": 1, "text": "¿Qué papeles necesito para "
