@@ -185,7 +185,11 @@ def external_cluster(box: Path, data: Path, workers: int) -> dict:
         for p in [*procs, sched]:
             p.terminate()
         for p in [*procs, sched]:
-            p.wait(timeout=30)
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a worker busy in C code ignores SIGTERM
+                p.kill()
+                p.wait()
     # The workers are reaped only now: their CPU (and the scheduler's, a little) counts.
     cpu = cpu_of_children() - cpu0
     result.update(cpu_seconds=round(cpu, 1), cpu_s_per_page=round(cpu / result["pages"], 3))
