@@ -102,13 +102,16 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                  workers: int = 1, scheduler: str | None = None,
                  received_on: date | None = None,
                  notify: Callable[[str], None] = lambda _m: None,
-                 show_progress: bool = False, window: int | None = None) -> IngestReport:
+                 show_progress: bool = False, window: int | None = None,
+                 on_file: Callable[[int, int], None] = lambda _d, _t: None) -> IngestReport:
     """Ingest files and folders on Dask; bad files go to quarantine and the rest goes on.
 
     Args:
         workers: size of the LocalCluster started when no `scheduler` is given.
         scheduler: address of an existing Dask scheduler (e.g. tcp://10.0.0.5:8786).
         window: tasks in flight at once (default: twice the workers); bounds memory.
+        on_file: called with (files done, files to read) after each file is stored; files
+            stored by an earlier run are not counted in either.
 
     A single pending file runs in this process without a cluster. Each file's rows commit
     in one transaction, so an interrupted run resumes where it stopped when started again.
@@ -128,7 +131,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     use_cluster = bool(scheduler) or len(todo) > 1
     bar = tqdm(total=len(todo), unit="archivo", desc="Ingresando", disable=not show_progress,
                dynamic_ncols=True)
-    pages = 0
+    pages, files_before = 0, len(report.files)
     with dask_client(workers, scheduler) if use_cluster else nullcontext() as client:
         if client is not None:
             report.workers = len(client.scheduler_info()["workers"])
@@ -153,6 +156,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             elapsed = time.monotonic() - started
             bar.set_postfix_str(f"{pages} págs, {pages / elapsed:.2f} págs/s", refresh=False)
             bar.update(1)
+            on_file(len(report.files) - files_before, len(todo))
         report.reading_seconds = time.monotonic() - started
     bar.close()
     report.seconds = time.monotonic() - report.started

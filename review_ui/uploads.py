@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,11 +37,12 @@ ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
-def _ingest(paths: list[str], unit: str | None) -> Any:
+def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], None]) -> Any:
     """The pipeline call (a seam for tests: they replace it with a fake)."""
     from intake.pipeline import ingest_paths
 
-    return ingest_paths(paths, current_app.config["BUZON_SETTINGS"], unit=unit, workers=1)
+    return ingest_paths(paths, current_app.config["BUZON_SETTINGS"], unit=unit, workers=1,
+                        on_file=on_file)
 
 
 @bp.route("/", methods=("GET", "POST"))
@@ -74,8 +76,11 @@ def index() -> ResponseReturnValue:
     ingest = _ingest
 
     def work(job: Job) -> dict[str, Any]:
+        def progress(done: int, to_read: int) -> None:
+            job.done = len(paths) - to_read + done  # files already stored count as done
+
         with app.app_context():
-            report = ingest(paths, unit)
+            report = ingest(paths, unit, progress)
         job.done = job.total
         failed = len(getattr(report, "failed", []) or [])
         return {"documentos": getattr(report, "documents", 0), "cuarentena": failed}

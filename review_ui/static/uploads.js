@@ -12,6 +12,7 @@
       var p = document.createElement("p");
       p.className = "job job-" + j.estado;
       var text = j.inicio + " · " + j.total + " archivo(s) · " + (names[j.estado] || j.estado);
+      if (j.estado === "trabajando") text += " (" + j.hechos + " de " + j.total + ")";
       if (j.resultado && j.resultado.documentos !== undefined) {
         text += " · " + j.resultado.documentos + " documento(s), " + j.resultado.cuarentena + " en cuarentena";
       }

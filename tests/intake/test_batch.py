@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from intake._dask import dask_client, run_bounded
 from intake.cli import main
 from intake.config import Settings
+from intake.pipeline import ingest_paths
 from intake.truth import load_jsonl
 from models.db import make_engine
 
@@ -274,6 +275,20 @@ def test_corrupt_file_mid_batch_is_quarantined_and_the_rest_completes(
     assert summary["trabajadores"] == 2
     assert len(list(ready_settings.quarantine_dir.glob("*.json"))) == 1
 
+
+
+@pytest.mark.tesseract
+def test_progress_is_reported_file_by_file(tmp_path: Path, ready_settings: Settings) -> None:
+    """GIVEN a box of three scans, one of them stored by an earlier run WHEN ingested on 2
+    workers THEN on_file hears (1, 2) then (2, 2): the stored one is neither read nor
+    counted (the upload page shows "n de m" from these calls)."""
+    box = _box(tmp_path, 3)
+    ingest_paths([str(box / "hoja_00.png")], ready_settings, unit="UMF 20")
+    calls: list[tuple[int, int]] = []
+    report = ingest_paths([str(box)], ready_settings, unit="UMF 20", workers=2,
+                          on_file=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]
+    assert report.count("nuevo") == 2 and report.count("repetido") == 1
 
 def test_unreachable_scheduler_is_a_clear_error() -> None:
     from intake.errors import ClusterError

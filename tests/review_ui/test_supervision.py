@@ -39,10 +39,14 @@ def test_audit_page_shows_views_and_decisions_and_escalations(client, app, make_
 def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, settings):
     from review_ui import uploads
 
-    calls = []
+    calls, seen = [], []
 
-    def fake_ingest(paths, unit):
+    def fake_ingest(paths, unit, on_file):
         calls.append((paths, unit))
+        on_file(0, 1)
+        seen.append(ana.get("/cargas/estado").get_json()["trabajos"][0]["hechos"])
+        on_file(1, 1)
+        seen.append(ana.get("/cargas/estado").get_json()["trabajos"][0]["hechos"])
         return SimpleNamespace(documents=3, failed=[])
 
     monkeypatch.setattr(uploads, "_ingest", fake_ingest)
@@ -58,6 +62,7 @@ def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, s
     assert str(settings.data_dir) in paths[0]
     state = ana.get("/cargas/estado").get_json()["trabajos"][0]
     assert state["estado"] == "terminado" and state["resultado"]["documentos"] == 3
+    assert seen == [0, 1]  # the status follows the pipeline file by file
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "cargar_escaneos"))
 
 
