@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gettext
 import json
 import logging
+import os
 import sys
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -15,6 +17,15 @@ from intake.config import Settings, load_settings
 from intake.errors import SomeFilesFailed
 
 log = logging.getLogger(__name__)
+
+# Spanish for click's own words ("Usage:", "Show this message and exit.", its errors):
+# click asks gettext's default domain, which this catalogue serves whatever the locale.
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+def _click_in_spanish() -> None:
+    os.environ["LANGUAGE"] = "es"
+    gettext.bindtextdomain("messages", str(LOCALE_DIR))
 
 
 def _stderr(message: str) -> None:
@@ -177,6 +188,7 @@ def export(ctx: click.Context, fmt: str, out: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the CLI and maps every layer's error to its exit code."""
+    _click_in_spanish()
     try:
         cli.main(args=argv, prog_name="buzon", standalone_mode=False)
     except click.exceptions.Abort:

@@ -70,3 +70,40 @@ def test_a_bad_configuration_is_an_error_with_its_exit_code(
     monkeypatch.setenv("BUZON_CONFIG", str(cfg))
     assert main(["export"]) == 2
     assert "desconocidas" in capsys.readouterr().err
+
+
+def test_click_speaks_spanish_whatever_the_locale(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN an English locale WHEN asking for help or mistyping an option THEN click's own
+    words (usage, help option, errors) are Spanish too, and a typo is exit code 2."""
+    monkeypatch.setenv("LANGUAGE", "en")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Uso: buzon") and "Muestra esta ayuda y termina." in out
+    assert "Opciones:" in out and "Órdenes:" in out and "Show this message" not in out
+    assert main(["ingest", "--nope"]) == 2
+    assert "No existe la opción '--nope'." in capsys.readouterr().err
+
+
+def test_the_compiled_catalogue_matches_its_source() -> None:
+    """messages.mo is what msgfmt makes of messages.po (a .po edit needs a recompile)."""
+    import ast
+    import gettext
+
+    from intake.cli import LOCALE_DIR
+
+    folder = LOCALE_DIR / "es" / "LC_MESSAGES"
+    with (folder / "messages.mo").open("rb") as f:
+        catalogue = gettext.GNUTranslations(f)
+    pairs, msgid = [], None
+    for line in (folder / "messages.po").read_text(encoding="utf-8").splitlines():
+        if line.startswith(("msgid ", "msgstr ")):
+            key, _sp, literal = line.partition(" ")
+            value = ast.literal_eval(literal)
+            if key == "msgid":
+                msgid = value
+            elif msgid:
+                pairs.append((msgid, value))
+    assert len(pairs) >= 40
+    assert all(catalogue.gettext(m) == t for m, t in pairs)
