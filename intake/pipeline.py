@@ -125,9 +125,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     options = OcrOptions(settings.tesseract_lang, settings.tesseract_timeout,
                          settings.max_image_pixels, model_cache=str(settings.models_dir))
     todo = _plan(found.files, factory, report)
-    if todo:  # train or load the digit model once here, not once per worker process
-        digits.configure(settings.models_dir)
-        digits.get_model()
+    if todo:  # the workers load the digit model from models_dir: never train it there
+        digits.keep_in(settings.models_dir)
     use_cluster = bool(scheduler) or len(todo) > 1
     bar = tqdm(total=len(todo), unit="archivo", desc="Ingresando", disable=not show_progress,
                dynamic_ncols=True)

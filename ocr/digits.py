@@ -369,6 +369,7 @@ def keep_in(cache_dir: Path) -> Path:
         _save(model, path)
     return path
 
+
 def luhn_ok(number: str) -> bool:
     """Whether the last digit is the Luhn check digit of the others (weights 1,2,1,2...)."""
     if len(number) < 2 or not number.isdigit():
