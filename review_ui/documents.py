@@ -93,7 +93,8 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         types=type_names(current_app.config["INSTITUTION"]),
         decisions=list(reversed(doc.decisions))[:10],
         claimed_by=claims.holder_name(session, other) if other is not None else None,
-        next_in_file=regroup.next_in_file(session, doc) if doc.status == "pendiente" else None,
+        next_in_file=(regroup.next_in_file(session, doc, current_user)
+                      if doc.status == "pendiente" else None),
         merged_into=doc.merged_into_id,
         evidence=located,
         boxes_by_page={p.id: [e for e in located.values() if e.page_id == p.id]
@@ -146,7 +147,7 @@ def _apply(action: str, doc: Document) -> None:
                                                  form.get("motivo")),
         "urgente": lambda: decide.escalate(session, doc, uid, version,
                                            form.get("motivo", "")),
-        "unir": lambda: regroup.merge_next(session, doc, uid, version,
+        "unir": lambda: regroup.merge_next(session, doc, current_user, version,
                                            get_proposer(current_app)),
         "separar": lambda: regroup.split_at(session, doc, uid, version,
                                             _int(form.get("pagina")),

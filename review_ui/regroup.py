@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from classifier.types import Proposal
+    from review_ui.accounts import Reviewer
 
 log = logging.getLogger(__name__)
 
@@ -49,24 +50,40 @@ def _apply_proposal(session: Session, doc: Document, proposer: Proposer) -> None
     doc.status = "pendiente"
 
 
-def next_in_file(session: Session, doc: Document) -> Document | None:
-    """The document that follows `doc` in the same scanned file (by first page)."""
+def next_in_file(session: Session, doc: Document, reviewer: Reviewer) -> Document | None:
+    """The document that follows `doc` in the same scanned file (by first page), when a
+    merge with it is allowed: same unit as `doc` and visible to `reviewer`.
+
+    A scan may hold several units' volantes one after another; the neighbour from another
+    unit is never offered (and the one after it is not adjacent, so nothing is).
+    """
     last = max(doc.pages or [0])
     candidates = session.scalars(select(Document).where(
         Document.source_file_id == doc.source_file_id, Document.id != doc.id,
         Document.merged_into_id.is_(None), Document.status != "fusionado"))
     later = [d for d in candidates if d.pages and min(d.pages) > last]
-    return min(later, key=lambda d: min(d.pages)) if later else None
+    if not later:
+        return None
+    following = min(later, key=lambda d: min(d.pages))
+    if following.unit != doc.unit or not reviewer.may_see_unit(following.unit):
+        return None
+    return following
 
 
-def merge_next(session: Session, doc: Document, user_id: int, version_id: int | None,
+def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: int | None,
                proposer: Proposer) -> Document:
-    """Join the next document of the same file to this one (its pages come after)."""
+    """Join the next document of the same file to this one (its pages come after).
+
+    Both documents must be in the reviewer's units and in the same unit.
+    """
+    user_id = reviewer.id
+    if not reviewer.may_see_unit(doc.unit):
+        raise InvalidDecisionError("No tiene acceso a este documento.")
     check_decidable(doc, user_id, version_id)
-    other = next_in_file(session, doc)
+    other = next_in_file(session, doc, reviewer)
     if other is None:
-        raise InvalidDecisionError("No hay otro documento después de este en el mismo archivo "
-                                   "para unir.")
+        raise InvalidDecisionError("No hay otro documento de la misma unidad después de este "
+                                   "en el mismo archivo para unir.")
     if other.status not in ("pendiente",):
         raise InvalidDecisionError(f"El documento {other.id} ya fue decidido; no se puede unir.")
     check_decidable(other, user_id, other.version_id)

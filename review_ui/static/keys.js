@@ -45,7 +45,7 @@
     if (ev.target.closest('button[data-key="?"]')) { ev.preventDefault(); toggleHelp(); }
   });
 
-  document.addEventListener("keydown", function (ev) {
+  function onKey(ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var target = ev.target;
     if (ev.key === "Escape") {
@@ -79,5 +79,11 @@
       if (el.form) { submitting = true; el.form.classList.add("busy"); }
       el.click();
     }
-  });
+  }
+
+  document.addEventListener("keydown", onKey);
+  // Keys pressed while the page loaded (keyqueue.js held them), in order.
+  if (window.buzonKeyQueue) window.buzonKeyQueue.drain().forEach(onKey);
+  // The readiness signal: tests wait on it, never on visible text.
+  document.documentElement.dataset.keys = "listo";
 })();

@@ -137,8 +137,20 @@ def test_clear_a_days_box_by_keyboard(live_server, make_document, db, settings):
             page.set_default_timeout(15_000)
             key = page.keyboard
 
+            def ready() -> None:
+                # keys.js sets this once its handlers are bound (deferred scripts run before
+                # DOMContentLoaded): the page's own signal, not visible text.
+                page.wait_for_selector("html[data-keys=listo]", state="attached")
+
             def at(doc: Document) -> None:
                 page.wait_for_url(f"**/documentos/{doc.id}")
+                ready()
+
+            def reloads(k: str) -> None:
+                """Press a key that posts and comes back to the same document."""
+                with page.expect_navigation():
+                    key.press(k)
+                ready()
 
             page.goto(live_server + "/")
             assert "/auth/login" in page.url
@@ -147,6 +159,7 @@ def test_clear_a_days_box_by_keyboard(live_server, make_document, db, settings):
             key.type(PASSWORD)
             key.press("Enter")
             page.wait_for_selector("table.queue")
+            ready()
             assert page.locator("tr[data-href]").count() == 11
             page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=True)
 
@@ -167,8 +180,8 @@ def test_clear_a_days_box_by_keyboard(live_server, make_document, db, settings):
             key.press("+")                       # zoom in, then back
             assert page.locator(".zoom svg").first.bounding_box()["width"] > width * 1.2
             key.press("0")
-            key.press("4")                       # retype: queja administrativa
-            page.wait_for_selector("text=Tipo del documento")
+            reloads("4")                         # retype: queja administrativa
+            assert "Tipo del documento" in page.locator(".flash-ok").inner_text()
             key.press("e")                       # live check while typing a bad NSS
             key.press("Tab")
             key.type("12345")
@@ -185,12 +198,12 @@ def test_clear_a_days_box_by_keyboard(live_server, make_document, db, settings):
             key.press("e")                       # fix a field: NSS
             key.press("Tab")
             key.type(VALID_NSS)
-            key.press("Enter")
-            page.wait_for_selector("text=Datos del documento")
+            reloads("Enter")
+            assert "Datos del documento" in page.locator(".flash-ok").inner_text()
             key.press("c")
             at(d[5])
-            key.press("m")                       # merge the next page of the same file
-            page.wait_for_selector("text=Se unieron las páginas")
+            reloads("m")                         # merge the next page of the same file
+            assert "Se unieron las páginas" in page.locator(".flash-ok").inner_text()
             assert page.locator("figure.scan").count() == 2
             key.press("c")
             at(d[7])                             # d[6] was merged away
@@ -248,3 +261,41 @@ def test_clear_a_days_box_by_keyboard(live_server, make_document, db, settings):
     assert page_row.width == 850
     for name in ("queue.png", "document.png", "contacts.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+def test_a_key_pressed_while_the_page_loads_is_not_lost(live_server, make_document, db):
+    """GIVEN a document page whose keys.js has not arrived yet (the browser holds it)
+    WHEN the TAOD presses "c" at once THEN, once the script runs, the key confirms it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    first, second = make_document(confidence=0.95), make_document(confidence=0.95)
+    with sync_api.sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            page = browser.new_page(locale="es-MX")
+            page.set_default_timeout(15_000)
+            page.goto(live_server + "/auth/login")
+            page.fill("input[name=username]", "ana")
+            page.fill("input[name=password]", PASSWORD)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            held: list = []
+
+            def hold_first(route) -> None:  # type: ignore[no-untyped-def]
+                if held:
+                    route.continue_()  # later pages load as usual
+                else:
+                    held.append(route)
+
+            page.route("**/static/keys.js", hold_first)
+            page.goto(f"{live_server}/documentos/{first.id}", wait_until="commit")
+            page.wait_for_selector('button[data-key="c"]', state="attached")
+            while not held:  # the request reaches us through Playwright's own event loop
+                page.evaluate("1")
+            assert page.evaluate("document.documentElement.dataset.keys") is None
+            page.keyboard.press("c")
+            held[0].continue_()
+            page.wait_for_url(f"**/documentos/{second.id}")
+        finally:
+            browser.close()
+    db.expire_all()
+    assert db.get(Document, first.id).status == "confirmado"

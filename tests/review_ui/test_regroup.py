@@ -28,7 +28,29 @@ def test_merge_joins_the_next_document_of_the_same_file_and_proposes_again(
         f"/documentos/{first.id}").text
     refused = ana.post(f"/documentos/{first.id}/unir",
                        data={"version_id": merged.version_id}, follow_redirects=True)
-    assert "No hay otro documento después" in refused.text
+    assert "No hay otro documento de la misma unidad después" in refused.text
+
+
+def test_merge_never_crosses_units(app, ana, db, make_document):
+    """GIVEN a scan holding a UMF 20 volante followed by a UMF 7 one
+    WHEN a TAOD of UMF 20 (or an admin who sees every unit) opens the first and asks to merge
+    THEN no merge is offered, the POST is refused and the UMF 7 document stays as it was."""
+    first = make_document(unit="UMF 20", text="Hoja de la UMF 20.")
+    second = make_document(unit="UMF 7", text="Hoja de la UMF 7.",
+                           source_file_id=first.source_file_id, first_page=2)
+    assert "Unir con el documento #" not in ana.get(f"/documentos/{first.id}").text
+    refused = ana.post(f"/documentos/{first.id}/unir", data={"version_id": first.version_id},
+                       follow_redirects=True)
+    assert "No hay otro documento de la misma unidad" in refused.text
+    kept, other = db.get(Document, first.id), db.get(Document, second.id)
+    assert kept.pages == [1] and (other.status, other.pages) == ("pendiente", [2])
+    assert ana.get(f"/documentos/{second.id}").status_code == 404
+    admin = app.test_client()
+    login(admin, "admin")
+    assert "Unir con el documento #" not in admin.get(f"/documentos/{first.id}").text
+    admin.post(f"/documentos/{first.id}/unir", data={"version_id": first.version_id})
+    db.expire_all()
+    assert db.get(Document, second.id).status == "pendiente"
 
 
 def test_split_makes_a_new_document_from_a_page(ana, db, make_document):
