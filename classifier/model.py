@@ -23,16 +23,17 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier._text import fold
 from classifier.errors import ModelBundleError
 from classifier.profile import Profile, load_profile
+from classifier.speech import cue_tokens, delexicalised
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the learned urgency score joined the bundle
 BUNDLE_NAME = "clasificador.joblib"
 HINT_PREFIX = "__casilla_"
 CV_FOLDS = 3
@@ -60,26 +61,61 @@ def with_hint(text: str, hint: str | Sequence[str] | None) -> str:
     return f"{tokens} {text}" if tokens else text
 
 
-def build_pipeline(seed: int = 0, cv: int | list[Any] = 3) -> Pipeline:
-    """TF-IDF words (1-2) + char_wb (2-5) -> class-balanced logistic regression, calibrated.
+# "actos" adds delexicalised words and speech-act cues; "senales" the cues alone. Measured
+# leaving one writer out (python -m bench.features), neither beat plain words and char
+# n-grams (mean macro-F1 on six unseen writers 0.836 words, 0.835 actos, 0.815 senales), so
+# the model keeps "palabras"; the cues decide discards instead (classifier.propose).
+FEATURE_SETS = ("palabras", "senales", "actos")
+DEFAULT_FEATURES = "palabras"
+CUE_WEIGHT = 0.6
+
+
+def _features(kind: str = DEFAULT_FEATURES) -> FeatureUnion:
+    """Words (1-2) and char_wb (2-5) n-grams; with "actos", also delexicalised words (1-3)
+    and the speech-act cue tokens (classifier.speech), so the type does not hinge on the
+    service named."""
+    branches = [
+        ("word", TfidfVectorizer(preprocessor=normalize, analyzer="word", ngram_range=(1, 2),
+                                 sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w\w+\b")),
+        ("char", TfidfVectorizer(preprocessor=normalize, analyzer="char_wb", ngram_range=(2, 5),
+                                 sublinear_tf=True, min_df=2, max_features=150_000)),
+    ]
+    weights = {"word": 1.0, "char": 1.0}
+    if kind == "actos":
+        branches += [
+            ("delex", TfidfVectorizer(preprocessor=delexicalised, analyzer="word",
+                                      ngram_range=(1, 3), sublinear_tf=True, min_df=2,
+                                      token_pattern=r"(?u)\b\w\w+\b")),
+            ("cues", TfidfVectorizer(preprocessor=cue_tokens, analyzer="word",
+                                     token_pattern=r"\S+", binary=True, use_idf=False)),
+        ]
+        weights.update(delex=1.0, cues=CUE_WEIGHT)
+    elif kind == "senales":
+        branches.append(("cues", TfidfVectorizer(preprocessor=cue_tokens, analyzer="word",
+                                                 token_pattern=r"\S+", binary=True,
+                                                 use_idf=False)))
+        weights.update(cues=1.0)
+    elif kind != "palabras":
+        raise ValueError(f"conjunto de rasgos desconocido: {kind!r}")
+    return FeatureUnion(branches, transformer_weights=weights)
+
+
+def build_pipeline(seed: int = 0, cv: int | list[Any] = 3,
+                   features: str = DEFAULT_FEATURES) -> Pipeline:
+    """Features (see _features) -> class-balanced logistic regression, calibrated.
 
     Temperature scaling keeps the model's ranking and fits one parameter, which suits
     seven classes better than one-vs-rest sigmoids (those left it underconfident: ECE
     0.12 against 0.03 in a grouped hold-out of the train split).
     """
-    features = FeatureUnion([
-        ("word", TfidfVectorizer(preprocessor=normalize, analyzer="word", ngram_range=(1, 2),
-                                 sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w\w+\b")),
-        ("char", TfidfVectorizer(preprocessor=normalize, analyzer="char_wb", ngram_range=(2, 5),
-                                 sublinear_tf=True, min_df=2, max_features=150_000)),
-    ])
+    union = _features(features)
     model = CalibratedClassifierCV(
         LogisticRegression(class_weight="balanced", C=10.0, solver="newton-cg", max_iter=500,
                            random_state=seed),
         method="temperature",
         cv=cv,
     )
-    return Pipeline([("features", features), ("model", model)])
+    return Pipeline([("features", union), ("model", model)])
 
 
 @dataclasses.dataclass
@@ -94,6 +130,8 @@ class Bundle:
     version: str
     pipeline: Pipeline
     profile: str = "imss"
+    urgency: Pipeline | None = None  # P(urgent | text), see classifier.urgency
+    urgency_threshold: float = 0.5
 
 
 def fingerprint(samples: Sequence[tuple[str, str]]) -> str:
@@ -116,6 +154,43 @@ def evaluate(pipeline: Pipeline, samples: Sequence[tuple[str, str]],
     return evaluate_classifier(Classifier(probe), samples)
 
 
+URGENCY_OOF_RECALL = 0.9  # the learned score alone, out of fold; the rules add to it
+
+
+def build_urgency_pipeline(seed: int = 0) -> Pipeline:
+    """Words and char n-grams -> class-balanced logistic regression: P(urgent | text)."""
+    features = FeatureUnion([
+        ("word", TfidfVectorizer(preprocessor=normalize, analyzer="word", ngram_range=(1, 2),
+                                 sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w\w+\b")),
+        ("char", TfidfVectorizer(preprocessor=normalize, analyzer="char_wb", ngram_range=(2, 5),
+                                 sublinear_tf=True, min_df=2, max_features=100_000)),
+    ])
+    model = LogisticRegression(class_weight="balanced", C=4.0, max_iter=1000,
+                               random_state=seed)
+    return Pipeline([("features", features), ("model", model)])
+
+
+def _fit_urgency(texts: Sequence[str], urgent: Sequence[bool | None],
+                 groups: Sequence[str], seed: int) -> tuple[Pipeline | None, float]:
+    """The urgency pipeline and its threshold: the highest score whose out-of-fold recall
+    (folds grouped by corpus item) stays >= URGENCY_OOF_RECALL, within [0.2, 0.8]."""
+    known = [i for i, u in enumerate(urgent) if u is not None]
+    x = [texts[i] for i in known]
+    y = np.asarray([bool(urgent[i]) for i in known])
+    if y.sum() < CV_FOLDS or (~y).sum() < CV_FOLDS:
+        return None, 0.5
+    folds = GroupKFold(n_splits=CV_FOLDS)
+    oof = cross_val_predict(build_urgency_pipeline(seed), x, y, cv=folds,
+                            groups=[groups[i] for i in known], method="predict_proba")[:, 1]
+    threshold = 0.2
+    for t in np.arange(0.8, 0.19, -0.02):
+        if (oof[y] >= t).mean() >= URGENCY_OOF_RECALL:
+            threshold = float(t)
+            break
+    pipeline = build_urgency_pipeline(seed).fit(x, y)
+    return pipeline, round(threshold, 2)
+
+
 def train(
     samples: Sequence[tuple[str, str]],
     *,
@@ -123,12 +198,15 @@ def train(
     test_samples: Sequence[tuple[str, str]] = (),
     profile: str = "imss",
     groups: Sequence[str] | None = None,
+    urgent: Sequence[bool | None] | None = None,
+    features: str = DEFAULT_FEATURES,
 ) -> Bundle:
     """Fit the pipeline on (text, label) samples; metrics come from `test_samples`.
 
     `groups` names the source of each sample (copies of one corpus item share it): the
     calibration folds keep a group together, otherwise the calibrator sees near-copies of
     its training texts and learns to be overconfident. Default: one group per text.
+    `urgent` flags each sample urgent or not (None: unknown) for the urgency score.
     """
     if not samples:
         raise ValueError("no hay muestras para entrenar")
@@ -144,9 +222,11 @@ def train(
     cv = max(2, min(CV_FOLDS, min(per_label.values())))
     folds = StratifiedGroupKFold(n_splits=cv, shuffle=True, random_state=seed)
     splits = list(folds.split(texts, labels, groups))
-    pipeline = build_pipeline(seed, splits)
+    pipeline = build_pipeline(seed, splits, features)
     started = dt.datetime.now(dt.UTC)
     pipeline.fit(list(texts), list(labels))
+    urgency, urgency_threshold = (None, 0.5) if urgent is None else _fit_urgency(
+        texts, list(urgent), groups, seed)
     seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     log.info("model trained on %d samples, %d classes in %.1fs", len(samples), len(counts),
              seconds)
@@ -163,6 +243,8 @@ def train(
         version=f"{profile}-{started:%Y%m%d%H%M}-{data_fp[:8]}",
         pipeline=pipeline,
         profile=profile,
+        urgency=urgency,
+        urgency_threshold=urgency_threshold,
     )
 
 
@@ -226,6 +308,12 @@ class Classifier:
     def version(self) -> str:
         return self.bundle.version
 
+    def urgency_score(self, text: str) -> float | None:
+        """P(urgent | text) from the learned score, None when the bundle has none."""
+        if self.bundle.urgency is None or not (text or "").strip():
+            return None
+        return float(self.bundle.urgency.predict_proba([text])[0][1])
+
     def predict_proba_many(
         self, texts: Sequence[str], hints: Sequence[str | Sequence[str] | None] | None = None
     ) -> np.ndarray:
@@ -277,9 +365,12 @@ def training_fingerprint(extra_samples: Sequence[tuple[str, str]] = (), *, seed:
 
 def train_from_corpus(extra_samples: Sequence[tuple[str, str]] = (), *, seed: int = 0) -> Bundle:
     """Train on the bundled corpus (train split, filled and noise-augmented) plus extras."""
+    from classifier.training import corpus_urgent
+
     train_samples, test_samples = training_data(extra_samples, seed=seed)
+    urgent: list[bool | None] = [*corpus_urgent(), *([None] * len(extra_samples))]
     return train(train_samples, seed=seed, test_samples=test_samples,
-                 groups=_groups(extra_samples, seed))
+                 groups=_groups(extra_samples, seed), urgent=urgent)
 
 
 def load_or_train(

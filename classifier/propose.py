@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from classifier._places import normalize_unit
 from classifier.extract import extract_fields
 from classifier.route import missing_data, route_for
+from classifier.speech import discard_evidence, petition_cues
 from classifier.types import FIELD_NAMES, Proposal
 from classifier.urgency import detect_urgency
 
@@ -36,6 +37,25 @@ def _well_formed(name: str, value: str) -> bool:
 
 def _too_short(text: str) -> bool:
     return len(_WORD.findall(text or "")) < MIN_WORDS
+
+
+def _discard_on_evidence(text: str, label: str, scores: Mapping[str, float],
+                         model: Classifier) -> tuple[str, float, bool]:
+    """(label, confidence, needs_review) when the model's best guess is a discard.
+
+    Discarding a petition is the worst error (activity 42 discards only what is not one),
+    so a discard needs positive evidence. A text that asks, proposes, thanks or complains,
+    or one the model is unsure of, is proposed as its best petition type for a person to
+    decide (never routed to desechar); a discard without evidence (an advert, scribbles)
+    is never accepted without review.
+    """
+    confidence = scores[label]
+    petitions = sorted((k for k in scores if k != label), key=scores.__getitem__, reverse=True)
+    unsure = confidence < model.profile.threshold(label)
+    if petitions and (petition_cues(text) or unsure):
+        best = petitions[0]
+        return best, scores[best], True
+    return label, confidence, discard_evidence(text) is None or unsure
 
 
 def propose(
@@ -77,6 +97,8 @@ def propose(
         confidence = scores[label]
     else:
         label, confidence, scores, needs_review = model.predict(text, checked or None)
+        if label == model.profile.discard_type:
+            label, confidence, needs_review = _discard_on_evidence(text, label, scores, model)
 
     # Invalid identifiers are shown for correction but do not count as minimum data.
     valid_fields = {
@@ -85,7 +107,8 @@ def propose(
     route, reason = route_for(label, valid_fields, model.profile)
     urgent, urgent_reason = (False, None)
     if label != model.profile.discard_type:
-        urgent, urgent_reason = detect_urgency(text, label)
+        urgent, urgent_reason = detect_urgency(text, label, score=model.urgency_score(text),
+                                               threshold=model.bundle.urgency_threshold)
     log.debug("proposal: type=%s confidence=%.2f route=%s urgent=%s",
               label, confidence, route, urgent)
     return Proposal(

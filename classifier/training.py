@@ -49,6 +49,12 @@ def corpus_groups(seed: int = 0, items: Sequence[CorpusItem] | None = None) -> l
     return [item.id for item in train_items for _ in range(COPIES)]
 
 
+def corpus_urgent(items: Sequence[CorpusItem] | None = None) -> list[bool]:
+    """The urgent flag behind each training sample of `corpus_samples` (same order)."""
+    train_items, _test = split(load_corpus() if items is None else items)
+    return [item.urgent for item in train_items for _ in range(COPIES)]
+
+
 def corpus_samples(
     seed: int = 0, items: Sequence[CorpusItem] | None = None
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

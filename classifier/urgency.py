@@ -17,7 +17,10 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Riesgo de suicidio", (
         r"quitar(?:se|me|le) la vida", r"suicid", r"no quiero (?:seguir )?vivir",
         r"hacerme dano", r"sobredosis", r"matarme", r"lo va a volver a intentar",
-        r"(?:quiero|quiere) morir",
+        r"(?:quiero|quiere) morir", r"se (?:quiere|iba a|va a) (?:matar|cortar|colgar|aventar)",
+        r"(?:ya )?no (?:quiere|quiero) vivir", r"se (?:tomo|trago) (?:unas|las|todas las|un"
+        r" frasco de) pastillas", r"(?:aventar|tirar)(?:se|me) (?:del|de un|al) (?:puente|"
+        r"edificio|techo|metro)", r"lo (?:intento|intentó) (?:otra vez|de nuevo)",
     )),
     ("Violencia, amenazas o abuso", (
         r"amenaz", r"golpe(?:o|aron|ando|ada|ado)\b", r"\bme va a matar", r"va a matar",
@@ -25,12 +28,19 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"abuso sexual", r"acoso sexual", r"abus(?:o|aron|ando) de", r"violencia",
         r"moretones", r"jal(?:ada|ado|aron) del pelo", r"orden de alejamiento",
         r"\bempujo\b", r"lo amarro", r"maltrat", r"jalonea",
+        r"(?:va|van) a (?:golpear|pegar|madrear)", r"(?:se estan|estan) (?:madreando|golpeando|"
+        r"peleando|agarrando a golpes)", r"\bempuj(?:o|aron|an|ando)\b", r"\bagresiv",
+        r"borracho" + _W % 8 + r"(?:grit|amenaz|botella|pegar|golpe)",
+        r"(?:jalando|torciendo|apretando) (?:el|del) brazo", r"\bme (?:pego|golpeo)\b",
+        r"(?:trae|tiene) (?:un|una|algo en la) (?:arma|navaja|botella|mano)",
     )),
     ("Sangrado abundante", (
         r"sangrando mucho", r"mucho sangrado", r"perdiendo (?:mucha )?sangre",
         r"desangr", r"hemorragia", r"(?:cabeza|cara|herida) sangrando",
         r"(?:con|tiene|esta con|llego con) sangrado", r"sigue sangrando", r"esta sangrando",
-        r"sangrando (?:por|desde)", r"lleva sangrando",
+        r"sangrando (?:por|desde)", r"lleva sangrando", r"no (?:le )?para de sangrar",
+        r"(?:sale|salia|esta saliendo|chorrea\w*) (?:mucha )?sangre", r"yendo la sangre",
+        r"empap\w+" + _W % 4 + r"(?:sangre|sabana)", r"sangrando\b",
     )),
     ("Traslado de paciente grave", (
         r"traslad\w*" + _W % 8 + r"(?:grave|intubad|terapia intensiva|uci\b|urgente|morir|hoy)",
@@ -46,6 +56,25 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"respirando muy mal", r"(?:poniendo|cada vez) peor", r"apendicitis", r"se desmay",
         r"lucecitas", r"\bderrame\b", r"boca chueca", r"no puede mover",
         r"presion (?:en|de) 1[6-9]\d", r"sin orinar", r"muy mal\b",
+        # The same emergencies in a scared relative's words.
+        r"no (?:puede|podia|pueda) (?:jalar|agarrar|tomar) aire", r"(?:le )?falta el aire",
+        r"no le (?:sale|entra|llega) (?:el|bien el) aire", r"(?:batallando|batalla|lucha\w*)"
+        r" para respirar", r"respira\w* con (?:mucho )?(?:esfuerzo|dificultad|trabajo)",
+        r"no puede respirar", r"(?:casi )?no respira", r"ruido (?:feo |raro )?al respirar",
+        r"se (?:le )?hunden las costill", r"\bahog", r"atragant",
+        r"no reacciona", r"(?:ya )?no responde", r"no contesta", r"no abre los ojos",
+        r"no (?:despierta|se despierta)", r"desvanec", r"perdio el conocimiento",
+        r"(?:se (?:esta |puso |pone |le puso )|esta |se esta poniendo )morad",
+        r"\bataques?\b", r"se pone tieso", r"espuma (?:por|en) la boca", r"echa espuma",
+        r"(?:hirviendo|ardiendo)(?: en| de)? (?:calentura|fiebre)", r"esta (?:hirviendo|ardiendo)",
+        r"(?:calentura|fiebre|temperatura) (?:de |muy alta|altisima|de mas de )(?:3[9]|4\d)?",
+        r"\b(?:39|40|41)(?:[.,]\d)? (?:de|grados(?: de)?) (?:fiebre|calentura|temperatura)",
+        r"(?:duele|dolia|aprieta|apretando) (?:mucho )?el pecho", r"suda(?:ndo)? frio",
+        r"ganas de pujar", r"(?:va|esta) a punto de (?:nacer|parir|dar a luz)",
+        r"va a nacer\b", r"(?:azucar|glucosa) (?:en|de) [3-9]\d\d", r"dice cosas sin sentido",
+        r"se (?:arranco|saco) el suero", r"se (?:corto|cortó|abrio) (?:la|el|una)",
+        r"(?:se|le) (?:pego|golpeo) (?:en )?la cabeza", r"se (?:cayo|desplomo)\b",
+        r"\btemblando\b", r"vomit\w+ sangre",
     )),
     ("Niña, niño o embarazada sin atención", (
         r"(?:embarazada|semanas de embarazo|nino|nina|bebe|hij[oa] de \d+ (?:anos|meses))"
@@ -82,13 +111,20 @@ _PAST = re.compile(
 )
 
 
-def detect_urgency(text: str, petition_type: str | None = None) -> tuple[bool, str | None]:
+LEARNED_REASON = "Posible emergencia (lenguaje de urgencia, según el modelo)"
+
+
+def detect_urgency(text: str, petition_type: str | None = None, *,
+                   score: float | None = None, threshold: float = 0.5
+                   ) -> tuple[bool, str | None]:
     """(urgent, reason in Spanish). Robust to lost accents and case.
 
-    The text must also speak of the present ("hoy", "ya", "llevamos", "por favor") more
-    than of the past ("falleció", "en marzo"): a complaint about a past harm is serious but
-    not an emergency. Thanks (type reconocimiento, or a text full of gratitude) count only
-    with a plea for help ("ayuda", "urgente", "en este momento").
+    Rules name the emergency; `score` (the model's learned probability that the text is
+    urgent, when there is one) catches emergencies no rule words, and tells a present
+    emergency from a story about a past one: a rule hit in a text with no sign of the
+    present ("hoy", "ya", "ahorita", "llevamos") needs half the threshold. A text that speaks
+    more of the past ("falleció", "en marzo") than of now is no emergency. Thanks (type
+    reconocimiento, or a text full of gratitude) count only with a plea for help.
     """
     folded = fold(text or "")
     if not folded.strip():
@@ -97,11 +133,14 @@ def detect_urgency(text: str, petition_type: str | None = None) -> tuple[bool, s
     if thankful and not _NOW_STRONG.search(folded):
         return False, None
     present, past = len(_NOW.findall(folded)), len(_PAST.findall(folded))
-    if present == 0 or past > present:
+    if past > present:
         return False, None
+    ruled = present > 0 or score is None or score >= threshold / 2
     for reason, patterns in _COMPILED:
         for pattern in patterns:
             for m in pattern.finditer(folded):
-                if not _NEGATION.search(folded, max(0, m.start() - 40), m.start()):
+                if ruled and not _NEGATION.search(folded, max(0, m.start() - 40), m.start()):
                     return True, reason
+    if score is not None and score >= threshold:
+        return True, LEARNED_REASON
     return False, None

@@ -23,9 +23,10 @@ def test_full_corpus_training_is_fast_and_useful() -> None:
 def test_extra_samples_are_added_and_split_is_stable(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, object] = {}
 
-    def fake_train(samples, *, seed=0, test_samples=(), groups=None):  # type: ignore[no-untyped-def]
+    def fake_train(samples, *, seed=0, test_samples=(), groups=None,  # type: ignore[no-untyped-def]
+                   urgent=None):
         seen["samples"], seen["test"] = list(samples), list(test_samples)
-        seen["groups"] = list(groups)
+        seen["groups"], seen["urgent"] = list(groups), list(urgent)
         return "bundle"
 
     monkeypatch.setattr(model_mod, "train", fake_train)
@@ -38,3 +39,6 @@ def test_extra_samples_are_added_and_split_is_stable(monkeypatch: pytest.MonkeyP
     groups = seen["groups"]
     assert len(groups) == len(seen["samples"]) and groups[-1] == extra[0][0]
     assert groups[0] == groups[1] != groups[2]
+    # Urgency is learned from the corpus's flags only; a reviewed extra's is unknown.
+    assert len(seen["urgent"]) == len(groups) and seen["urgent"][-1] is None
+    assert any(seen["urgent"]) and set(seen["urgent"][:-1]) == {True, False}
