@@ -40,7 +40,7 @@ def _populate(app, n: int, rng: random.Random) -> None:  # type: ignore[no-untyp
     now = utcnow()
     with app.extensions["buzon_sessionmaker"]() as s:
         create_user(s, "ana", PASSWORD, units=["UMF 20"])
-        create_user(s, "jefa", PASSWORD, role="supervisor")
+        create_user(s, "jefa", PASSWORD, role="supervisor", all_units=True)
         s.commit()
     text = ("Me presento para manifestar que en el área de Farmacia no había medicamento. "
             "Solicito que se atienda. " * 6)

@@ -182,8 +182,18 @@ def export(ctx: click.Context, fmt: str, out: Any) -> None:
 
     factory = open_database(settings_from(ctx))
     with session_scope(factory) as session:
-        n = write_jsonl(session, out)
+        n = write_jsonl(session, out, actor=f"sistema: buzon export ({_system_user()})")
     _stderr(f"{n} documentos exportados")
+
+
+def _system_user() -> str:
+    """The operating-system account running the command, for the audit trail."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no passwd entry and no LOGNAME/USER (some containers)
+        return "usuario desconocido"
 
 
 def main(argv: list[str] | None = None) -> int:

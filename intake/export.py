@@ -61,9 +61,24 @@ def iter_records(session: Session, batch: int = 500) -> Iterator[dict[str, Any]]
         session.expunge_all()
 
 
-def write_jsonl(session: Session, out: IO[str]) -> int:
-    n = 0
+def write_jsonl(session: Session, out: IO[str], actor: str | None = None) -> int:
+    """Write every document as one JSON line; returns how many.
+
+    Args:
+        actor: who exports, for the audit trail (the command line passes its name and the
+            system user); None writes no audit event (tests, library callers that audit
+            themselves). The event joins the session's transaction.
+    """
+    n, first, last = 0, None, None
     for rec in iter_records(session):
         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         n += 1
+        first = rec["id"] if first is None else first
+        last = rec["id"]
+    if actor is not None:
+        # Exporting is a view of every document's personal data: audited like one, with no
+        # reviewer account behind it (user_id None) and the ids it covered.
+        session.add(schema.AuditEvent(user_id=None, action="exportar", detail={
+            "actor": actor, "formato": "jsonl", "documentos": n, "primer_id": first,
+            "ultimo_id": last}))
     return n

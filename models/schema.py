@@ -1,4 +1,4 @@
-"""The database schema: files, documents, pages, proposals, decisions, audit, users."""
+"""The database schema: files, documents, pages, proposals, decisions, audit, users, logins."""
 
 from __future__ import annotations
 
@@ -39,6 +39,23 @@ class User(Base):
     units: Mapped[list[Any]] = mapped_column(default=list)  # units a TAOD may see; [] = all
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of every session's identity: bumping it (logout, password change, disabling)
+    # ends every session opened before, even a copied cookie.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class LoginAttempt(Base):
+    """A failed login, kept for the throttling window (the audit trail keeps the history)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_login_attempts_username", "username", "created_at"),
+                      Index("ix_login_attempts_address", "address", "created_at"))
 
 
 class SourceFile(Base):

@@ -8,7 +8,7 @@ import secrets
 import traceback
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ def _security_headers(response: Response) -> Response:
                        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
     # Pages carry personal data: never keep them in shared browser or proxy caches.
     headers.setdefault("Cache-Control", "no-store")
+    if current_app.config.get("HSTS"):  # served over HTTPS only (buzon serve --https)
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
@@ -69,11 +71,13 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     from models.db import make_engine, make_sessionmaker, migrate
     from review_ui import (
         accounts,
+        admin,
         auth,
         claims,
         db,
         documents,
         errors,
+        ids,
         labels,
         pages,
         queue,
@@ -92,13 +96,25 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         SESSION_COOKIE_NAME="buzon_session",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        # Small for every request; uploads.init_app lifts it for signed-in uploads only.
         MAX_CONTENT_LENGTH=1024 * 1024,
+        LOGIN_MAX_FAILURES_ACCOUNT=5,
+        LOGIN_MAX_FAILURES_ADDRESS=20,
+        LOGIN_WINDOW_S=15 * 60,
+        HSTS=False,
+        TRUSTED_PROXIES=0,  # reverse proxies in front whose X-Forwarded-* headers count
         INSTITUTION=settings.institution,
         BUZON_SETTINGS=settings,
     )
     if test_config:
         app.config.from_mapping(test_config)
     claims.set_timeout(float(app.config.get("CLAIM_TIMEOUT_S", 600)))
+    proxies = int(app.config["TRUSTED_PROXIES"] or 0)
+    if proxies > 0:  # only when configured: otherwise anyone could forge their address
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        fixed = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = fixed  # type: ignore[method-assign]
 
     engine = make_engine(settings.database_url)
     migrate(engine)
@@ -106,6 +122,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["buzon_sessionmaker"] = make_sessionmaker(engine)
 
     db.init_app(app)
+    ids.init_app(app)
     uploads.init_app(app)
     csrf.init_app(app)
     accounts.init_app(app)
@@ -120,5 +137,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(registry.bp)
     app.register_blueprint(supervision.bp)
     app.register_blueprint(uploads.bp)
+    app.register_blueprint(admin.bp)
     app.add_url_rule("/", endpoint="index", view_func=queue.index)
     return app

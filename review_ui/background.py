@@ -25,6 +25,7 @@ class Job:
     kind: str  # carga | reentrenar
     user_id: int
     total: int = 0
+    unit: str | None = None  # where an upload's documents go: who may follow it
     done: int = 0
     state: str = "en_cola"  # en_cola | trabajando | terminado | error
     message: str = ""
@@ -46,8 +47,9 @@ class Jobs:
         self._threads: list[threading.Thread] = []
 
     def start(self, kind: str, user_id: int, total: int,
-              work: Callable[[Job], dict[str, Any]]) -> Job:
-        job = Job(id=uuid.uuid4().hex[:12], kind=kind, user_id=user_id, total=total)
+              work: Callable[[Job], dict[str, Any]], unit: str | None = None) -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], kind=kind, user_id=user_id, total=total,
+                  unit=unit)
         with self._lock:
             self._jobs[job.id] = job
             for old in sorted(self._jobs.values(), key=lambda j: j.started)[:-MAX_KEPT]:

@@ -50,7 +50,7 @@ def demo(data_dir: Path, count: int, seed: int, host: str, port: int, no_serve: 
     factory = open_database(settings)
     with session_scope(factory) as session:
         if session.scalar(select(schema.User).where(schema.User.username == DEMO_USER)) is None:
-            create_user(session, DEMO_USER, DEMO_PASSWORD, role="admin",
+            create_user(session, DEMO_USER, DEMO_PASSWORD, role="admin", all_units=True,
                         display_name="Usuaria de demostración")
     if no_serve:
         return

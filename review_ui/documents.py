@@ -104,7 +104,7 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
     ), status
 
 
-@bp.route("/<int:doc_id>")
+@bp.route("/<id:doc_id>")
 @login_required
 def view(doc_id: int) -> ResponseReturnValue:
     doc = _get_document(doc_id)
@@ -114,7 +114,7 @@ def view(doc_id: int) -> ResponseReturnValue:
     return _render(doc)
 
 
-@bp.route("/<int:doc_id>/siguiente")
+@bp.route("/<id:doc_id>/siguiente")
 @login_required
 def next_document(doc_id: int) -> ResponseReturnValue:
     doc = _get_document(doc_id)
@@ -171,7 +171,7 @@ _DONE = {
 }
 
 
-@bp.route("/<int:doc_id>/<action>", methods=("POST",))
+@bp.route("/<id:doc_id>/<action>", methods=("POST",))
 @login_required
 def decision(doc_id: int, action: str) -> ResponseReturnValue:
     session = get_session()

@@ -53,6 +53,18 @@ ACTION_NAMES: dict[str, str] = {
     "deshacer": "Deshizo su decisión",
     "folio_siade": "Registró el folio SIADE",
     "resultado_contacto": "Registró el resultado del contacto",
+    "ver_pagina": "Vio la imagen de una página",
+    "ver_recorte": "Vio un recorte de página",
+    "ver_registro": "Vio la hoja de registro SIADE",
+    "exportar_siade": "Descargó la hoja de registro SIADE",
+    "ver_contactos": "Vio la lista de contactos",
+    "exportar": "Exportó los documentos (buzon export)",
+    "login_fallido": "Inicio de sesión fallido",
+    "login_bloqueado": "Inicio de sesión bloqueado por demasiados intentos",
+    "crear_cuenta": "Creó una cuenta",
+    "cambiar_contrasena": "Cambió la contraseña de una cuenta",
+    "desactivar_cuenta": "Desactivó una cuenta",
+    "activar_cuenta": "Activó una cuenta",
 }
 
 

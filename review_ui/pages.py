@@ -1,4 +1,5 @@
-"""Page images, served by page id only, to reviewers who may see the document."""
+"""Page images and crops, served by page id only, to reviewers who may see the document;
+every view is audited (a page shows personal data)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ from flask import Blueprint, abort, current_app, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from models.schema import Page
+from models.schema import AuditEvent, Page
 from review_ui.db import get_session
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("pages", __name__, url_prefix="/paginas")
+
+
+def _audit(page: Page, action: str, **detail: object) -> None:
+    session = get_session()
+    session.add(AuditEvent(user_id=current_user.id, action=action,
+                           document_id=page.document_id,
+                           detail={"pagina": page.page_no, **detail}))
+    session.commit()
+
 
 _MIMETYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
               ".webp": "image/webp"}
@@ -34,7 +44,7 @@ def resolve_image(data_dir: Path, image_path: str | None) -> Path | None:
     return full if full.is_file() else None
 
 
-@bp.route("/<int:page_id>")
+@bp.route("/<id:page_id>")
 @login_required
 def image(page_id: int) -> ResponseReturnValue:
     page = get_session().get(Page, page_id)
@@ -45,6 +55,7 @@ def image(page_id: int) -> ResponseReturnValue:
     if path is None:
         log.warning("page %s: image missing or outside the data directory", page_id)
         abort(404)
+    _audit(page, "ver_pagina")
     response = send_file(path, mimetype=_MIMETYPES[path.suffix.lower()], max_age=0,
                          conditional=True)
     response.headers["Cache-Control"] = "private, no-store"
@@ -54,7 +65,7 @@ def image(page_id: int) -> ResponseReturnValue:
 MAX_CROP = 4000
 
 
-@bp.route("/<int:page_id>/recorte")
+@bp.route("/<id:page_id>/recorte")
 @login_required
 def crop(page_id: int) -> ResponseReturnValue:
     """A piece of the page (?caja=x0,y0,x1,y1), so handwriting is read by the person
@@ -81,6 +92,7 @@ def crop(page_id: int) -> ResponseReturnValue:
             abort(404)
         buf = io.BytesIO()
         img.crop(box).save(buf, format="PNG")
+    _audit(page, "ver_recorte", caja=[x0, y0, x1, y1])
     response = send_file(io.BytesIO(buf.getvalue()), mimetype="image/png", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -52,9 +52,12 @@ def _confirmed(day: date) -> list[Document]:
     return list(get_session().scalars(stmt))
 
 
-def _audit(action: str, detail: dict[str, object]) -> None:
+def _audit(action: str, docs: list[Document], detail: dict[str, object]) -> None:
+    """One audit row per document shown or exported, so the audit page finds every view of
+    a document (its filter and a unit supervisor's scope go by document id)."""
     session = get_session()
-    session.add(AuditEvent(user_id=current_user.id, action=action, detail=detail))
+    session.add_all([AuditEvent(user_id=current_user.id, action=action, document_id=d.id,
+                                detail=detail) for d in docs])
     session.commit()
 
 
@@ -63,7 +66,7 @@ def _audit(action: str, detail: dict[str, object]) -> None:
 def siade() -> ResponseReturnValue:
     day = _day()
     docs = _confirmed(day)
-    _audit("ver_registro", {"dia": day.isoformat(), "documentos": len(docs)})
+    _audit("ver_registro", docs, {"dia": day.isoformat()})
     return render_template("registry/siade.html", docs=docs, day=day)
 
 
@@ -73,8 +76,9 @@ def worksheet(fmt: str) -> ResponseReturnValue:
     if fmt not in ("csv", "xlsx"):
         abort(404)
     day = _day()
-    rows = registration.worksheet_rows(_confirmed(day), type_name, route_name)
-    _audit("exportar_siade", {"dia": day.isoformat(), "formato": fmt, "filas": len(rows)})
+    docs = _confirmed(day)
+    rows = registration.worksheet_rows(docs, type_name, route_name)
+    _audit("exportar_siade", docs, {"dia": day.isoformat(), "formato": fmt})
     log.info("SIADE worksheet exported: %s rows as %s", len(rows), fmt)
     if fmt == "csv":
         body, mime = registration.to_csv(rows), "text/csv; charset=utf-8"
@@ -99,7 +103,7 @@ def _doc_or_404(doc_id: int) -> Document:
     return doc
 
 
-@bp.route("/registro/<int:doc_id>/folio", methods=("POST",))
+@bp.route("/registro/<id:doc_id>/folio", methods=("POST",))
 @login_required
 def folio(doc_id: int) -> ResponseReturnValue:
     session = get_session()
@@ -123,14 +127,14 @@ def contacts() -> ResponseReturnValue:
                                                         ).order_by(Document.received_on,
                                                                    Document.id).limit(MAX_ROWS)
     docs = list(get_session().scalars(stmt))
-    _audit("ver_contactos", {"documentos": len(docs)})
+    _audit("ver_contactos", docs, {})
     return render_template("registry/contacts.html", docs=docs,
                            questions={d.id: registration.questions_for(d.missing or [])
                                       for d in docs},
                            fields=CONTACT_FIELDS)
 
 
-@bp.route("/contactos/<int:doc_id>/resultado", methods=("POST",))
+@bp.route("/contactos/<id:doc_id>/resultado", methods=("POST",))
 @login_required
 def contact_outcome(doc_id: int) -> ResponseReturnValue:
     session = get_session()

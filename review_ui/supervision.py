@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -19,12 +16,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from models.schema import AuditEvent, Document, User
+from review_ui.accounts import role_required
 from review_ui.background import jobs_of
 from review_ui.db import get_session
+from review_ui.ids import parse_id
 from review_ui.proposer import reset as reset_proposer
 from review_ui.scope import scoped
 
@@ -39,13 +38,7 @@ PAGE_SIZE = 100
 SUPERVISORS = ("supervisor", "admin")
 
 
-def supervisor_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role not in SUPERVISORS:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+supervisor_required = role_required(*SUPERVISORS)
 
 
 @bp.route("/auditoria")
@@ -59,8 +52,11 @@ def audit() -> ResponseReturnValue:
     if user_name:
         stmt = stmt.join(User, AuditEvent.user_id == User.id).where(User.username == user_name)
     doc_id = request.args.get("documento", "")
-    if doc_id.isdigit():
-        stmt = stmt.where(AuditEvent.document_id == int(doc_id))
+    wanted = parse_id(doc_id)
+    if wanted is not None:
+        stmt = stmt.where(AuditEvent.document_id == wanted)
+    elif doc_id.strip():
+        stmt = stmt.where(false())  # not an id any document can have
     if not current_user.sees_all_units:  # a unit supervisor audits their units' documents
         stmt = stmt.where(AuditEvent.document_id.in_(
             scoped(current_user, select(Document.id))))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -45,15 +46,25 @@ def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], No
                         on_file=on_file)
 
 
+def _visible_jobs() -> list[Job]:
+    """The uploads into the reviewer's units, newest first (as scoped as the documents)."""
+    return [j for j in jobs_of(current_app).recent("carga")
+            if current_user.may_see_unit(j.unit)]
+
+
 @bp.route("/", methods=("GET", "POST"))
 @login_required
 def index() -> ResponseReturnValue:
     if request.method == "GET":
-        return render_template("uploads/index.html", jobs=jobs_of(current_app).recent("carga"),
+        return render_template("uploads/index.html", jobs=_visible_jobs(),
                                units=current_user.units)
     files = [f for f in request.files.getlist("archivos") if f and f.filename]
-    unit = request.form.get("unidad") or None
-    if current_user.units and unit not in current_user.units:
+    unit = (request.form.get("unidad") or "").strip() or None
+    if not current_user.may_see_unit(unit):
+        if not current_user.units:
+            flash("Su cuenta no tiene unidad asignada; pida a la administración que le asigne "
+                  "una.", "error")
+            return redirect(url_for("uploads.index"), 303)
         unit = current_user.units[0]  # a TAOD uploads only into their own units
     if not files:
         flash("Elija uno o más archivos escaneados (PDF, JPG, PNG o TIFF).", "error")
@@ -85,7 +96,7 @@ def index() -> ResponseReturnValue:
         failed = len(getattr(report, "failed", []) or [])
         return {"documentos": getattr(report, "documents", 0), "cuarentena": failed}
 
-    job = jobs_of(app).start("carga", current_user.id, len(paths), work)
+    job = jobs_of(app).start("carga", current_user.id, len(paths), work, unit=unit)
     session = get_session()
     session.add(AuditEvent(user_id=current_user.id, action="cargar_escaneos",
                            detail={"archivos": len(paths), "trabajo": job.id}))
@@ -100,12 +111,20 @@ def index() -> ResponseReturnValue:
 @bp.route("/estado")
 @login_required
 def status() -> ResponseReturnValue:
-    jobs = [j.as_dict() for j in jobs_of(current_app).recent("carga")[:10]]
+    jobs = [j.as_dict() for j in _visible_jobs()[:10]]
     return jsonify({"trabajos": jobs})
 
 
 def _body_limit() -> None:
-    """Scans are big: lift the 1 MB body limit for uploads only, before CSRF reads the form."""
+    """Scans are big: lift the 1 MB body limit for signed-in uploads only, before CSRF reads
+    the form. Without a session a body over the limit is refused before a byte is read."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not current_user.is_authenticated:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413)
+        return
     if request.path.rstrip("/") == "/cargas" and request.method == "POST":
         request.max_content_length = MAX_UPLOAD
 

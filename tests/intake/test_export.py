@@ -1,11 +1,16 @@
-"""The export contract: keys, field shape, and merged documents left out."""
+"""The export contract: keys, field shape, merged documents left out, and its audit."""
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
+from sqlalchemy import select
+
+from intake.cli import main
 from intake.config import Settings
 from intake.export import EXPORT_KEYS, write_jsonl
 from intake.pipeline import open_database
@@ -13,7 +18,7 @@ from models import schema
 from models.db import session_scope
 
 
-def test_export_lines_follow_the_contract_and_skip_merged_documents(settings: Settings) -> None:
+def _three_documents(settings: Settings) -> None:
     factory = open_database(settings)
     with session_scope(factory) as s:
         src = schema.SourceFile(sha256="b" * 64, source_path="caja/a.pdf",
@@ -27,6 +32,11 @@ def test_export_lines_follow_the_contract_and_skip_merged_documents(settings: Se
                 model_version="m", type="gestion", confidence=0.9,
                 scores={"gestion": 0.9, "orientacion": 0.1}, route="registrar"))
             s.add(doc)
+
+
+def test_export_lines_follow_the_contract_and_skip_merged_documents(settings: Settings) -> None:
+    _three_documents(settings)
+    factory = open_database(settings)
     out = io.StringIO()
     with session_scope(factory) as s:
         assert write_jsonl(s, out) == 2
@@ -37,3 +47,22 @@ def test_export_lines_follow_the_contract_and_skip_merged_documents(settings: Se
         assert r["fields"] == {"nombre": None, "nss": "92919084431", "telefono": None,
                                "correo": None, "curp": None, "unidad": None, "servicio": None}
         assert r["source"] == "caja/a.pdf" and r["confidence"] == 0.9
+
+    with session_scope(factory) as s:  # a library call names no actor: nothing audited
+        assert s.scalars(select(schema.AuditEvent)).all() == []
+
+
+def test_buzon_export_is_audited_as_the_system(
+        settings: Settings, cli_env: Callable[[Settings], Settings], tmp_path: Path) -> None:
+    """GIVEN documents WHEN `buzon export` runs THEN one audit event with no reviewer
+    account, the command as actor, and the ids it covered (issue 12, item 16)."""
+    _three_documents(settings)
+    cli_env(settings)
+    assert main(["export", "--out", str(tmp_path / "x.jsonl")]) == 0
+    ids = [json.loads(line)["id"] for line in (tmp_path / "x.jsonl").read_text().splitlines()]
+    with session_scope(open_database(settings)) as s:
+        [event] = s.scalars(select(schema.AuditEvent)).all()
+        assert (event.action, event.user_id, event.document_id) == ("exportar", None, None)
+        assert event.detail["actor"].startswith("sistema: buzon export (")
+        assert (event.detail["documentos"], event.detail["primer_id"],
+                event.detail["ultimo_id"]) == (2, ids[0], ids[-1])

@@ -96,3 +96,29 @@ def test_0002_upgrades_a_database_with_documents(engine: Engine) -> None:
         doc = s.get(schema.Document, 1)
         assert doc is not None and doc.type == "sugerencia"
         assert (doc.route_reason, doc.contact_outcome, doc.merged_into_id) == (None, None, None)
+
+
+def test_0005_gives_existing_users_a_session_version(engine: Engine) -> None:
+    """GIVEN a database at revision 0004 with an account WHEN migrated to head THEN the
+    account keeps its data with session version 1 and failed logins have their table."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        conn.execute(text(
+            "INSERT INTO users (id, username, password_hash, display_name, role, units, "
+            "active, created_at) VALUES (1, 'ana', 'h', 'Ana', 'taod', '[\"UMF 20\"]', true, "
+            "'2026-11-20 10:00:00')"))
+    migrate(engine)
+    assert _schema_diff(engine) == []
+    assert "login_attempts" in inspect(engine).get_table_names()
+    with make_sessionmaker(engine)() as s:
+        user = s.get(schema.User, 1)
+        assert user is not None and (user.username, user.session_version) == ("ana", 1)

@@ -50,7 +50,7 @@ def template_db(tmp_path_factory, new_session_database_url) -> str:
     with session_of(app) as s:
         create_user(s, "ana", PASSWORD, units=["UMF 20"], display_name="Ana TAOD")
         create_user(s, "beto", PASSWORD, units=["HGZ 1"])
-        create_user(s, "admin", PASSWORD, role="admin")
+        create_user(s, "admin", PASSWORD, role="admin", all_units=True)
         create_user(s, "carla", PASSWORD, units=["UMF 20"], display_name="Carla TAOD")
         create_user(s, "sofia", PASSWORD, role="supervisor", units=["UMF 20"],
                     display_name="Sofía JDAOD")

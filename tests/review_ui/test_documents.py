@@ -3,6 +3,7 @@ Document; stale versions and bad data change nothing."""
 
 from __future__ import annotations
 
+import pytest
 from review_ui_testing import VALID_NSS, build_app, csrf_token_of, login
 from sqlalchemy import select
 
@@ -245,6 +246,35 @@ def test_next_key_link_cycles_through_pending(ana, make_document):
 def test_unknown_action_is_404(ana, make_document):
     doc = make_document()
     assert ana.post(f"/documentos/{doc.id}/borrar", data={"version_id": 1}).status_code == 404
+
+
+# Past PostgreSQL's INTEGER (2**31) and past SQLite's and Python drivers' 64 bits.
+_HUGE = [str(2**31), str(2**63), "9" * 20]
+
+
+@pytest.mark.parametrize("huge", _HUGE)
+@pytest.mark.parametrize("method,url", [
+    ("get", "/documentos/{}"),
+    ("get", "/documentos/{}/siguiente"),
+    ("post", "/documentos/{}/confirmar"),
+    ("get", "/paginas/{}"),
+    ("get", "/paginas/{}/recorte?caja=0,0,5,5"),
+    ("post", "/registro/{}/folio"),
+    ("post", "/contactos/{}/resultado"),
+    ("post", "/admin/cuentas/{}/desactivar"),
+])
+def test_ids_no_database_can_hold_are_not_found(client, method, url, huge):
+    """GIVEN an id beyond the id columns WHEN it is asked for THEN 404, not a driver
+    overflow turned into a 500 (issue 12, item 18)."""
+    login(client, "admin")
+    assert getattr(client, method)(url.format(huge), data={"version_id": 1}).status_code == 404
+
+
+@pytest.mark.parametrize("value", [*_HUGE, "²", "-1", "abc"])
+def test_audit_filter_by_an_impossible_document_id_finds_nothing(client, value):
+    login(client, "sofia")
+    response = client.get(f"/supervision/auditoria?documento={value}")
+    assert response.status_code == 200 and "0 eventos" in response.text
 
 
 def test_logs_carry_no_personal_data(ana, make_document, caplog):

@@ -18,6 +18,21 @@ def test_page_image_is_served(ana, make_document):
     assert "no-store" in response.headers["Cache-Control"]
 
 
+def test_page_image_and_crop_views_are_audited(ana, db, make_document):
+    """Every view of a page image or of a crop of it is in the audit trail, with the
+    document, the page and (for a crop) the box (issue 12, item 16)."""
+    doc = make_document(pages=2)
+    page = doc.page_rows[1]
+    assert ana.get(f"/paginas/{page.id}").status_code == 200
+    assert ana.get(f"/paginas/{page.id}/recorte?caja=1,2,30,40").status_code == 200
+    events = list(db.scalars(select(AuditEvent).where(
+        AuditEvent.action.in_(("ver_pagina", "ver_recorte"))).order_by(AuditEvent.id)))
+    assert [(e.action, e.document_id, e.detail) for e in events] == [
+        ("ver_pagina", doc.id, {"pagina": 2}),
+        ("ver_recorte", doc.id, {"pagina": 2, "caja": [1, 2, 30, 40]})]
+    assert all(e.user.username == "ana" for e in events)
+
+
 def test_other_units_document_and_image_are_hidden(client, db, make_document):
     theirs = make_document(unit="HGZ 1")
     login(client, "ana")

@@ -34,8 +34,27 @@ def test_worksheet_csv_and_xlsx_list_confirmed_documents_of_the_day(ana, db, mak
     book = load_workbook(io.BytesIO(ana.get("/registro/siade.xlsx").data))
     assert sorted(book.sheetnames) == ["Público en general", "Registrar"]
     assert book["Registrar"]["A2"].value == str(a.id)
-    exports = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "exportar_siade")))
-    assert [e.detail["formato"] for e in exports] == ["csv", "xlsx"]
+    exports = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "exportar_siade")
+                              .order_by(AuditEvent.id)))
+    assert sorted((e.detail["formato"], e.document_id) for e in exports) == sorted(
+        (fmt, d) for fmt in ("csv", "xlsx") for d in (a.id, b.id))
+
+
+def test_worksheet_and_contact_list_views_audit_each_document_id(ana, db, make_document):
+    """The SIADE page and the contact list record which documents were shown, one audit
+    row per document, so the audit page finds them by document (issue 12, item 16)."""
+    a, b = _confirmed(make_document), _confirmed(make_document)
+    c = make_document(status="contactar")
+    _confirmed(make_document, unit="HGZ 1")  # not shown to Ana: not audited for her
+    assert ana.get("/registro/").status_code == 200
+    assert ana.get("/contactos/").status_code == 200
+
+    def seen(action):
+        return sorted(e.document_id for e in db.scalars(
+            select(AuditEvent).where(AuditEvent.action == action)))
+
+    assert seen("ver_registro") == sorted([a.id, b.id])
+    assert seen("ver_contactos") == [c.id]
 
 
 def test_folio_is_stored_shown_and_validated(ana, db, make_document):

@@ -66,6 +66,33 @@ def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, s
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "cargar_escaneos"))
 
 
+def test_upload_status_shows_only_the_reviewers_units(app, monkeypatch):
+    """GIVEN beto (HGZ 1) uploads a scan WHEN ana (UMF 20) looks at the upload status or
+    page THEN she sees no job of his; beto and an all-units admin do (issue 12, item 15)."""
+    from review_ui import uploads
+
+    monkeypatch.setattr(uploads, "_ingest",
+                        lambda paths, unit, on_file: SimpleNamespace(documents=2, failed=[]))
+    clients = {}
+    for name in ("ana", "beto", "admin", "sofia"):
+        clients[name] = app.test_client()
+        assert login(clients[name], name).status_code == 302
+    response = clients["beto"].post("/cargas/", data={
+        "archivos": [(io.BytesIO(b"%PDF-1.4 x"), "hgz.pdf")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    jobs_of(app).join(10)
+
+    def jobs(name):
+        return clients[name].get("/cargas/estado").get_json()["trabajos"]
+
+    assert jobs("ana") == [] and jobs("sofia") == []
+    assert "1 archivo(s)" not in clients["ana"].get("/cargas/").text
+    assert [j["resultado"]["documentos"] for j in jobs("beto")] == [2]
+    assert "1 archivo(s)" in clients["beto"].get("/cargas/").text
+    assert len(jobs("admin")) == 1
+
+
 def test_supervisor_retrain_uses_reviews_and_shows_the_version(client, app, monkeypatch):
     import random
     from collections import defaultdict
@@ -110,7 +137,7 @@ def test_serve_https_flag_makes_cookies_secure(monkeypatch, settings):
     from review_ui import cli
 
     served = {}
-    monkeypatch.setattr(cli, "serve_app", lambda app, host, port: served.update(app=app))
+    monkeypatch.setattr(cli, "serve_app", lambda app, *args: served.update(app=app))
     monkeypatch.setattr(cli, "_settings", lambda ctx: settings)
     result = CliRunner().invoke(cli.serve, ["--https"])
     assert result.exit_code == 0, result.output
