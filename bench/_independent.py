@@ -1,6 +1,7 @@
 """Figures on the test-only sets written apart from the training texts (issue 11).
 
-`classifier/data/test_only/independiente.jsonl` (seven types, urgency, a topic tag) and
+`classifier/data/test_only/independiente.jsonl` and `independiente_2.jsonl` (seven types,
+urgency, a topic tag; two writers, neither saw the corpus nor the other's file) and
 `otros_servicios.jsonl` (other public services, three coarse classes). Both are read here
 and nowhere in training or tuning (tests/classifier/test_independent_set.py checks that
 none of their texts, or a near copy, is in the training data).
@@ -23,6 +24,7 @@ from classifier.model import Classifier
 from classifier.propose import propose
 
 SHORT_WORDS = 15
+INDEPENDENT_FILES = ("independiente.jsonl", "independiente_2.jsonl")
 # The seven types folded into what a comment card of any public service asks for.
 COARSE = {"queja_servicio": "queja", "queja_administrativa": "queja",
           "sugerencia": "sugerencia", "reconocimiento": "reconocimiento"}
@@ -42,6 +44,7 @@ class TestText:
     urgent: bool
     text: str
     topic: str | None
+    file: str = ""
 
 
 def _lines(name: str) -> list[dict[str, Any]]:
@@ -53,10 +56,11 @@ def independent_set(seed: int = 0) -> list[TestText]:
     """The independent texts with their placeholders filled (a fixed person per text)."""
     rng = random.Random(seed + 11)
     out = []
-    for obj in _lines("independiente.jsonl"):
-        text = fill(obj["text"], make_identity(rng), rng).text
-        out.append(TestText(obj["id"], obj["type"], bool(obj.get("urgent")), text,
-                            obj.get("tema")))
+    for name in INDEPENDENT_FILES:
+        for obj in _lines(name):
+            text = fill(obj["text"], make_identity(rng), rng).text
+            out.append(TestText(obj["id"], obj["type"], bool(obj.get("urgent")), text,
+                                obj.get("tema"), name))
     return out
 
 
@@ -117,7 +121,7 @@ def independent_figures(model: Classifier, seed: int = 0) -> dict[str, Any]:
         rows.append({"truth": t.type, "type": p.type, "confidence": p.confidence,
                      "accepted": not p.needs_review, "route": p.route, "urgent": p.urgent,
                      "urgent_truth": t.urgent, "short": len(t.text.split()) <= SHORT_WORDS,
-                     "topic": t.topic})
+                     "topic": t.topic, "file": t.file})
     tp = sum(r["urgent"] and r["urgent_truth"] for r in rows)
     flagged = sum(r["urgent"] for r in rows)
     real = sum(r["urgent_truth"] for r in rows)
@@ -125,6 +129,8 @@ def independent_figures(model: Classifier, seed: int = 0) -> dict[str, Any]:
         "todos": _subset(rows, labels, discard),
         "cortos": _subset([r for r in rows if r["short"]], labels, discard),
         "no_medicos": _subset([r for r in rows if r["topic"] == "no_medico"], labels, discard),
+        "por_archivo": {name: _subset([r for r in rows if r["file"] == name], labels, discard)
+                        for name in INDEPENDENT_FILES},
         "urgente": {"recall": round(tp / real, 4) if real else None,
                     "precision": round(tp / flagged, 4) if flagged else None,
                     "verdaderos": real, "marcados": flagged},

@@ -163,6 +163,9 @@ def _print_independent(ind: dict[str, Any], others: dict[str, Any]) -> None:
         print(f"   {'':18s} ECE {part['ece']} (<= 0.05), auto-accepted precision "
               f"{part['precision_automatica']} (>= 0.97) at coverage "
               f"{part['cobertura_automatica']}")
+    for name, part in ind["por_archivo"].items():
+        print(f"   {name}: n={part['n']}, macro-F1 7 types {part['macro_f1_7']}, "
+              f"3 classes {part['macro_f1_3']}")
     u = ind["urgente"]
     print(f"   urgent recall {u['recall']} (>= 0.95), precision {u['precision']} "
           f"({u['verdaderos']} urgent, {u['marcados']} flagged)")

@@ -1,21 +1,18 @@
-"""Training on the whole bundled corpus stays fast and beats chance by far."""
+"""Training on the whole bundled corpus beats chance by far (its time is bench.classifier's)."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
 from classifier import model as model_mod
+from classifier.corpus import load_corpus, split
 from classifier.model import train_from_corpus
 from classifier.training import corpus_samples
 
 
-def test_full_corpus_training_is_fast_and_useful() -> None:
-    started = time.monotonic()
+def test_full_corpus_training_is_useful() -> None:
     bundle = train_from_corpus()
-    elapsed = time.monotonic() - started
-    assert elapsed < 45, elapsed
+    assert bundle.urgency is not None and 0.2 <= bundle.urgency_threshold <= 0.8
     assert bundle.metrics["accuracy"] > 0.6
     assert bundle.metrics["macro_f1"] > 0.6
 
@@ -38,7 +35,9 @@ def test_extra_samples_are_added_and_split_is_stable(monkeypatch: pytest.MonkeyP
     # Copies of one corpus item share a calibration group; an extra is its own group.
     groups = seen["groups"]
     assert len(groups) == len(seen["samples"]) and groups[-1] == extra[0][0]
-    assert groups[0] == groups[1] != groups[2]
+    # Copies of one item, and items of one writer, share a group (writer-held-out folds).
+    sources = [i.source for i in split(load_corpus())[0] for _ in range(2)]
+    assert groups[:-1] == sources and groups[0] == groups[1] and len(set(sources)) > 5
     # Urgency is learned from the corpus's flags only; a reviewed extra's is unknown.
     assert len(seen["urgent"]) == len(groups) and seen["urgent"][-1] is None
     assert any(seen["urgent"]) and set(seen["urgent"][:-1]) == {True, False}

@@ -1,0 +1,94 @@
+"""Per-type acceptance thresholds for the profile, from predictions on unseen writers.
+
+Usage: python -m bench.thresholds [--precision 0.975]
+Splits the corpus's train split into 3 folds that keep each writer (corpus file) together,
+trains exactly as `buzon train` does on two and predicts the third, then gives, per proposed
+type, the lowest calibrated confidence at which the accepted proposals were at least
+`--precision` right (never under 0.5; a discard never under 0.6). These are the values of
+the profile's [thresholds] (classifier/profiles/imss.toml). The test split and the test-only
+sets are never read. Writes bench/results/thresholds.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import StratifiedGroupKFold
+
+from classifier.corpus import load_corpus, split
+from classifier.model import Classifier, train
+from classifier.training import COPIES, item_samples
+
+RESULTS = Path(__file__).resolve().parent / "results"
+MIN_ACCEPTED = 10
+FLOOR = 0.5
+DISCARD_FLOOR = 0.6
+
+
+def out_of_writer_predictions(seed: int = 0) -> tuple[list[str], list[str], np.ndarray]:
+    """(truth, predicted, confidence) for every train-split sample, its writer unseen."""
+    items = split(load_corpus())[0]
+    samples = item_samples(items, random.Random(seed))
+    groups = [item.source for item in items for _ in range(COPIES)]
+    texts = [t for t, _ in samples]
+    labels = [lab for _, lab in samples]
+    truth, pred, conf = [], [], []
+    folds = StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed)
+    for k, (fit_idx, held_idx) in enumerate(folds.split(texts, labels, groups), 1):
+        held_writers = sorted({groups[i] for i in held_idx})
+        print(f"fold {k}: predicting {', '.join(held_writers)}", flush=True)
+        bundle = train([samples[i] for i in fit_idx], seed=seed,
+                       groups=[groups[i] for i in fit_idx])
+        model = Classifier(bundle)
+        probs = model.predict_proba_many([texts[i] for i in held_idx])
+        truth += [labels[i] for i in held_idx]
+        pred += [model.labels[j] for j in probs.argmax(axis=1)]
+        conf += list(probs.max(axis=1))
+    return truth, pred, np.asarray(conf)
+
+
+def thresholds(truth: list[str], pred: list[str], conf: np.ndarray, precision: float,
+               discard: str = "no_peticion") -> dict[str, dict[str, float | int]]:
+    out = {}
+    right = np.asarray([t == p for t, p in zip(truth, pred, strict=True)])
+    for label in sorted(set(pred)):
+        mine = np.asarray([p == label for p in pred])
+        floor = DISCARD_FLOOR if label == discard else FLOOR
+        chosen = 0.99
+        for t in np.arange(floor, 0.991, 0.01):
+            taken = mine & (conf >= t)
+            if taken.sum() >= MIN_ACCEPTED and right[taken].mean() >= precision:
+                chosen = float(t)
+                break
+        taken = mine & (conf >= chosen)
+        out[label] = {"umbral": round(chosen, 2),
+                      "precision": round(float(right[taken].mean()), 4) if taken.any() else None,
+                      "cobertura": round(float(taken.sum() / mine.sum()), 4)}
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--precision", type=float, default=0.975)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    truth, pred, conf = out_of_writer_predictions(args.seed)
+    table = thresholds(truth, pred, conf, args.precision)
+    for label, row in table.items():
+        print(f"{label} = {row['umbral']}   # precision {row['precision']}, "
+              f"coverage {row['cobertura']}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "thresholds.json").write_text(json.dumps(
+        {"precision_buscada": args.precision, "umbrales": table}, indent=2,
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
