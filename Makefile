@@ -25,6 +25,7 @@ bench: setup
 	.venv/bin/python -m bench.ocr
 	.venv/bin/python -m bench.ocr_variants
 	.venv/bin/python -m bench.batch
+	.venv/bin/python -m bench.hostile
 
 lint: setup-test
 	.venv/bin/ruff check .

@@ -60,12 +60,12 @@ def _spawn_env() -> dict[str, Any]:
 
 @contextmanager
 def _dask_logs_at_warning() -> Iterator[None]:
-    """Dask logs every worker's start and stop at INFO on its own handler; a TAOD running a
-    batch wants the progress bar and warnings (a lost worker), unless -vv asked for more."""
+    """Dask logs every worker's start and stop at INFO on its own handler (it sets that
+    level when imported, after the CLI set WARNING); a TAOD running a batch wants the
+    progress bar and warnings (a lost worker), whatever the verbosity (intake.cli)."""
     dlog = logging.getLogger("distributed")
     old_level = dlog.level
-    if not log.isEnabledFor(logging.DEBUG):
-        dlog.setLevel(logging.WARNING)
+    dlog.setLevel(logging.WARNING)
     try:
         yield
     finally:
@@ -81,8 +81,7 @@ def _connect(workers: int, scheduler: str | None, timeout: float
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=":0",
                            scheduler_kwargs={"dashboard": False}, env=dict(WORKER_ENV),
-                           silence_logs=(False if log.isEnabledFor(logging.DEBUG)
-                                         else logging.WARNING))
+                           silence_logs=logging.WARNING)
     try:
         return Client(cluster, timeout=timeout), cluster
     except BaseException:

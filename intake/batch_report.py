@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from intake.discovery import Refused
 
 
 @dataclass
@@ -15,6 +18,7 @@ class FileReport:
     documents: int = 0
     pages: int = 0
     reason: str | None = None
+    notes: list[str] = field(default_factory=list)  # Spanish warnings on a stored file
 
 
 @dataclass
@@ -22,6 +26,9 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    links_out: list[Refused] = field(default_factory=list)  # links out of a folder: not read
+    unreadable: list[Refused] = field(default_factory=list)  # folders that could not be listed
+    not_regular: list[Refused] = field(default_factory=list)  # pipes, devices: not read
     by_type: Counter[str] = field(default_factory=Counter)
     by_route: Counter[str] = field(default_factory=Counter)
     workers: int = 0  # Dask workers the run used; 0 when it ran in this process
@@ -33,6 +40,11 @@ class IngestReport:
     @property
     def failed(self) -> list[FileReport]:
         return [f for f in self.files if f.status == "cuarentena"]
+
+    @property
+    def refused(self) -> list[Refused]:
+        """What was met in the folders and not read: the run did not do all it was asked."""
+        return [*self.unreadable, *self.links_out, *self.not_regular]
 
     @property
     def documents(self) -> int:
@@ -50,13 +62,22 @@ class IngestReport:
         return {
             "archivos": {"nuevos": self.count("nuevo"), "repetidos": self.count("repetido"),
                          "cuarentena": self.count("cuarentena"),
-                         "no_existen": len(self.missing), "omitidos": len(self.skipped)},
+                         "no_existen": len(self.missing), "omitidos": len(self.skipped),
+                         "carpetas_ilegibles": len(self.unreadable),
+                         "enlaces_no_seguidos": len(self.links_out),
+                         "no_regulares": len(self.not_regular)},
             "documentos": self.documents,
             "paginas": self.pages,
             "por_tipo": dict(sorted(self.by_type.items())),
             "por_ruta": dict(sorted(self.by_route.items())),
             "fallas": [{"archivo": f.given_as, "motivo": f.reason} for f in self.failed]
             + [{"archivo": m, "motivo": "no existe"} for m in self.missing],
+            "carpetas_ilegibles": [{"carpeta": r.path, "motivo": r.reason}
+                                   for r in self.unreadable],
+            "enlaces_no_seguidos": [{"enlace": r.path, "motivo": r.reason}
+                                    for r in self.links_out],
+            "no_regulares": [{"archivo": r.path, "motivo": r.reason} for r in self.not_regular],
+            "avisos": [{"archivo": f.given_as, "aviso": n} for f in self.files for n in f.notes],
             "trabajadores": self.workers,
             "segundos": round(self.seconds, 1),
             "segundos_lectura": round(self.reading_seconds, 1),
@@ -80,8 +101,18 @@ class IngestReport:
         if self.by_route:
             lines.append("Por ruta: " + ", ".join(f"{k} {v}" for k, v in
                                                   sorted(self.by_route.items())))
+        if self.refused:
+            counts = [(len(self.unreadable), "carpeta(s) ilegible(s)"),
+                      (len(self.links_out), "enlace(s) no seguido(s)"),
+                      (len(self.not_regular), "archivo(s) especial(es)")]
+            lines.append("No se leyeron: " + ", ".join(f"{n} {what}" for n, what in counts
+                                                        if n))
         lines += [f"  CUARENTENA {f.given_as}: {f.reason}" for f in self.failed]
         lines += [f"  NO EXISTE {m}" for m in self.missing]
+        lines += [f"  CARPETA ILEGIBLE {r.path}: {r.reason}" for r in self.unreadable]
+        lines += [f"  ENLACE NO SEGUIDO {r.path}: {r.reason}" for r in self.links_out]
+        lines += [f"  NO SE LEE {r.path}: {r.reason}" for r in self.not_regular]
+        lines += [f"  AVISO {f.given_as}: {n}" for f in self.files for n in f.notes]
         if self.skipped:
             lines.append(f"  Omitidos (no son escaneos): {len(self.skipped)}")
         return lines

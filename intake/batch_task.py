@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from classifier.propose import propose
 from intake.analyze import OcrOptions, analyze_file
 from intake.split import DocumentGroup, split_pages
+from ocr.loading import sniff_kind
 
 if TYPE_CHECKING:
     from classifier.model import Classifier
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from ocr.types import PageRead
 
 log = logging.getLogger(__name__)
+
+# A file that made our own code or a library fail in a way nobody foresaw.
+UNEXPECTED = "el archivo no se pudo leer (falla inesperada del lector)"
 
 
 @dataclass
@@ -37,11 +41,25 @@ class FileResult:
     pages: list[PageRead] = field(default_factory=list)
     documents: list[DocumentResult] = field(default_factory=list)
     error: str | None = None  # Spanish reason: the file goes to quarantine
+    failure: str | None = None  # the exception type when the task itself failed (a bug)
 
 
 def process_file(data: bytes, filename: str, digest: str, options: OcrOptions,
                  unit: str | None, model: Classifier) -> FileResult:
-    """OCR every page, split into documents and propose each. Never raises for a bad file."""
+    """OCR every page, split into documents and propose each. Never raises.
+
+    A task that raised would have Dask's worker print the traceback, with the task's
+    arguments (the file's name), on the user's terminal, in English: the file is
+    quarantined instead, and only the exception's type travels back to be logged.
+    """
+    try:
+        return _process(data, filename, digest, options, unit, model)
+    except Exception as e:  # noqa: BLE001 - one file's surprise must not stop the batch
+        return FileResult(digest, sniff_kind(data), error=UNEXPECTED, failure=type(e).__name__)
+
+
+def _process(data: bytes, filename: str, digest: str, options: OcrOptions,
+             unit: str | None, model: Classifier) -> FileResult:
     analysis = analyze_file(data, filename, options)
     if analysis.error:
         return FileResult(digest, analysis.file_kind, error=analysis.error)

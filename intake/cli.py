@@ -21,11 +21,29 @@ log = logging.getLogger(__name__)
 # Spanish for click's own words ("Usage:", "Show this message and exit.", its errors):
 # click asks gettext's default domain, which this catalogue serves whatever the locale.
 LOCALE_DIR = Path(__file__).with_name("locale")
+# Libraries that log what they read (pdfminer prints a PDF's text at DEBUG: names, NSS,
+# phones; SQLAlchemy the values it stores) or their own machinery (Dask's workers): kept at
+# WARNING whatever -v asks, so -vv shows our debugging and never a document's content.
+THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "PIL", "pypdfium2", "distributed", "dask",
+                       "tornado", "asyncio", "urllib3", "matplotlib", "fsspec", "sqlalchemy",
+                       "alembic", "numba")
 
 
 def _click_in_spanish() -> None:
     os.environ["LANGUAGE"] = "es"
     gettext.bindtextdomain("messages", str(LOCALE_DIR))
+
+
+def _configure_logging(verbose: int) -> None:
+    """The one place logging is set up: our loggers at the level -v asks, libraries at
+    WARNING."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for name in THIRD_PARTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # distributed sets its loggers from Dask's configuration when it is imported (later,
+    # and again in every worker process, which inherits this environment): the same level.
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = "warning"
 
 
 def _stderr(message: str) -> None:
@@ -58,8 +76,7 @@ class BuzonGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, verbose: int) -> None:
     """buzón intake: captura y clasificación de volantes de buzón y escritos libres."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging(verbose)
     ctx.ensure_object(dict)
 
 
@@ -131,8 +148,10 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers
     if report_to is not None:
         report_to.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
                              encoding="utf-8")
-    if report.failed or report.missing:
-        raise SomeFilesFailed(f"{len(report.failed) + len(report.missing)} archivo(s) con error")
+    if report.failed or report.missing or report.refused:
+        parts = [(len(report.failed) + len(report.missing), "archivo(s) con error"),
+                 (len(report.refused), "ruta(s) no leída(s)")]
+        raise SomeFilesFailed(", ".join(f"{n} {what}" for n, what in parts if n))
 
 
 @cli.command()

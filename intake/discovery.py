@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from intake.errors import os_reason
 
 log = logging.getLogger(__name__)
 
@@ -13,47 +18,134 @@ log = logging.getLogger(__name__)
 # content, not its name, decides whether it can be read.
 SCAN_EXTENSIONS = frozenset({".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"})
 
+LINK_OUT = ("el enlace apunta fuera de la carpeta dada y no se sigue (para ingresar su "
+            "destino, nómbrelo directamente)")
+LINK_LOOP = "el enlace simbólico forma un ciclo y no se sigue"
+NOT_REGULAR = "no es un archivo normal (tubería, dispositivo o socket)"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as users, the database and JSON get it: always valid UTF-8, printable.
+
+    Linux names are bytes; Python carries the ones that are not UTF-8 as lone surrogates,
+    which no database, terminal or JSON file accepts. Those bytes, and control characters
+    (which a terminal would obey), are written as visible escapes: b"carta\\xe9.pdf" is
+    shown as "carta\\\\xe9.pdf".
+    """
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
 
 @dataclass(frozen=True)
 class Candidate:
-    path: Path
-    given_as: str  # the path as the user wrote it (or folder/relative for walked files)
+    path: Path  # the real name, to open the file
+    given_as: str  # shown(): the path as the user wrote it (or folder/relative when walked)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A path that is not read (a link out, an unreadable folder, a pipe), and why."""
+
+    path: str  # shown()
+    reason: str  # Spanish
 
 
 @dataclass
 class Discovery:
     files: list[Candidate]
-    skipped: list[Path]  # files inside folders that are not scans (e.g. notes, truth.jsonl)
-    missing: list[str]  # paths given that do not exist
+    skipped: list[str] = field(default_factory=list)  # not scans (notes, truth.jsonl)
+    missing: list[str] = field(default_factory=list)  # paths given that do not exist
+    links_out: list[Refused] = field(default_factory=list)  # links leaving the folder
+    unreadable: list[Refused] = field(default_factory=list)  # folders that could not be listed
+    not_regular: list[Refused] = field(default_factory=list)  # pipes, devices, sockets
 
 
 def discover(paths: Iterable[str | Path]) -> Discovery:
-    """Files named directly, plus scan files found under the folders named."""
-    files: list[Candidate] = []
-    skipped: list[Path] = []
-    missing: list[str] = []
+    """Files named directly, plus scan files found under the folders named.
+
+    A file or folder named directly is taken even through a link. Inside a folder no link
+    is followed out of it (a link to a file or folder elsewhere, a system file among them,
+    is reported instead), nothing but regular files is read (a named pipe would block),
+    and a subfolder that cannot be listed is reported, not skipped silently.
+    """
+    found = Discovery(files=[])
     seen: set[Path] = set()
     for raw in paths:
-        given = str(raw)
-        p = Path(raw)
+        given = os.fspath(raw)
+        p = Path(given)
         if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file()):
-                if f.name.startswith("."):
-                    continue
-                if f.suffix.lower() not in SCAN_EXTENSIONS:
-                    skipped.append(f)
-                    continue
-                key = f.resolve()
-                if key not in seen:
-                    seen.add(key)
-                    files.append(Candidate(f, str(Path(given) / f.relative_to(p))))
+            _walk(p, given, found, seen)
         elif p.is_file():
-            key = p.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(Candidate(p, given))
+            _add(found, seen, p, p.resolve(), shown(given))
+        elif p.exists():
+            found.not_regular.append(Refused(shown(given), NOT_REGULAR))
         else:
-            missing.append(given)
-    log.debug("discovered %d files, skipped %d, missing %d", len(files), len(skipped),
-              len(missing))
-    return Discovery(files, skipped, missing)
+            found.missing.append(shown(given))
+    found.links_out.sort(key=lambda r: r.path)
+    log.debug("discovered %d files, skipped %d, missing %d, links out %d, unreadable "
+              "folders %d", len(found.files), len(found.skipped), len(found.missing),
+              len(found.links_out), len(found.unreadable))
+    return found
+
+
+def _add(found: Discovery, seen: set[Path], path: Path, key: Path, given_as: str) -> None:
+    if key not in seen:
+        seen.add(key)
+        found.files.append(Candidate(path, given_as))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def _walk(top: Path, given: str, found: Discovery, seen: set[Path]) -> None:
+    root = top.resolve()
+    scans: list[Path] = []
+
+    def unreadable(e: OSError) -> None:
+        found.unreadable.append(Refused(shown(e.filename or top), os_reason(e)))
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable):
+        here = Path(dirpath)
+        for d in list(dirnames):
+            sub = here / d
+            if sub.is_symlink():  # never walked; reported when it leads out of the folder
+                dirnames.remove(d)
+                if (why := _link_refusal(sub, root)) is not None:
+                    found.links_out.append(Refused(shown(sub), why))
+        for name in filenames:
+            f = here / name
+            if name.startswith("."):
+                continue
+            if f.suffix.lower() not in SCAN_EXTENSIONS:
+                found.skipped.append(shown(f))
+            else:
+                scans.append(f)
+    for f in sorted(scans):
+        try:
+            st = f.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                if (why := _link_refusal(f, root)) is not None:
+                    found.links_out.append(Refused(shown(f), why))
+                    continue
+                st = f.stat()
+        except FileNotFoundError:
+            continue  # gone meanwhile, or a link to nothing: nothing to read
+        except OSError:
+            st = None  # e.g. a folder listed but not searchable: reading it will say why
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            found.not_regular.append(Refused(shown(f), NOT_REGULAR))
+            continue
+        key = f.resolve() if st is not None else f.absolute()
+        _add(found, seen, f, key, shown(Path(given) / f.relative_to(top)))
+
+
+def _link_refusal(link: Path, root: Path) -> str | None:
+    """Why a link is not followed, or None when its final target stays inside `root`."""
+    try:
+        target = link.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return LINK_LOOP
+    return None if _inside(target, root) else LINK_OUT

@@ -6,6 +6,8 @@ not import each other; every root carries `exit_code`, which is all the CLI reli
 
 from __future__ import annotations
 
+import errno
+
 
 class IntakeError(Exception):
     exit_code = 2
@@ -31,3 +33,36 @@ class ClusterError(IntakeError):
     """The Dask cluster could not be started or reached."""
 
     exit_code = 8
+
+
+# Spanish for the operating system's reasons, by errno: its own strerror is English
+# ("Permission denied") whatever the locale the batch runs under.
+_OS_REASONS = {
+    errno.EACCES: "sin permiso de lectura",
+    errno.EPERM: "sin permiso de lectura",
+    errno.ENOENT: "ya no existe (se movió o se borró durante el lote)",
+    errno.ENOTDIR: "una parte de la ruta no es una carpeta",
+    errno.EISDIR: "es una carpeta, no un archivo",
+    errno.ELOOP: "es un enlace simbólico en ciclo",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo",
+    errno.EIO: "falla de lectura del disco",
+    errno.ENXIO: "no es un archivo normal (dispositivo)",
+    errno.ENODEV: "no es un archivo normal (dispositivo)",
+    errno.EBUSY: "está en uso por otro programa",
+    errno.ETXTBSY: "está en uso por otro programa",
+    errno.ENOMEM: "no hay memoria suficiente",
+    errno.EMFILE: "hay demasiados archivos abiertos",
+    errno.ENFILE: "hay demasiados archivos abiertos",
+    errno.ESTALE: "la unidad de red ya no responde",
+    errno.ETIMEDOUT: "la unidad de red no responde",
+    errno.EHOSTDOWN: "la unidad de red no responde",
+    errno.ENOTCONN: "la unidad de red no responde",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """The Spanish reason for an operating system error, for users and quarantine notes."""
+    if e.errno in _OS_REASONS:
+        return _OS_REASONS[e.errno]
+    name = errno.errorcode.get(e.errno or 0)
+    return f"falla del sistema operativo ({name})" if name else "falla del sistema operativo"

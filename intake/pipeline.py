@@ -22,7 +22,8 @@ from intake.analyze import OcrOptions
 from intake.batch_report import FileReport, IngestReport
 from intake.batch_task import FileResult, process_file, refine_kind
 from intake.config import Settings, ensure_dirs
-from intake.discovery import Candidate, discover
+from intake.discovery import Candidate, discover, shown
+from intake.errors import os_reason
 from models import schema
 from models.db import make_engine, make_sessionmaker, migrate, session_scope
 from ocr import digits
@@ -36,6 +37,10 @@ __all__ = ["FileReport", "IngestReport", "default_workers", "ingest_paths", "ope
 log = logging.getLogger(__name__)
 
 _KNOWN_CHUNK = 500  # digests looked up per query
+# A task that failed on the cluster itself (its worker died with it, three times).
+CLUSTER_FAILED = "falló la lectura del archivo en el clúster"
+
+
 def open_database(settings: Settings) -> sessionmaker[Session]:
     """Migrate the configured database and return a session factory."""
     ensure_dirs(settings)
@@ -64,7 +69,7 @@ def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: Ingest
             hashed.append((c, _hash_file(c.path)))
         except OSError as e:
             report.files.append(FileReport(c.given_as, "cuarentena",
-                                           reason=f"no se pudo leer el archivo: {e.strerror or e}"))
+                                           reason=f"no se pudo leer el archivo: {os_reason(e)}"))
     known: set[str] = set()
     digests = sorted({d for _c, d in hashed})
     with session_scope(factory) as session:
@@ -89,13 +94,13 @@ def _tasks(todo: list[tuple[Candidate, str]], options: OcrOptions, unit: str | N
             data = cand.path.read_bytes()
         except OSError as e:
             report.files.append(FileReport(cand.given_as, "cuarentena",
-                                           reason=f"no se pudo leer el archivo: {e.strerror or e}"))
+                                           reason=f"no se pudo leer el archivo: {os_reason(e)}"))
             continue
         actual = store.sha256_bytes(data)
         if actual != digest:  # changed since it was hashed: it is what we read now
             log.warning("file changed while the batch ran; using its current content")
             digest = actual
-        yield (cand, data, digest), (data, cand.path.name, digest, options, unit)
+        yield (cand, data, digest), (data, shown(cand.path.name), digest, options, unit)
 
 
 def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = None,
@@ -121,7 +126,9 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     unit = unit or settings.default_unit
     received_on = received_on or date.today()
     found = discover(paths)
-    report = IngestReport(skipped=[str(p) for p in found.skipped], missing=found.missing)
+    report = IngestReport(skipped=found.skipped, missing=found.missing,
+                          links_out=found.links_out, unreadable=found.unreadable,
+                          not_regular=found.not_regular)
     options = OcrOptions(settings.tesseract_lang, settings.tesseract_timeout,
                          settings.max_image_pixels, model_cache=str(settings.models_dir))
     todo = _plan(found.files, factory, report)
@@ -141,12 +148,11 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             cand, data, digest = outcome.item
             result: FileResult | None = outcome.result
             if outcome.error is not None:
-                # The type only: a worker's message may quote file names or text.
-                log.error("file task failed: %s", type(outcome.error).__name__)
-                result = FileResult(digest, "desconocido", error=(
-                    "falló la lectura del archivo en el clúster "
-                    f"({type(outcome.error).__name__})"))
+                result = FileResult(digest, "desconocido", error=CLUSTER_FAILED,
+                                    failure=type(outcome.error).__name__)
             assert result is not None
+            if result.failure:  # the type only: a message may quote file names or text
+                log.error("file task failed: %s", result.failure)
             t_write = time.monotonic()
             report.files.append(_write(factory, settings, cand, data, result, unit,
                                        received_on, report))
@@ -181,7 +187,8 @@ def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, 
         report.by_type[d.proposal.type] += 1
         report.by_route[d.proposal.route] += 1
     return FileReport(cand.given_as, "nuevo", documents=len(result.documents),
-                      pages=len(result.pages))
+                      pages=len(result.pages),
+                      notes=[f"página {p.page_no}: {n}" for p in result.pages for n in p.notes])
 
 
 def _add_quarantined(session: Session, settings: Settings, cand: Candidate, data: bytes,

@@ -65,8 +65,8 @@ def load_file(data: bytes, filename: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     log.debug("loading %d bytes: kind %s, extension %s", len(data), kind, ext or "-")
     if kind == "pdf":
         pages = read_pdf(data, dpi=dpi, max_pixels=max_pixels)
-        return [PageImage(pixels=p.pixels, page_no=i + 1, dpi=dpi, text_layer=p.text_layer)
-                for i, p in enumerate(pages)]
+        return [PageImage(pixels=p.pixels, page_no=i + 1, dpi=dpi, text_layer=p.text_layer,
+                          notes=p.notes) for i, p in enumerate(pages)]
     if kind == "desconocido":
         raise UnreadableImageError("no es una imagen ni un PDF")
     return _load_image(data, kind, max_pixels)

@@ -1,14 +1,12 @@
-"""PDF pages in, pixels and text layers out: the one module that imports pypdfium2/pdfplumber."""
+"""PDF pages in, pixels and text layers out: the one module that imports pypdfium2."""
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-import pdfplumber
 import pypdfium2 as pdfium
 
 from ocr.errors import UnreadableImageError
@@ -19,12 +17,23 @@ POINTS_PER_INCH = 72.0
 # A text layer with fewer letters/digits than this is noise (a scanner's page number, an
 # invisible OCR stub): such a page is read from its pixels instead.
 MIN_TEXT_LAYER_CHARS = 20
+# Text kept from one page's layer: a dense typed page holds some 5,000 characters. A layer
+# of a megabyte (generated, or hostile) would otherwise be stored, split and classified
+# whole; pdfplumber took 147 s and 2.5 GB on one, pdfium's text API takes a fraction of a
+# second and is asked for this many characters only.
+MAX_TEXT_LAYER_CHARS = 20_000
+DAMAGED = "el PDF está dañado o incompleto"
+# pdfium marks a hyphen that breaks a word at the end of a line with U+FFFE and joins the
+# two halves ("pala\ufffebra"): dropped, the word is whole again. Control characters go too
+# (PostgreSQL refuses NUL in text); line breaks and tabs stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 @dataclass
 class PdfPage:
     pixels: np.ndarray  # RGB uint8
     text_layer: str | None
+    notes: list[str] = field(default_factory=list)  # Spanish: what was done to the page
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -34,13 +43,16 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         code = getattr(e, "err_code", None)
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise UnreadableImageError("el PDF está protegido con contraseña") from e
-        raise UnreadableImageError("el PDF está dañado o incompleto") from e
+        raise UnreadableImageError(DAMAGED) from e
 
 
 def _check_size(doc: pdfium.PdfDocument, dpi: int, max_pixels: int) -> None:
     k = dpi / POINTS_PER_INCH
     for i in range(len(doc)):
-        w, h = doc.get_page_size(i)
+        try:
+            w, h = doc.get_page_size(i)
+        except pdfium.PdfiumError as e:  # e.g. a page tree that loops: no such page
+            raise UnreadableImageError(DAMAGED) from e
         if w <= 0 or h <= 0:
             raise UnreadableImageError(f"la página {i + 1} del PDF no tiene tamaño válido")
         if w * k * h * k > max_pixels:
@@ -48,18 +60,27 @@ def _check_size(doc: pdfium.PdfDocument, dpi: int, max_pixels: int) -> None:
                 f"la página {i + 1} del PDF es demasiado grande para leerla a {dpi} ppp")
 
 
-def _text_layers(data: bytes, n: int) -> list[str | None]:
-    """Text of each page, None where the layer is (nearly) empty or cannot be extracted."""
-    out: list[str | None] = [None] * n
+def _text_layer(page: pdfium.PdfPage, notes: list[str]) -> str | None:
+    """The page's text, None where the layer is (nearly) empty or cannot be extracted;
+    at most MAX_TEXT_LAYER_CHARS of it, with a note in `notes` when it was cut."""
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for i, page in enumerate(pdf.pages[:n]):
-                text = page.extract_text() or ""
-                if len(re.findall(r"\w", text)) >= MIN_TEXT_LAYER_CHARS:
-                    out[i] = text
-    except Exception as e:  # noqa: BLE001 - pixels are still readable without a text layer
+        textpage = page.get_textpage()
+        try:
+            total = textpage.count_chars()
+            text = textpage.get_text_range(0, min(total, MAX_TEXT_LAYER_CHARS))
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError as e:  # pixels are still readable without a text layer
         log.warning("PDF text layer not extracted (%s); reading pixels only", type(e).__name__)
-    return out
+        return None
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(re.findall(r"\w", text)) < MIN_TEXT_LAYER_CHARS:
+        return None
+    if total > MAX_TEXT_LAYER_CHARS:
+        text = text[:MAX_TEXT_LAYER_CHARS]
+        notes.append(f"la capa de texto tiene {total:,} caracteres; se conservaron los "
+                     f"primeros {MAX_TEXT_LAYER_CHARS:,}")
+    return text
 
 
 def render_pdf_pages(data: bytes, *, dpi: int = 300,
@@ -81,18 +102,22 @@ def read_pdf(data: bytes, *, dpi: int = 300, max_pixels: int = 150_000_000,
         if n == 0:
             raise UnreadableImageError("el PDF no tiene páginas")
         _check_size(doc, dpi, max_pixels)
-        layers = _text_layers(data, n) if text else [None] * n
         pages: list[PdfPage] = []
         for i in range(n):
-            page = doc[i]
             try:
+                page = doc[i]
+            except pdfium.PdfiumError as e:
+                raise UnreadableImageError(DAMAGED) from e
+            try:
+                notes: list[str] = []
+                layer = _text_layer(page, notes) if text else None
                 bitmap = page.render(scale=dpi / POINTS_PER_INCH)
                 pixels = np.asarray(bitmap.to_pil().convert("RGB"))
             except pdfium.PdfiumError as e:
                 raise UnreadableImageError(f"no se pudo dibujar la página {i + 1} del PDF") from e
             finally:
                 page.close()
-            pages.append(PdfPage(pixels=pixels, text_layer=layers[i]))
+            pages.append(PdfPage(pixels=pixels, text_layer=layer, notes=notes))
         log.debug("PDF rendered: %d pages at %d dpi", n, dpi)
         return pages
     finally:

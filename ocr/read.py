@@ -156,7 +156,7 @@ def _read_volante(page: PageImage, aligned: volante.Aligned, engine: OcrEngine,
 
 def _from_text_layer(page: PageImage) -> PageRead:
     read = PageRead(page_no=page.page_no, text=page.text_layer or "", confidence=100.0,
-                    method="text_layer")
+                    method="text_layer", notes=list(page.notes))
     return _finish(read, to_gray(page.pixels), page.dpi)
 
 

@@ -18,6 +18,7 @@ class PageImage:
     page_no: int  # 1-based page number inside its source file
     dpi: int = 300
     text_layer: str | None = None  # text of a digital PDF page; None where it has none
+    notes: list[str] = field(default_factory=list)  # Spanish: what loading did to the page
 
 
 @dataclass
@@ -75,6 +76,8 @@ class PageRead:
     words: list[Word] = field(default_factory=list)
     volante: VolanteRead | None = None
     image_png: bytes | None = None  # the cleaned, upright page the boxes refer to
+    # Spanish notes for the reviewer and the summary (e.g. a text layer cut to size).
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (without the image) for storage."""

@@ -1,4 +1,5 @@
-"""Shared fixtures: isolated settings, and the PostgreSQL URL when a server is reachable.
+"""Shared fixtures: isolated settings, a classifier trained once per session, and the
+PostgreSQL URL when a server is reachable.
 
 The suite runs on SQLite by default. With BUZON_TEST_DATABASE=postgresql every test that
 takes `settings`, `new_database_url` or `cli_env` gets a throw-away PostgreSQL schema instead
@@ -9,7 +10,9 @@ skipped with a message rather than failed.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -18,13 +21,20 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from intake.config import Settings, default_database_url, load_settings
+from intake.config import Settings, default_database_url, ensure_dirs, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+# The hostile corpus is imported as tests.hostile.corpus, by tests and by bench/: the
+# repository root must be importable however pytest was started.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TEST_DATABASE_ENV = "BUZON_TEST_DATABASE"
+MODEL_FILE = "clasificador.joblib"
 _DATABASES = {"": "sqlite", "sqlite": "sqlite", "postgresql": "postgresql",
               "postgres": "postgresql"}
 
@@ -139,6 +149,24 @@ def settings(tmp_path: Path, new_database_url: Callable[[Path], str]) -> Setting
     throw-away PostgreSQL schema on a PostgreSQL pass."""
     data_dir = tmp_path / "datos"
     return load_settings(env={}, data_dir=data_dir, database_url=new_database_url(data_dir))
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus trained once (the same code path `buzon train` uses)."""
+    from classifier.model import save_bundle, train_from_corpus
+
+    path = tmp_path_factory.mktemp("modelo") / MODEL_FILE
+    save_bundle(train_from_corpus(), path)
+    return path
+
+
+@pytest.fixture
+def ready_settings(settings: Settings, trained_model: Path) -> Settings:
+    """Settings on a fresh data dir that already holds the trained model."""
+    ensure_dirs(settings)
+    shutil.copy(trained_model, settings.models_dir / MODEL_FILE)
+    return settings
 
 
 @pytest.fixture

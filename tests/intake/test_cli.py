@@ -107,3 +107,35 @@ def test_the_compiled_catalogue_matches_its_source() -> None:
                 pairs.append((msgid, value))
     assert len(pairs) >= 40
     assert all(catalogue.gettext(m) == t for m, t in pairs)
+
+
+# Libraries whose DEBUG output quotes what they read (pdfminer: a PDF's text) or fills the
+# terminal (Dask's workers); the names issue 12 lists.
+NOISY = ("pdfminer", "PIL", "distributed", "asyncio", "urllib3", "matplotlib")
+
+
+@pytest.fixture
+def logger_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give back the logger levels and Dask's logging variable a command changes. The root
+    logger is put at DEBUG as -vv would (under pytest, whose handlers sit on the root,
+    logging.basicConfig does nothing)."""
+    import logging
+
+    monkeypatch.setattr(logging.getLogger(), "level", logging.DEBUG)
+    for name in NOISY:
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.getLogger(name).level)
+    monkeypatch.setenv("DASK_LOGGING__DISTRIBUTED", "debug")
+
+
+def test_third_party_loggers_stay_at_warning_whatever_the_verbosity(
+        env: Settings, tmp_path: Path, logger_levels: None) -> None:
+    """GIVEN -vv WHEN any command runs THEN our loggers debug, libraries stay at WARNING,
+    distributed included (it sets its own level from Dask's config when imported, in this
+    process and in each worker, so the variable they read says WARNING too)."""
+    import logging
+    import os
+
+    assert main(["-vv", "form", "--out", str(tmp_path / "v.pdf")]) == 0
+    for name in NOISY:
+        assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
+    assert os.environ["DASK_LOGGING__DISTRIBUTED"] == "warning"

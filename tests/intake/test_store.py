@@ -35,5 +35,5 @@ def test_discovery_walks_folders_for_scans_and_keeps_named_files(tmp_path: Path)
     (tmp_path / "nota.txt").write_bytes(b"x")
     found = discover([tmp_path / "caja", tmp_path / "nota.txt", tmp_path / "no-existe.pdf"])
     assert [c.path.name for c in found.files] == ["a.pdf", "b.JPG", "nota.txt"]
-    assert [p.name for p in found.skipped] == ["truth.jsonl"]
+    assert [Path(p).name for p in found.skipped] == ["truth.jsonl"]
     assert found.missing == [str(tmp_path / "no-existe.pdf")]

@@ -234,3 +234,47 @@ def test_corrupt_image_bodies_are_refused_not_crashed():
     for data in (good[: len(good) // 2], good[:40] + b"\0" * 200, b"\xff\xd8\xff" + b"\0" * 50):
         with pytest.raises(UnreadableImageError):
             load_file(data, "roto.png")
+
+
+def test_a_looping_page_tree_is_a_damaged_pdf():
+    """pdfium opens the file but finds no page where the tree says there is one."""
+    from tests.hostile.corpus import looping_pdf
+
+    with pytest.raises(UnreadableImageError, match="el PDF está dañado"):
+        load_file(looping_pdf(), "ciclo.pdf")
+
+
+def test_a_megabyte_text_layer_is_cut_quickly_and_noted():
+    """GIVEN one page carrying a megabyte of text (pdfplumber took 147 s and 2.5 GB on it)
+    WHEN loaded THEN at most MAX_TEXT_LAYER_CHARS are kept, a Spanish note says so, and
+    the page is loaded in seconds."""
+    from ocr.pdf import MAX_TEXT_LAYER_CHARS
+    from tests.hostile.corpus import HUGE_TEXT_CHARS, huge_text_pdf
+
+    t0 = time.monotonic()
+    [p] = load_file(huge_text_pdf(), "enorme.pdf", dpi=100)
+    assert time.monotonic() - t0 < 10
+    assert 0.9 * MAX_TEXT_LAYER_CHARS <= len(p.text_layer) <= MAX_TEXT_LAYER_CHARS
+    assert p.text_layer.startswith("Solicito que me reprogramen la cita")
+    [note] = p.notes
+    total = int(note.split()[5].replace(",", ""))
+    assert total >= HUGE_TEXT_CHARS * 0.99
+    assert note == (f"la capa de texto tiene {total:,} caracteres; se conservaron los "
+                    f"primeros {MAX_TEXT_LAYER_CHARS:,}")
+
+
+def test_a_text_layer_keeps_its_lines_and_mends_words_broken_at_a_line_end():
+    """pdfium ends lines with CR LF and marks a hyphen that breaks a word with U+FFFE."""
+    from tests.hostile.corpus import pdf_from_objects
+
+    stream = (b"BT /F1 12 Tf 72 700 Td (Primera linea de la carta: atencion) Tj 0 -14 Td "
+              b"(Esta es una pala-) Tj 0 -14 Td (bra partida en dos renglones) Tj ET")
+    pdf = pdf_from_objects([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"])
+    [p] = load_file(pdf, "carta.pdf", dpi=72)
+    assert p.text_layer.splitlines() == ["Primera linea de la carta: atencion",
+                                         "Esta es una palabra partida en dos renglones"]
