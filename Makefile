@@ -21,6 +21,8 @@ setup-test:
 bench: setup
 	.venv/bin/python -m bench.accuracy
 	.venv/bin/python -m bench.classifier
+	.venv/bin/python -m bench.features
+	.venv/bin/python -m bench.thresholds
 	.venv/bin/python -m bench.review
 	.venv/bin/python -m bench.ocr
 	.venv/bin/python -m bench.ocr_variants
