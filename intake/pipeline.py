@@ -108,7 +108,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                  received_on: date | None = None,
                  notify: Callable[[str], None] = lambda _m: None,
                  show_progress: bool = False, window: int | None = None,
-                 on_file: Callable[[int, int], None] = lambda _d, _t: None) -> IngestReport:
+                 on_file: Callable[[int, int], None] = lambda _d, _t: None,
+                 factory: sessionmaker[Session] | None = None) -> IngestReport:
     """Ingest files and folders on Dask; bad files go to quarantine and the rest goes on.
 
     Args:
@@ -117,11 +118,16 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
         window: tasks in flight at once (default: twice the workers); bounds memory.
         on_file: called with (files done, files to read) after each file is stored; files
             stored by an earlier run are not counted in either.
+        factory: sessions on a database already migrated (the review app's, migrated at
+            its start-up); None migrates the configured one first (a `buzon` command).
 
     A single pending file runs in this process without a cluster. Each file's rows commit
     in one transaction, so an interrupted run resumes where it stopped when started again.
     """
-    factory = open_database(settings)
+    if factory is None:
+        factory = open_database(settings)
+    else:
+        ensure_dirs(settings)
     model = load_or_train(settings.models_dir, notify)
     unit = unit or settings.default_unit
     received_on = received_on or date.today()
