@@ -33,6 +33,9 @@ class FileAnalysis:
     file_kind: str
     pages: list[PageRead] = field(default_factory=list)
     error: str | None = None
+    # The engine failed (timed out, crashed, has no language data), not the file: the file
+    # is quarantined until the next run reads it again.
+    transient: bool = False
 
 
 def analyze_file(data: bytes, filename: str, options: OcrOptions) -> FileAnalysis:
@@ -51,5 +54,5 @@ def analyze_file(data: bytes, filename: str, options: OcrOptions) -> FileAnalysi
             pages.append(read_page(image, engine))
         except EngineError as e:
             log.warning("page %d of a %s file could not be read: %s", image.page_no, kind, e)
-            return FileAnalysis(kind, error=f"página {image.page_no}: {e}")
+            return FileAnalysis(kind, error=f"página {image.page_no}: {e}", transient=True)
     return FileAnalysis(kind, pages)

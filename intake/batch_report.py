@@ -19,6 +19,7 @@ class FileReport:
     pages: int = 0
     reason: str | None = None
     notes: list[str] = field(default_factory=list)  # Spanish warnings on a stored file
+    retried: bool = False  # it was in quarantine and was read again
 
 
 @dataclass
@@ -62,6 +63,7 @@ class IngestReport:
         return {
             "archivos": {"nuevos": self.count("nuevo"), "repetidos": self.count("repetido"),
                          "cuarentena": self.count("cuarentena"),
+                         "reintentados": sum(f.retried for f in self.files),
                          "no_existen": len(self.missing), "omitidos": len(self.skipped),
                          "carpetas_ilegibles": len(self.unreadable),
                          "enlaces_no_seguidos": len(self.links_out),
@@ -92,6 +94,8 @@ class IngestReport:
         lines = [f"Archivos nuevos: {self.count('nuevo')}, ya ingresados: "
                  f"{self.count('repetido')}, en cuarentena: {len(self.failed)}; "
                  f"documentos: {self.documents}; páginas: {self.pages}"]
+        if retried := sum(f.retried for f in self.files):
+            lines.append(f"Reintentados (estaban en cuarentena): {retried}")
         if self.seconds and self.pages:
             lines.append(f"Tiempo: {self.seconds:.1f} s ({self.pages / self.seconds:.2f} "
                          f"páginas/s, {self.workers or 1} proceso(s) de lectura)")

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # A file that made our own code or a library fail in a way nobody foresaw.
 UNEXPECTED = "el archivo no se pudo leer (falla inesperada del lector)"
+OUT_OF_MEMORY = "no hubo memoria suficiente para leer el archivo"
 
 
 @dataclass
@@ -42,6 +43,8 @@ class FileResult:
     documents: list[DocumentResult] = field(default_factory=list)
     error: str | None = None  # Spanish reason: the file goes to quarantine
     failure: str | None = None  # the exception type when the task itself failed (a bug)
+    # The cause may pass (memory, a lost worker, an engine timeout): the next run retries.
+    transient: bool = False
 
 
 def process_file(data: bytes, filename: str, digest: str, options: OcrOptions,
@@ -54,6 +57,9 @@ def process_file(data: bytes, filename: str, digest: str, options: OcrOptions,
     """
     try:
         return _process(data, filename, digest, options, unit, model)
+    except MemoryError:  # this worker was short of memory at this moment, perhaps no other
+        return FileResult(digest, sniff_kind(data), error=OUT_OF_MEMORY, failure="MemoryError",
+                          transient=True)
     except Exception as e:  # noqa: BLE001 - one file's surprise must not stop the batch
         return FileResult(digest, sniff_kind(data), error=UNEXPECTED, failure=type(e).__name__)
 
@@ -62,7 +68,8 @@ def _process(data: bytes, filename: str, digest: str, options: OcrOptions,
              unit: str | None, model: Classifier) -> FileResult:
     analysis = analyze_file(data, filename, options)
     if analysis.error:
-        return FileResult(digest, analysis.file_kind, error=analysis.error)
+        return FileResult(digest, analysis.file_kind, error=analysis.error,
+                          transient=analysis.transient)
     docs = []
     for group in split_pages(analysis.pages):
         doc_unit, proposal = propose_group(group, model, unit)

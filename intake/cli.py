@@ -129,12 +129,16 @@ def form(out: Path, unit: str | None) -> None:
               type=click.Path(dir_okay=False, path_type=Path),
               help="Escribe además el resumen como JSON en este archivo.")
 @click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
+@click.option("--reintentar", "retry", is_flag=True,
+              help="Vuelve a leer todos los archivos en cuarentena, también los dañados.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers: int | None,
-           scheduler: str | None, report_to: Path | None, quiet: bool) -> None:
+           scheduler: str | None, report_to: Path | None, quiet: bool, retry: bool) -> None:
     """Ingresa archivos y carpetas: guarda originales, lee, clasifica y almacena.
 
-    Reanudable: si se interrumpe, al correrlo de nuevo sigue con lo que faltaba.
+    Reanudable: si se interrumpe, al correrlo de nuevo sigue con lo que faltaba. Un archivo
+    en cuarentena por una causa pasajera (memoria, un proceso perdido, tiempo agotado) se
+    vuelve a leer en la siguiente corrida; uno dañado, solo con --reintentar.
     """
     from intake.pipeline import default_workers, ingest_paths
 
@@ -142,7 +146,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers
     scheduler = scheduler or settings.dask_scheduler
     report = ingest_paths(list(paths), settings, unit=unit,
                           workers=workers or default_workers(), scheduler=scheduler,
-                          notify=_stderr, show_progress=not quiet)
+                          notify=_stderr, show_progress=not quiet, retry_quarantined=retry)
     for line in report.summary_lines():
         _stderr(line)
     if report_to is not None:

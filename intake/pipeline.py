@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 _KNOWN_CHUNK = 500  # digests looked up per query
 # A task that failed on the cluster itself (its worker died with it, three times).
 CLUSTER_FAILED = "falló la lectura del archivo en el clúster"
+# Said after the reason of a file quarantined for a cause that may pass.
+WILL_RETRY = "se volverá a leer en la próxima ingesta"
 
 
 def open_database(settings: Settings) -> sessionmaker[Session]:
@@ -59,10 +61,14 @@ def _hash_file(path: os.PathLike[str]) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: IngestReport
-          ) -> list[tuple[Candidate, str]]:
-    """The files still to ingest, by SHA-256: known ones (an earlier, perhaps interrupted,
-    run or another station) and repeats within this batch are reported as `repetido`."""
+def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: IngestReport,
+          retry_all: bool = False) -> tuple[list[tuple[Candidate, str]], set[str]]:
+    """The files still to ingest, by SHA-256, and which of them are in quarantine already.
+
+    Known ones (an earlier, perhaps interrupted, run or another station) and repeats within
+    this batch are reported as `repetido`; except quarantined files, read again when their
+    cause may have passed (or every one of them with `retry_all`).
+    """
     hashed: list[tuple[Candidate, str]] = []
     for c in cands:
         try:
@@ -71,11 +77,18 @@ def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: Ingest
             report.files.append(FileReport(c.given_as, "cuarentena",
                                            reason=f"no se pudo leer el archivo: {os_reason(e)}"))
     known: set[str] = set()
+    retry: set[str] = set()
     digests = sorted({d for _c, d in hashed})
+    source = schema.SourceFile
     with session_scope(factory) as session:
         for i in range(0, len(digests), _KNOWN_CHUNK):
-            known.update(session.scalars(select(schema.SourceFile.sha256).where(
-                schema.SourceFile.sha256.in_(digests[i:i + _KNOWN_CHUNK]))))
+            for digest, status, transient in session.execute(
+                    select(source.sha256, source.status, source.transient).where(
+                        source.sha256.in_(digests[i:i + _KNOWN_CHUNK]))):
+                if status == "cuarentena" and (transient or retry_all):
+                    retry.add(digest)
+                else:
+                    known.add(digest)
     todo: list[tuple[Candidate, str]] = []
     for c, digest in hashed:
         if digest in known:
@@ -83,7 +96,7 @@ def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: Ingest
         else:
             known.add(digest)
             todo.append((c, digest))
-    return todo
+    return todo, retry
 
 
 def _tasks(todo: list[tuple[Candidate, str]], options: OcrOptions, unit: str | None,
@@ -108,7 +121,9 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                  received_on: date | None = None,
                  notify: Callable[[str], None] = lambda _m: None,
                  show_progress: bool = False, window: int | None = None,
-                 on_file: Callable[[int, int], None] = lambda _d, _t: None) -> IngestReport:
+                 on_file: Callable[[int, int], None] = lambda _d, _t: None,
+                 factory: sessionmaker[Session] | None = None,
+                 retry_quarantined: bool = False) -> IngestReport:
     """Ingest files and folders on Dask; bad files go to quarantine and the rest goes on.
 
     Args:
@@ -117,11 +132,18 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
         window: tasks in flight at once (default: twice the workers); bounds memory.
         on_file: called with (files done, files to read) after each file is stored; files
             stored by an earlier run are not counted in either.
+        factory: sessions on a database already migrated (the review app's, migrated at
+            its start-up); None migrates the configured one first (a `buzon` command).
+        retry_quarantined: read again every quarantined file met, damaged ones too (those
+            quarantined for a cause that may pass are read again on every run).
 
     A single pending file runs in this process without a cluster. Each file's rows commit
     in one transaction, so an interrupted run resumes where it stopped when started again.
     """
-    factory = open_database(settings)
+    if factory is None:
+        factory = open_database(settings)
+    else:
+        ensure_dirs(settings)
     model = load_or_train(settings.models_dir, notify)
     unit = unit or settings.default_unit
     received_on = received_on or date.today()
@@ -131,7 +153,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                           not_regular=found.not_regular)
     options = OcrOptions(settings.tesseract_lang, settings.tesseract_timeout,
                          settings.max_image_pixels, model_cache=str(settings.models_dir))
-    todo = _plan(found.files, factory, report)
+    todo, retry = _plan(found.files, factory, report, retry_quarantined)
     if todo:  # the workers load the digit model from models_dir: never train it there
         digits.keep_in(settings.models_dir)
     use_cluster = bool(scheduler) or len(todo) > 1
@@ -149,13 +171,13 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             result: FileResult | None = outcome.result
             if outcome.error is not None:
                 result = FileResult(digest, "desconocido", error=CLUSTER_FAILED,
-                                    failure=type(outcome.error).__name__)
+                                    failure=type(outcome.error).__name__, transient=True)
             assert result is not None
             if result.failure:  # the type only: a message may quote file names or text
                 log.error("file task failed: %s", result.failure)
             t_write = time.monotonic()
             report.files.append(_write(factory, settings, cand, data, result, unit,
-                                       received_on, report))
+                                       received_on, report, retrying=digest in retry))
             report.writing_seconds += time.monotonic() - t_write
             pages += len(result.pages)
             elapsed = time.monotonic() - started
@@ -170,25 +192,37 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
 
 def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, data: bytes,
            result: FileResult, unit: str | None, received_on: date,
-           report: IngestReport) -> FileReport:
-    """The single writer: one file's rows in one transaction (all of them or none)."""
+           report: IngestReport, *, retrying: bool = False) -> FileReport:
+    """The single writer: one file's rows in one transaction (all of them or none).
+
+    A file read again (`retrying`) replaces its quarantine row, in the same transaction.
+    """
     try:
         with session_scope(factory) as session:
+            if retrying:  # a quarantined file has no documents: its row alone goes
+                session.execute(delete(schema.SourceFile).where(
+                    schema.SourceFile.sha256 == result.digest,
+                    schema.SourceFile.status == "cuarentena"))
             if result.error:
                 _add_quarantined(session, settings, cand, data, result, unit)
                 log.info("file quarantined: %s", result.error)
-                return FileReport(cand.given_as, "cuarentena", reason=result.error)
+                reason = f"{result.error}; {WILL_RETRY}" if result.transient else result.error
+                return FileReport(cand.given_as, "cuarentena", reason=reason,
+                                  retried=retrying)
             _add_documents(session, settings, cand, data, result, unit, received_on)
     except IntegrityError:
         # Another station sharing the database stored the same file meanwhile.
         log.info("file stored meanwhile by another run; skipped")
         return FileReport(cand.given_as, "repetido")
+    if retrying:
+        store.release_quarantine(settings, result.digest)
     for d in result.documents:
         report.by_type[d.proposal.type] += 1
         report.by_route[d.proposal.route] += 1
     return FileReport(cand.given_as, "nuevo", documents=len(result.documents),
                       pages=len(result.pages),
-                      notes=[f"página {p.page_no}: {n}" for p in result.pages for n in p.notes])
+                      notes=[f"página {p.page_no}: {n}" for p in result.pages for n in p.notes],
+                      retried=retrying)
 
 
 def _add_quarantined(session: Session, settings: Settings, cand: Candidate, data: bytes,
@@ -197,7 +231,7 @@ def _add_quarantined(session: Session, settings: Settings, cand: Candidate, data
     session.add(schema.SourceFile(
         sha256=result.digest, source_path=cand.given_as, stored_path=rel, size=len(data),
         file_kind=result.file_kind, unit=unit, status="cuarentena",
-        error=result.error))
+        error=result.error, transient=result.transient))
     session.flush()
 
 

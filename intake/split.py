@@ -1,7 +1,8 @@
 """Propose document boundaries inside a file that may hold a whole day's box.
 
-No separator sheets: a volante always starts a document, a blank page stands alone
-(flagged, never dropped), and a text page joins the previous letter (or the volante whose
+No separator sheets: a volante always starts a document, blank pages stand apart (flagged,
+never dropped; a run of them is one "hojas en blanco" item, not one empty document per
+sheet), and a text page joins the previous letter (or the volante whose
 description goes on over the leaf) when it reads like a continuation: the previous page says
 "sigue", a page number >= 2, text that starts mid-sentence, or a previous page written down
 to its foot without a signature; never when it opens like a letter (date line, salutation,
@@ -150,6 +151,11 @@ def ends_signed(body: list[str]) -> bool:
                            or any(_CLOSING.match(ln) for ln in tail))
 
 
+def is_blank(page: PageRead) -> bool:
+    """No text and almost no ink (the OCR layer's ink test): a blank sheet or its back."""
+    return page.is_blank and page.volante is None and not page.text.strip()
+
+
 def split_pages(pages: list[PageRead]) -> list[DocumentGroup]:
     """Group the pages of one file into proposed documents, in order."""
     groups: list[DocumentGroup] = []
@@ -157,8 +163,12 @@ def split_pages(pages: list[PageRead]) -> list[DocumentGroup]:
         current = groups[-1] if groups else None
         if page.volante is not None:
             groups.append(DocumentGroup("volante", [page], ["volante (código QR o marcas)"]))
-        elif page.is_blank:
-            groups.append(DocumentGroup("otro", [page], ["hoja en blanco"]))
+        elif is_blank(page):
+            if current is not None and current.kind == "otro":  # only blank pages so far
+                current.pages.append(page)
+                current.reasons.append("otra hoja en blanco")
+            else:
+                groups.append(DocumentGroup("otro", [page], ["hoja en blanco"]))
         elif (current is not None and current.kind in ("escrito_libre", "volante")
               and (why := continuation_reason(current.pages[-1], page)) is not None):
             current.pages.append(page)

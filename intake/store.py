@@ -58,6 +58,12 @@ def quarantine(settings: Settings, data: bytes, digest: str, given_as: str,
     return rel.as_posix()
 
 
+def release_quarantine(settings: Settings, digest: str) -> None:
+    """Drop the quarantine copy and note of a file read again and stored as an original."""
+    for name in (f"{digest}.bin", f"{digest}.json"):
+        (settings.data_dir / "cuarentena" / name).unlink(missing_ok=True)
+
+
 def save_page_image(settings: Settings, digest: str, page_no: int, png: bytes) -> str:
     """Keep the cleaned page image the review UI shows; returns the data-dir path."""
     rel = Path("paginas") / digest[:2] / f"{digest}-p{page_no:04d}.png"

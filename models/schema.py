@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -72,6 +73,9 @@ class SourceFile(Base):
     unit: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | cuarentena
     error: Mapped[str | None] = mapped_column(Text)
+    # Quarantined for a cause that may pass (memory, a lost worker, a timeout): the next
+    # ingest over the file reads it again. A damaged file stays until `--reintentar`.
+    transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     page_count: Mapped[int] = mapped_column(Integer, default=0)
     ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

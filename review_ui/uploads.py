@@ -39,11 +39,16 @@ MAX_UPLOAD = 200 * 1024 * 1024
 
 
 def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], None]) -> Any:
-    """The pipeline call (a seam for tests: they replace it with a fake)."""
+    """The pipeline call (a seam for tests: they replace it with a fake).
+
+    It writes through the app's sessions: the app migrated the database at start-up, and a
+    job that migrated again would race another job doing the same (Alembic's context is
+    process-wide) and fail with MigrationError.
+    """
     from intake.pipeline import ingest_paths
 
     return ingest_paths(paths, current_app.config["BUZON_SETTINGS"], unit=unit, workers=1,
-                        on_file=on_file)
+                        on_file=on_file, factory=current_app.extensions["buzon_sessionmaker"])
 
 
 def _visible_jobs() -> list[Job]:

@@ -33,6 +33,8 @@ LETTER = ["A quien corresponda:", "Quiero agradecer a la enfermera del turno mat
 HUGE_TEXT_CHARS = 1_000_000
 # A decompression bomb's declared size: 10 gigapixels in a file of a few hundred bytes.
 BOMB_SIDE = 100_000
+# Blank frames between the two letters of the multi-frame TIFF.
+BLANK_FRAMES = 20
 
 INGRESADO, CUARENTENA, RECHAZADO = "ingresado", "cuarentena", "rechazado"
 # What the operating system, Python, the libraries and Dask say in English, and must never
@@ -96,6 +98,28 @@ def letter_pdf(serial: int, *, encrypt: str | None = None) -> bytes:
         c.drawString(72, A4[1] - 72 - 16 * i, line)
     c.showPage()
     c.save()
+    return buf.getvalue()
+
+
+def blank_frame(size: tuple[int, int], serial: int) -> Image.Image:
+    """A blank sheet as a scanner gives it: white, with a few specks of dust."""
+    img = Image.new("L", size, 255)
+    d = ImageDraw.Draw(img)
+    for k in range(6):
+        x = (serial * 97 + k * 211) % (size[0] - 10)
+        y = (serial * 53 + k * 389) % (size[1] - 10)
+        d.rectangle((x, y, x + 1, y + 1), fill=40)
+    return img
+
+
+def letters_around_blanks_tiff(blanks: int = BLANK_FRAMES) -> bytes:
+    """A multi-frame TIFF: a letter, `blanks` blank frames, another letter."""
+    first = Image.open(io.BytesIO(letter_png(20)))
+    last = Image.open(io.BytesIO(letter_png(21)))
+    frames = [blank_frame(first.size, i) for i in range(blanks)]
+    buf = io.BytesIO()
+    first.save(buf, "TIFF", save_all=True, append_images=[*frames, last], dpi=(150, 150),
+               compression="tiff_deflate")
     return buf.getvalue()
 
 
@@ -233,6 +257,13 @@ def non_utf8_name(box: Path) -> Hostile:
     return Hostile("nombre_no_utf8", [_write(path, letter_png(5))], INGRESADO)
 
 
+def blank_frames_tiff(box: Path) -> Hostile:
+    """A letter, 20 blank frames, another letter: three items, not 22 (the blank run is
+    one "hojas en blanco" item)."""
+    return Hostile("tiff_con_20_hojas_en_blanco",
+                   [_write(box / "lote_blancos.tif", letters_around_blanks_tiff())], INGRESADO)
+
+
 def symlink_out(box: Path) -> Hostile:
     """Links from the box to a scan, a folder and a system file outside it."""
     out = _outside(box)
@@ -284,6 +315,7 @@ KINDS: dict[str, Callable[[Path], Hostile]] = {
     "pdf_arbol_en_ciclo": looping_page_tree,
     "pdf_texto_de_1mb": huge_text_layer,
     "nombre_no_utf8": non_utf8_name,
+    "tiff_con_20_hojas_en_blanco": blank_frames_tiff,
     "enlace_fuera": symlink_out,
     "enlace_en_ciclo": symlink_loop,
     "carpeta_ilegible": unreadable_folder,

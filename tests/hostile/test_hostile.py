@@ -14,12 +14,14 @@ from intake.cli import main
 from intake.config import Settings
 from intake.truth import load_jsonl
 from tests.hostile.corpus import (
+    BLANK_FRAMES,
     CUARENTENA,
     INGRESADO,
     RECHAZADO,
     Hostile,
     build,
     english_in,
+    letters_around_blanks_tiff,
     refusing_scandir,
     restore,
 )
@@ -115,3 +117,23 @@ def test_ingest_over_the_hostile_corpus(
     first = summary["archivos"]
     assert again_summary["archivos"]["repetidos"] == (
         first["nuevos"] + first["cuarentena"] + first["repetidos"])  # every file read before
+
+
+def test_blank_frames_of_a_tiff_are_one_item(
+        tmp_path: Path, ready_settings: Settings, cli_env: Callable[[Settings], Settings],
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """GIVEN a multi-frame TIFF: a letter, 20 blank frames (with specks of dust), another
+    letter WHEN ingested THEN the queue gets three items, the blank frames together as one
+    "otro" item, not 20 empty documents (issue 12, item 9)."""
+    cli_env(ready_settings)
+    box = tmp_path / "caja"
+    box.mkdir()
+    (box / "lote.tif").write_bytes(letters_around_blanks_tiff())
+    code, _err = _ingest(box, tmp_path / "resumen.json", capfd)
+    assert code == 0
+    out = tmp_path / "export.jsonl"
+    assert main(["export", "--out", str(out)]) == 0
+    docs = sorted(load_jsonl(out), key=lambda r: r["pages"][0])
+    last = BLANK_FRAMES + 2
+    assert [d["pages"] for d in docs] == [[1], list(range(2, last)), [last]]
+    assert docs[1]["kind"] == "otro"

@@ -134,3 +134,16 @@ def test_a_page_that_stops_mid_sheet_or_signs_does_not_swallow_the_next() -> Non
     nxt = _written_to(2, "Pido que me den mi cita de cardiologia.", 400)
     assert [g.page_numbers for g in split_pages([half, nxt])] == [[1], [2]]
     assert [g.page_numbers for g in split_pages([signed, nxt])] == [[1], [2]]
+
+
+def test_a_run_of_blank_pages_is_one_item_not_one_document_per_sheet() -> None:
+    """GIVEN 200 blank frames, or a letter, 20 blank frames and another letter WHEN split
+    THEN the blank run is one "otro" item (issue 12, item 9), each page saying why."""
+    assert [g.page_numbers for g in split_pages(
+        [page(n, "", blank=True) for n in range(1, 201)])] == [list(range(1, 201))]
+    pages = [page(1, LETTER_1), *(page(n, "", blank=True) for n in range(2, 22)),
+             page(22, LETTER_2)]
+    groups = split_pages(pages)
+    assert [g.page_numbers for g in groups] == [[1], list(range(2, 22)), [22]]
+    assert [g.kind for g in groups] == ["escrito_libre", "otro", "escrito_libre"]
+    assert groups[1].reasons == ["hoja en blanco"] + ["otra hoja en blanco"] * 19

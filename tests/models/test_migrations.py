@@ -122,3 +122,34 @@ def test_0005_gives_existing_users_a_session_version(engine: Engine) -> None:
     with make_sessionmaker(engine)() as s:
         user = s.get(schema.User, 1)
         assert user is not None and (user.username, user.session_version) == ("ana", 1)
+
+
+def test_0008_marks_quarantines_whose_cause_may_pass(engine: Engine) -> None:
+    """GIVEN a database at revision 0005 with a file lost with its workers, one Tesseract
+    ran out of time on and a damaged one, all quarantined WHEN migrated to head THEN the
+    first two will be read again by the next run and the damaged one stays."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
+    errors = ["falló la lectura del archivo en el clúster",
+              "página 3: Tesseract excedió el tiempo límite de 120 s",
+              "el PDF está dañado o incompleto"]
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        for n, error in enumerate(errors, start=1):
+            conn.execute(text(
+                "INSERT INTO source_files (id, sha256, source_path, stored_path, size, "
+                "file_kind, status, error, page_count, ingested_at) VALUES (:n, :n, 'a.pdf', "
+                "'c/a.bin', 1, 'pdf', 'cuarentena', :error, 0, '2026-11-20 10:00:00')"),
+                {"n": n, "error": error})
+    migrate(engine)
+    assert _schema_diff(engine) == []
+    with make_sessionmaker(engine)() as s:
+        assert [s.get(schema.SourceFile, n).transient for n in (1, 2, 3)] == [
+            True, True, False]
