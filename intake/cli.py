@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from datetime import date, datetime
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
@@ -111,10 +112,15 @@ def form(out: Path, unit: str | None) -> None:
 @click.option("--report", "report_to", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Escribe además el resumen como JSON en este archivo.")
+@click.option("--recibido", "received", default=None, metavar="AAAA-MM-DD",
+              type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Día en que se vació el buzón (para rezagos; por omisión, hoy). Los "
+                   "plazos se cuentan desde esta fecha.")
 @click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers: int | None,
-           scheduler: str | None, report_to: Path | None, quiet: bool) -> None:
+           scheduler: str | None, report_to: Path | None, received: datetime | None,
+           quiet: bool) -> None:
     """Ingresa archivos y carpetas: guarda originales, lee, clasifica y almacena.
 
     Reanudable: si se interrumpe, al correrlo de nuevo sigue con lo que faltaba.
@@ -123,9 +129,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers
 
     settings = settings_from(ctx)
     scheduler = scheduler or settings.dask_scheduler
+    received_on = received.date() if received is not None else None
+    if received_on is not None and received_on > date.today():
+        raise click.BadParameter("la fecha de recepción no puede ser posterior a hoy.",
+                                 param_hint="'--recibido'")
     report = ingest_paths(list(paths), settings, unit=unit,
                           workers=workers or default_workers(), scheduler=scheduler,
-                          notify=_stderr, show_progress=not quiet)
+                          received_on=received_on, notify=_stderr, show_progress=not quiet)
     for line in report.summary_lines():
         _stderr(line)
     if report_to is not None:

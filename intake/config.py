@@ -6,6 +6,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ class Settings:
     max_image_pixels: int = 150_000_000  # refuse decompression bombs beyond this
     secret_key: str | None = None  # Flask session key; generated and kept in data_dir if None
     dask_scheduler: str | None = None  # address of an existing Dask scheduler; None: local
+    # The institution's own non-working days, on top of the federal holidays (LFT art. 74)
+    # that intake.business_days already knows: every deadline skips them.
+    dias_inhabiles: tuple[date, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -88,7 +92,27 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
             values["max_image_pixels"] = int(values["max_image_pixels"])
     except ValueError as e:
         raise ConfigError(f"Valor de configuración no válido: {e}") from e
+    if "dias_inhabiles" in values:
+        values["dias_inhabiles"] = _days_off(values["dias_inhabiles"])
     return Settings(data_dir=data_dir, database_url=db_url, **values)
+
+
+def _days_off(value: Any) -> tuple[date, ...]:
+    """A TOML list of dates (or ISO strings), or the variable's comma-separated ISO dates."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ConfigError("dias_inhabiles debe ser una lista de fechas AAAA-MM-DD.")
+    days = []
+    for item in items:
+        if isinstance(item, date):
+            days.append(item)
+            continue
+        try:
+            days.append(date.fromisoformat(str(item).strip()))
+        except ValueError as e:
+            raise ConfigError(f"Día inhábil no válido «{str(item).strip()}»: use AAAA-MM-DD."
+                              ) from e
+    return tuple(sorted(set(days)))
 
 
 def ensure_dirs(settings: Settings) -> None:

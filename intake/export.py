@@ -13,7 +13,7 @@ from classifier.types import FIELD_NAMES
 from models import schema
 
 EXPORT_KEYS = ("id", "source", "pages", "kind", "type", "confidence", "scores", "fields",
-               "missing", "route", "urgent", "needs_review", "status", "text")
+               "missing", "route", "urgent", "needs_review", "status", "received_on", "text")
 
 
 def document_record(doc: schema.Document) -> dict[str, Any]:
@@ -34,6 +34,7 @@ def document_record(doc: schema.Document) -> dict[str, Any]:
         "urgent": doc.urgent,
         "needs_review": doc.needs_review,
         "status": doc.status,
+        "received_on": doc.received_on.isoformat(),
         "text": doc.text,
     }
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from models.schema import Document, utcnow
 from review_ui import claims
 from review_ui.background import jobs_of
+from review_ui.dates import today as today_
 from review_ui.db import get_session
 from review_ui.labels import STATUS_NAMES, route_names, type_names
 from review_ui.scope import STATUSES, QueueFilter, day_counts, queue_query, scoped
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 bp = Blueprint("queue", __name__, url_prefix="/cola")
 
 PAGE_SIZE = 50
-
-
-def _today() -> date:
-    today = current_app.config.get("TODAY")  # tests pin the day
-    return today if isinstance(today, date) else date.today()
 
 
 def _filter_from_args() -> tuple[QueueFilter, str]:
@@ -66,7 +62,7 @@ def index() -> ResponseReturnValue:
         page = 1
     docs = list(session.scalars(stmt.options(selectinload(Document.proposals))
                                 .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
-    today = _today()
+    today = today_()
     units = list(current_user.units) or [u for u in session.scalars(
         select(Document.unit).where(Document.unit.is_not(None)).distinct().order_by(
             Document.unit))]

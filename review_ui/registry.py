@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models.schema import AuditEvent, Document
 from review_ui import registration
+from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import route_name, type_name
@@ -41,8 +42,7 @@ def _day() -> date:
     try:
         return date.fromisoformat(request.args.get("dia", ""))
     except ValueError:
-        today = current_app.config.get("TODAY")
-        return today if isinstance(today, date) else date.today()
+        return today()
 
 
 def _confirmed(day: date) -> list[Document]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from werkzeug.utils import secure_filename
 
 from models.schema import AuditEvent
 from review_ui.background import jobs_of
+from review_ui.dates import today
 from review_ui.db import get_session
 
 if TYPE_CHECKING:
@@ -38,12 +40,25 @@ ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
-def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], None]) -> Any:
+def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], None],
+            received_on: date) -> Any:
     """The pipeline call (a seam for tests: they replace it with a fake)."""
     from intake.pipeline import ingest_paths
 
     return ingest_paths(paths, current_app.config["BUZON_SETTINGS"], unit=unit, workers=1,
-                        on_file=on_file)
+                        received_on=received_on, on_file=on_file)
+
+
+def _received_on() -> date | None:
+    """The form's reception day (a backlog's); today when left empty; None if not valid."""
+    raw = (request.form.get("recibido") or "").strip()
+    if not raw:
+        return today()
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if day <= today() else None
 
 
 def _visible_jobs() -> list[Job]:
@@ -57,7 +72,7 @@ def _visible_jobs() -> list[Job]:
 def index() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("uploads/index.html", jobs=_visible_jobs(),
-                               units=current_user.units)
+                               units=current_user.units, today=today())
     files = [f for f in request.files.getlist("archivos") if f and f.filename]
     unit = (request.form.get("unidad") or "").strip() or None
     if not current_user.may_see_unit(unit):
@@ -68,6 +83,11 @@ def index() -> ResponseReturnValue:
         unit = current_user.units[0]  # a TAOD uploads only into their own units
     if not files:
         flash("Elija uno o más archivos escaneados (PDF, JPG, PNG o TIFF).", "error")
+        return redirect(url_for("uploads.index"), 303)
+    received_on = _received_on()
+    if received_on is None:
+        flash("La fecha de recepción no es válida: use el día en que se vació el buzón "
+              "(hoy o un día anterior).", "error")
         return redirect(url_for("uploads.index"), 303)
     settings = current_app.config["BUZON_SETTINGS"]
     folder = settings.data_dir / "cargas" / uuid.uuid4().hex
@@ -91,7 +111,7 @@ def index() -> ResponseReturnValue:
             job.done = len(paths) - to_read + done  # files already stored count as done
 
         with app.app_context():
-            report = ingest(paths, unit, progress)
+            report = ingest(paths, unit, progress, received_on)
         job.done = job.total
         failed = len(getattr(report, "failed", []) or [])
         return {"documentos": getattr(report, "documents", 0), "cuarentena": failed}
@@ -99,7 +119,8 @@ def index() -> ResponseReturnValue:
     job = jobs_of(app).start("carga", current_user.id, len(paths), work, unit=unit)
     session = get_session()
     session.add(AuditEvent(user_id=current_user.id, action="cargar_escaneos",
-                           detail={"archivos": len(paths), "trabajo": job.id}))
+                           detail={"archivos": len(paths), "trabajo": job.id,
+                                   "recibido": received_on.isoformat()}))
     session.commit()
     log.info("upload job %s started: %s files", job.id, len(paths))
     if request.accept_mimetypes.best == "application/json":

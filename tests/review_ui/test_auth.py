@@ -319,8 +319,8 @@ def test_signed_in_upload_still_takes_a_large_scan(ana, app, monkeypatch, make_d
     from review_ui import uploads
     from review_ui.background import jobs_of
 
-    monkeypatch.setattr(uploads, "_ingest",
-                        lambda paths, unit, on_file: SimpleNamespace(documents=1, failed=[]))
+    monkeypatch.setattr(uploads, "_ingest", lambda paths, unit, on_file, received_on:
+                        SimpleNamespace(documents=1, failed=[]))
     big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
     response = ana.post("/cargas/", data={"archivos": [(io.BytesIO(big), "grande.pdf")]},
                         content_type="multipart/form-data")

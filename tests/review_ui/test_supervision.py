@@ -6,7 +6,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from review_ui_testing import login
+from review_ui_testing import TODAY, login
 from sqlalchemy import select
 
 from models.schema import AuditEvent
@@ -41,8 +41,9 @@ def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, s
 
     calls, seen = [], []
 
-    def fake_ingest(paths, unit, on_file):
+    def fake_ingest(paths, unit, on_file, received_on):
         calls.append((paths, unit))
+        assert received_on == TODAY  # the form's default
         on_file(0, 1)
         seen.append(ana.get("/cargas/estado").get_json()["trabajos"][0]["hechos"])
         on_file(1, 1)
@@ -66,13 +67,41 @@ def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, s
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "cargar_escaneos"))
 
 
+def test_upload_takes_the_reception_day_of_a_backlog(ana, app, monkeypatch):
+    """GIVEN a backlog emptied on Friday 13 November WHEN uploaded with that date THEN the
+    pipeline gets it; a future or malformed date is refused with nothing started."""
+    from datetime import date
+
+    from review_ui import uploads
+
+    days = []
+    monkeypatch.setattr(uploads, "_ingest", lambda paths, unit, on_file, received_on: (
+        days.append(received_on), SimpleNamespace(documents=1, failed=[]))[1])
+    page = ana.get("/cargas/").text
+    assert 'name="recibido" value="2026-11-20" max="2026-11-20"' in page
+    assert "Fecha de recepción" in page
+
+    def upload(day):
+        return ana.post("/cargas/", data={"archivos": [(io.BytesIO(b"%PDF-1.4 x"), "r.pdf")],
+                                          "recibido": day},
+                        content_type="multipart/form-data", follow_redirects=True)
+
+    assert upload("2026-11-13").status_code == 200
+    jobs_of(app).join(10)
+    assert days == [date(2026, 11, 13)]
+    for bad in ("2026-11-21", "13/11/2026"):
+        assert "La fecha de recepción no es válida" in upload(bad).text
+    jobs_of(app).join(10)
+    assert days == [date(2026, 11, 13)]
+
+
 def test_upload_status_shows_only_the_reviewers_units(app, monkeypatch):
     """GIVEN beto (HGZ 1) uploads a scan WHEN ana (UMF 20) looks at the upload status or
     page THEN she sees no job of his; beto and an all-units admin do (issue 12, item 15)."""
     from review_ui import uploads
 
-    monkeypatch.setattr(uploads, "_ingest",
-                        lambda paths, unit, on_file: SimpleNamespace(documents=2, failed=[]))
+    monkeypatch.setattr(uploads, "_ingest", lambda paths, unit, on_file, received_on:
+                        SimpleNamespace(documents=2, failed=[]))
     clients = {}
     for name in ("ana", "beto", "admin", "sofia"):
         clients[name] = app.test_client()
