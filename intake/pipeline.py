@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from classifier.model import load_or_train
-from intake import store
+from intake import deadlines, store
 from intake._dask import dask_client, run_bounded
 from intake.analyze import OcrOptions
 from intake.batch_report import FileReport, IngestReport
@@ -37,11 +37,14 @@ log = logging.getLogger(__name__)
 
 _KNOWN_CHUNK = 500  # digests looked up per query
 def open_database(settings: Settings) -> sessionmaker[Session]:
-    """Migrate the configured database and return a session factory."""
+    """Migrate the configured database and return a session factory whose sessions keep
+    each document's next deadline (intake.deadlines)."""
     ensure_dirs(settings)
     engine = make_engine(settings.database_url)
     migrate(engine)
-    return make_sessionmaker(engine)
+    factory = make_sessionmaker(engine)
+    deadlines.attach(factory, settings)
+    return factory
 
 
 def default_workers() -> int:

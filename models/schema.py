@@ -108,6 +108,11 @@ class Document(Base):
     contact_outcome: Mapped[str | None] = mapped_column(String(20))  # obtenido | no_obtenido
     contact_note: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime)  # supervisor notified
+    registered_on: Mapped[date | None] = mapped_column(Date)  # SIADE folio typed back
+    # The next deadline of the institution's procedure (kept by intake.deadlines): its due
+    # date and the profile rule it comes from; None when nothing is due.
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    due_step: Mapped[str | None] = mapped_column(String(40))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)

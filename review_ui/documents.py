@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models.schema import Document
 from review_ui import claims, decide, evidence, regroup, undo
+from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import type_names
@@ -101,6 +102,7 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
                        for p in doc.page_rows},
         duplicates=evidence.likely_duplicates(session, current_user, doc),
         questions=questions_for(doc.missing or []),
+        today=today(),
     ), status
 
 
@@ -118,7 +120,7 @@ def view(doc_id: int) -> ResponseReturnValue:
 @login_required
 def next_document(doc_id: int) -> ResponseReturnValue:
     doc = _get_document(doc_id)
-    nxt = following_pending(get_session(), current_user, doc)
+    nxt = following_pending(get_session(), current_user, doc, today())
     if nxt is None:
         flash("No hay más documentos pendientes.", "info")
         return redirect(url_for("queue.index"))
@@ -201,7 +203,7 @@ def decision(doc_id: int, action: str) -> ResponseReturnValue:
 
 
 def _go_next(doc: Document | None) -> ResponseReturnValue:
-    nxt = next_pending(get_session(), current_user, after=doc)
+    nxt = next_pending(get_session(), current_user, today(), after=doc)
     if nxt is None:
         flash("No quedan documentos pendientes. ¡Buen trabajo!", "info")
         return redirect(url_for("queue.index"), 303)

@@ -69,13 +69,17 @@ ACTION_NAMES: dict[str, str] = {
 
 
 @cache
-def _profile_names(institution: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(type names, route names) from the institution profile (bundled data: a profile
-    that does not load is a configuration error, raised as such)."""
+def _profile_names(institution: str
+                   ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(type names, route names, deadline names with their basis) from the institution
+    profile (bundled data: a profile that does not load is a configuration error, raised as
+    such)."""
     from classifier.profile import load_profile
 
     profile = load_profile(institution)
-    return dict(profile.types), dict(profile.routes)
+    deadlines = {r.key: f"{r.name} ({r.basis})" if r.basis else r.name
+                 for r in profile.deadlines}
+    return dict(profile.types), dict(profile.routes), deadlines
 
 
 def type_names(institution: str = "imss") -> dict[str, str]:
@@ -105,11 +109,19 @@ def route_name(route: str | None) -> str:
     return _profile_names(_institution())[1].get(route, route)
 
 
+def deadline_name(key: str | None) -> str:
+    """The Spanish name of a profile deadline, with the article it comes from."""
+    if not key:
+        return "—"
+    return _profile_names(_institution())[2].get(key, key)
+
+
 def register_filters(app: Flask) -> None:
     """Expose the names to the templates as Jinja filters."""
     env = app.jinja_env
     env.filters["type_name"] = type_name
     env.filters["route_name"] = route_name
+    env.filters["deadline_name"] = deadline_name
     env.filters["status_name"] = lambda v: STATUS_NAMES.get(v, v or "—")
     env.filters["kind_name"] = lambda v: KIND_NAMES.get(v, v or "—")
     env.filters["field_name"] = lambda v: FIELD_NAMES.get(v, v)

@@ -53,7 +53,8 @@ def _filter_from_args() -> tuple[QueueFilter, str]:
 def index() -> ResponseReturnValue:
     session = get_session()
     flt, status_value = _filter_from_args()
-    stmt = queue_query(current_user, flt)
+    today = today_()
+    stmt = queue_query(current_user, flt, today)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     try:
@@ -62,7 +63,6 @@ def index() -> ResponseReturnValue:
         page = 1
     docs = list(session.scalars(stmt.options(selectinload(Document.proposals))
                                 .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
-    today = today_()
     units = list(current_user.units) or [u for u in session.scalars(
         select(Document.unit).where(Document.unit.is_not(None)).distinct().order_by(
             Document.unit))]

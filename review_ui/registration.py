@@ -8,6 +8,7 @@ import io
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from review_ui.decide import check_decidable, clean_fields, record_decision, reroute, snapshot
@@ -97,8 +98,9 @@ def to_xlsx(rows: list[dict[str, str]]) -> bytes:
 
 
 def set_folio(session: Session, doc: Document, user_id: int, version_id: int | None,
-              folio: str) -> Decision:
-    """Store the folio SIADE gave the registration of a confirmed document."""
+              folio: str, today: date | None = None) -> Decision:
+    """Store the folio SIADE gave the registration of a confirmed document; the day it is
+    typed back is the day of registration (the deadline of policy 5.9)."""
     check_decidable(doc, user_id, version_id)
     folio = (folio or "").strip()
     if doc.status != "confirmado":
@@ -108,6 +110,7 @@ def set_folio(session: Session, doc: Document, user_id: int, version_id: int | N
                                    "los signos / . - _")
     before = snapshot(doc)
     doc.siade_folio = folio
+    doc.registered_on = doc.registered_on or today or date.today()
     return record_decision(session, doc, user_id, "folio_siade", before)
 
 

@@ -34,10 +34,16 @@ from review_ui.accounts import create_user
 
 
 @pytest.fixture()
-def settings(tmp_path, new_database_url) -> Settings:
+def institution() -> str:
+    """The profile the app runs with; a test module overrides this fixture for ISSSTE."""
+    return "imss"
+
+
+@pytest.fixture()
+def settings(tmp_path, new_database_url, institution) -> Settings:
     data = tmp_path / "data"
     return Settings(data_dir=data, database_url=new_database_url(data),
-                    secret_key="clave-de-pruebas")
+                    secret_key="clave-de-pruebas", institution=institution)
 
 
 @pytest.fixture(scope="session")
