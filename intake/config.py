@@ -18,6 +18,26 @@ CONFIG_FILE_ENV = "BUZON_CONFIG"
 
 
 @dataclass(frozen=True)
+class Service:
+    """An area a petition can be forwarded to ("turnar al área"), from the catalogue."""
+
+    name: str
+    email: str | None = None  # where forwarding sheets and reminders go, if known
+    units: tuple[str, ...] = ()  # the units that have it; () = every unit
+
+    def serves(self, unit: str | None) -> bool:
+        return not self.units or unit in self.units
+
+
+# The services of a unit (DOMAIN.md) when the configuration names none.
+DEFAULT_SERVICES = tuple(Service(n) for n in (
+    "Urgencias", "Medicina Familiar", "Farmacia", "Laboratorio", "Rayos X / Imagenología",
+    "Hospitalización", "Trabajo Social", "Archivo Clínico", "Vigencia de Derechos",
+    "Incapacidades / Prestaciones Económicas", "Guardería", "Atención Médica Continua",
+    "Dirección de la unidad"))
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -31,6 +51,9 @@ class Settings:
     # The institution's own non-working days, on top of the federal holidays (LFT art. 74)
     # that intake.business_days already knows: every deadline skips them.
     dias_inhabiles: tuple[date, ...] = ()
+    # The service catalogue (TOML [[servicios]] nombre, correo, unidades).
+    servicios: tuple[Service, ...] = DEFAULT_SERVICES
+    intentos_contacto: int = 3  # failed contact attempts before closing as desinterés
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -94,6 +117,15 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         raise ConfigError(f"Valor de configuración no válido: {e}") from e
     if "dias_inhabiles" in values:
         values["dias_inhabiles"] = _days_off(values["dias_inhabiles"])
+    if "servicios" in values:
+        values["servicios"] = _services(values["servicios"])
+    if "intentos_contacto" in values:
+        try:
+            values["intentos_contacto"] = int(values["intentos_contacto"])
+        except ValueError as e:
+            raise ConfigError("intentos_contacto debe ser un número entero.") from e
+        if values["intentos_contacto"] < 1:
+            raise ConfigError("intentos_contacto debe ser al menos 1.")
     return Settings(data_dir=data_dir, database_url=db_url, **values)
 
 
@@ -113,6 +145,33 @@ def _days_off(value: Any) -> tuple[date, ...]:
             raise ConfigError(f"Día inhábil no válido «{str(item).strip()}»: use AAAA-MM-DD."
                               ) from e
     return tuple(sorted(set(days)))
+
+
+def _services(value: Any) -> tuple[Service, ...]:
+    """[[servicios]] tables (nombre, optional correo and unidades), or plain names (the
+    variable: comma-separated)."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not value:
+        raise ConfigError("servicios debe ser una lista de tablas [[servicios]] con nombre.")
+    out, seen = [], set()
+    for item in value:
+        item = {"nombre": item} if isinstance(item, str) else item
+        name = str(item.get("nombre") or "").strip() if isinstance(item, dict) else ""
+        if not name or len(name) > 120:
+            raise ConfigError("Cada servicio necesita un nombre (máximo 120 caracteres).")
+        if name in seen:
+            raise ConfigError(f"El servicio «{name}» está repetido.")
+        unknown = set(item) - {"nombre", "correo", "unidades"}
+        if unknown:
+            raise ConfigError(f"Servicio «{name}»: opciones desconocidas "
+                              f"{', '.join(sorted(unknown))}")
+        email = str(item.get("correo") or "").strip() or None
+        if email is not None and "@" not in email:
+            raise ConfigError(f"Servicio «{name}»: el correo «{email}» no es válido.")
+        seen.add(name)
+        out.append(Service(name, email, tuple(str(u) for u in item.get("unidades", ()))))
+    return tuple(out)
 
 
 def ensure_dirs(settings: Settings) -> None:

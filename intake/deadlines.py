@@ -88,13 +88,26 @@ def next_deadline(rules: Sequence[DeadlineRule], events: Events, calendar: Busin
 
 
 def events_of(doc: Document) -> Events:
-    """The events of a stored document (its forwardings, when it has any)."""
-    values: dict[str, Any] = {"received": doc.received_on, "registered": doc.registered_on}
+    """The events of a stored document. With several areas, the petition is forwarded on
+    the first forwarding and answered when the last area answers; reminders count for the
+    areas still to answer."""
+    values: dict[str, Any] = {"received": doc.received_on, "registered": doc.registered_on,
+                              "informed": doc.informed_on}
+    sent = list(doc.forwardings)
+    if sent:
+        values["forwarded"] = min(f.forwarded_on for f in sent)
+        waiting = [f for f in sent if f.answered_on is None]
+        if not waiting:
+            values["answered"] = max(f.answered_on for f in sent if f.answered_on)
+        for n in (1, 2):
+            days = [d for f in (waiting or sent) if (d := getattr(f, f"reminded_{n}_on"))]
+            values[f"reminded_{n}"] = max(days) if days else None
     return Events(**values)
 
 
 def is_settled(doc: Document) -> bool:
-    return doc.status in SETTLED
+    """No deadline left: not a petition, closed, merged or archived."""
+    return doc.status in SETTLED or doc.archived_on is not None
 
 
 def refresh(doc: Document, rules: Sequence[DeadlineRule], calendar: BusinessCalendar) -> None:
@@ -134,7 +147,8 @@ def attach(factory: sessionmaker[Session], settings: Settings, batch: int = 500)
         last, changed = 0, 0
         while True:
             docs = list(session.scalars(
-                select(Document).where(Document.id > last, Document.status.not_in(SETTLED))
+                select(Document).where(Document.id > last, Document.status.not_in(SETTLED),
+                                       Document.archived_on.is_(None))
                 .order_by(Document.id).limit(batch)))
             if not docs:
                 break

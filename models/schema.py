@@ -109,6 +109,10 @@ class Document(Base):
     contact_note: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime)  # supervisor notified
     registered_on: Mapped[date | None] = mapped_column(Date)  # SIADE folio typed back
+    # The area's answer told to the person (IMSS 53, ISSSTE 14): when, and how.
+    informed_on: Mapped[date | None] = mapped_column(Date)
+    informed_how: Mapped[str | None] = mapped_column(String(20))  # presencial|telefono|...
+    archived_on: Mapped[date | None] = mapped_column(Date)  # the end of the procedure
     # The next deadline of the institution's procedure (kept by intake.deadlines): its due
     # date and the profile rule it comes from; None when nothing is due.
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -132,6 +136,11 @@ class Document(Base):
         back_populates="document", order_by="Proposal.id", cascade="all, delete-orphan")
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="document", order_by="Decision.id", cascade="all, delete-orphan")
+    forwardings: Mapped[list[Forwarding]] = relationship(
+        back_populates="document", order_by="Forwarding.id", cascade="all, delete-orphan")
+    contact_attempts: Mapped[list[ContactAttempt]] = relationship(
+        back_populates="document", order_by="ContactAttempt.id",
+        cascade="all, delete-orphan")
 
     @property
     def proposal(self) -> Proposal | None:
@@ -198,6 +207,46 @@ class Decision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="decisions")
+    user: Mapped[User] = relationship()
+
+
+class Forwarding(Base):
+    """A copy of the petition sent to the service involved ("turnar al área"), and the
+    area's answer once it arrives."""
+
+    __tablename__ = "forwardings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    area: Mapped[str] = mapped_column(String(120), index=True)
+    forwarded_on: Mapped[date] = mapped_column(Date, index=True)
+    forwarded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reminded_1_on: Mapped[date | None] = mapped_column(Date)
+    reminded_2_on: Mapped[date | None] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answer_summary: Mapped[str | None] = mapped_column(Text)
+    answer_path: Mapped[str | None] = mapped_column(Text)  # attachment, data-dir relative
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="forwardings")
+
+
+class ContactAttempt(Base):
+    """One try to reach the person for missing data (IMSS 47): when, how, who, outcome."""
+
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    attempted_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))  # telefono | correo | presencial | postal
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(30))  # sin_respuesta | ... | obtenido
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="contact_attempts")
     user: Mapped[User] = relationship()
 
 

@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         db,
         documents,
         errors,
+        followup,
         ids,
         labels,
         pages,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.register_blueprint(documents.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(registry.bp)
+    app.register_blueprint(followup.bp)
     app.register_blueprint(supervision.bp)
     app.register_blueprint(uploads.bp)
     app.register_blueprint(admin.bp)

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.schema import Document
-from review_ui import claims, decide, evidence, regroup, undo
+from review_ui import claims, decide, evidence, procedure, regroup, undo
 from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
@@ -74,6 +74,28 @@ def _route_reason(doc: Document) -> str:
     return route_for(doc.type, doc.fields or {}, current_app.config["INSTITUTION"])[1]
 
 
+def _followup(doc: Document) -> dict[str, Any]:
+    """What the follow-up card shows: every deadline started, the areas of the unit, the
+    channels and outcomes to choose from."""
+    from classifier.profile import load_profile
+    from intake.business_days import calendar_for
+    from intake.deadlines import evaluate, events_of
+
+    settings = current_app.config["BUZON_SETTINGS"]
+    rules = load_profile(current_app.config["INSTITUTION"]).deadlines
+    sent = {f.area for f in doc.forwardings}
+    return {
+        "deadline_states": evaluate(rules, events_of(doc), calendar_for(settings)),
+        "areas": [s.name for s in procedure.services_for(settings.servicios, doc.unit)
+                  if s.name not in sent],
+        "channels": procedure.CHANNELS,
+        "contact_outcomes": procedure.CONTACT_OUTCOMES,
+        "propose_closing": procedure.proposes_closing(doc, settings.intentos_contacto),
+        "attempt_limit": settings.intentos_contacto,
+        "answered": any(f.answered_on for f in doc.forwardings),
+    }
+
+
 def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
             field_errors: dict[str, str] | None = None, status: int = 200
             ) -> ResponseReturnValue:
@@ -92,7 +114,7 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         field_errors=field_errors or {},
         fields=decide.EDITABLE_FIELDS,
         types=type_names(current_app.config["INSTITUTION"]),
-        decisions=list(reversed(doc.decisions))[:10],
+        decisions=list(reversed(doc.decisions))[:30],
         claimed_by=claims.holder_name(session, other) if other is not None else None,
         next_in_file=(regroup.next_in_file(session, doc, current_user)
                       if doc.status == "pendiente" else None),
@@ -103,6 +125,7 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         duplicates=evidence.likely_duplicates(session, current_user, doc),
         questions=questions_for(doc.missing or []),
         today=today(),
+        **_followup(doc),
     ), status
 
 

@@ -27,12 +27,16 @@ WORKSHEET_COLUMNS = (
     ("telefono", "Teléfono"), ("correo", "Correo electrónico"), ("curp", "CURP"),
     ("servicio", "Servicio"), ("urgente", "Urgente"), ("motivo_urgencia", "Motivo de urgencia"),
     ("resumen", "Texto (inicio)"), ("folio_siade", "Folio SIADE"),
+    ("accion", "Acción en SIADE"),
 )
 QUESTIONS = {
     "nombre": "¿Cuál es su nombre completo?",
     "nss": "¿Cuál es su Número de Seguridad Social (NSS, 11 dígitos)?",
     "contacto": "¿A qué teléfono o correo podemos comunicarnos con usted?",
 }
+# What the worksheet lists, and what the TAOD does with each in SIADE.
+TO_SIADE = ("confirmado", "cerrado")
+SIADE_ACTIONS = {"confirmado": "Registrar", "cerrado": "Cerrar por desinterés (actividad 48)"}
 _FOLIO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,59}$")
 _SUMMARY = 300
 
@@ -46,7 +50,8 @@ def worksheet_rows(docs: Iterable[Document], type_name: Any, route_name: Any
         text = re.sub(r"\s+", " ", doc.text or "").strip()
         rows.append({
             "folio_buzon": str(doc.id), "recibido": doc.received_on.strftime("%d/%m/%Y"),
-            "unidad": doc.unit or "", "tipo": type_name(doc.type), "ruta": route_name(doc.route),
+            "unidad": doc.unit or "", "accion": SIADE_ACTIONS.get(doc.status, ""),
+            "tipo": type_name(doc.type), "ruta": route_name(doc.route),
             "nombre": f.get("nombre") or "", "nss": f.get("nss") or "",
             "telefono": f.get("telefono") or "", "correo": f.get("correo") or "",
             "curp": f.get("curp") or "", "servicio": f.get("servicio") or "",
@@ -103,8 +108,9 @@ def set_folio(session: Session, doc: Document, user_id: int, version_id: int | N
     typed back is the day of registration (the deadline of policy 5.9)."""
     check_decidable(doc, user_id, version_id)
     folio = (folio or "").strip()
-    if doc.status != "confirmado":
-        raise InvalidDecisionError("Solo los documentos confirmados llevan folio SIADE.")
+    if doc.status not in TO_SIADE:
+        raise InvalidDecisionError("Solo los documentos confirmados o cerrados por desinterés "
+                                   "llevan folio SIADE.")
     if not _FOLIO.match(folio):
         raise InvalidDecisionError("El folio SIADE debe tener de 1 a 60 letras, números o "
                                    "los signos / . - _")

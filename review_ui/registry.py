@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.schema import AuditEvent, Document
-from review_ui import registration
+from review_ui import procedure, registration
 from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
@@ -46,9 +46,11 @@ def _day() -> date:
 
 
 def _confirmed(day: date) -> list[Document]:
+    """The day's documents to enter in SIADE: confirmed ones to register, and those closed
+    as desinterés (activity 48 closes them in SIADE too)."""
     stmt = scoped(current_user, select(Document)).where(
-        Document.status == "confirmado", Document.received_on == day
-    ).order_by(Document.route, Document.id).limit(MAX_ROWS)
+        Document.status.in_(registration.TO_SIADE), Document.received_on == day
+    ).order_by(Document.status.desc(), Document.route, Document.id).limit(MAX_ROWS)
     return list(get_session().scalars(stmt))
 
 
@@ -128,10 +130,13 @@ def contacts() -> ResponseReturnValue:
                                                                    Document.id).limit(MAX_ROWS)
     docs = list(get_session().scalars(stmt))
     _audit("ver_contactos", docs, {})
+    limit = current_app.config["BUZON_SETTINGS"].intentos_contacto
     return render_template("registry/contacts.html", docs=docs,
                            questions={d.id: registration.questions_for(d.missing or [])
                                       for d in docs},
-                           fields=CONTACT_FIELDS)
+                           fields=CONTACT_FIELDS, today=today(), limit=limit,
+                           propose={d.id: procedure.proposes_closing(d, limit) for d in docs},
+                           channels=procedure.CHANNELS, outcomes=procedure.CONTACT_OUTCOMES)
 
 
 @bp.route("/contactos/<id:doc_id>/resultado", methods=("POST",))

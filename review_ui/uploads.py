@@ -137,8 +137,9 @@ def status() -> ResponseReturnValue:
 
 
 def _body_limit() -> None:
-    """Scans are big: lift the 1 MB body limit for signed-in uploads only, before CSRF reads
-    the form. Without a session a body over the limit is refused before a byte is read."""
+    """Scans are big: lift the 1 MB body limit for signed-in uploads (and an area's scanned
+    answer) only, before CSRF reads the form. Without a session a body over the limit is
+    refused before a byte is read."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if not current_user.is_authenticated:
@@ -148,6 +149,10 @@ def _body_limit() -> None:
         return
     if request.path.rstrip("/") == "/cargas" and request.method == "POST":
         request.max_content_length = MAX_UPLOAD
+    elif request.endpoint == "followup.answer" and request.method == "POST":
+        from review_ui.followup import MAX_ANSWER
+
+        request.max_content_length = MAX_ANSWER  # the area's scanned answer
 
 
 def init_app(app: Any) -> None:

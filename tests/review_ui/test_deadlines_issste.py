@@ -48,3 +48,38 @@ def test_a_discarded_document_has_no_deadline(ana, db, make_document):
     stored = db.get(Document, doc.id)
     assert stored.status == "descartado" and stored.due_on is None
     assert "Sin plazos pendientes." in ana.get(f"/documentos/{doc.id}").text
+
+
+def test_each_step_moves_the_next_deadline(ana, db, make_document):
+    """GIVEN an ISSSTE petition received Friday 13, confirmed, WHEN on Friday 20 it is
+    forwarded, reminded twice, answered and notified THEN its next deadline follows the
+    guide: answer by Wednesday 25 (3 days), after the first reminder Tuesday 24 (2), after
+    the second Monday 23 (1), notify the person by Tuesday 24 (2), then nothing."""
+    from sqlalchemy import select
+
+    from models.schema import Forwarding
+
+    doc = make_document(type="inconformidad", status="confirmado",
+                        received_on=date(2026, 11, 13))
+
+    def post(path, **data):
+        db.expire_all()
+        ana.post(f"/seguimiento/{doc.id}/{path}",
+                 data={"version_id": db.get(Document, doc.id).version_id, **data})
+        db.expire_all()
+        stored = db.get(Document, doc.id)
+        return stored.due_step, stored.due_on
+
+    assert db.get(Document, doc.id).due_step == "turnar"
+    assert post("turnar", area="Farmacia") == ("respuesta", date(2026, 11, 25))
+    sent = db.scalar(select(Forwarding))
+    assert post(f"turnos/{sent.id}/recordatorio") == ("primer_recordatorio",
+                                                      date(2026, 11, 24))
+    assert post(f"turnos/{sent.id}/recordatorio") == ("segundo_recordatorio",
+                                                      date(2026, 11, 23))
+    page = ana.get(f"/documentos/{doc.id}").text
+    assert "Dar seguimiento: turnar al área <small" in page
+    assert "cumplido el 20/11/2026 (fuera de plazo)" in page  # due on the 19th
+    assert post(f"turnos/{sent.id}/respuesta", resumen="Se atendió.") == (
+        "notificar", date(2026, 11, 24))
+    assert post("informar", medio="correo") == (None, None)

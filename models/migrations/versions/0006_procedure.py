@@ -1,4 +1,6 @@
-"""The procedure after the review: deadlines (documents.due_on, due_step, registered_on)
+"""The procedure after the review: deadlines (documents.due_on, due_step, registered_on),
+forwarding to the area and its answer (forwardings), informing the person and archiving
+(documents.informed_on, informed_how, archived_on), contact attempts (contact_attempts)
 
 Revision ID: 0006
 Revises: 0005
@@ -21,10 +23,60 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("due_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("due_step", sa.String(length=40), nullable=True))
         batch_op.create_index(batch_op.f("ix_documents_due_on"), ["due_on"], unique=False)
+        batch_op.add_column(sa.Column("informed_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("informed_how", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("archived_on", sa.Date(), nullable=True))
+    op.create_table(
+        "forwardings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("area", sa.String(length=120), nullable=False),
+        sa.Column("forwarded_on", sa.Date(), nullable=False),
+        sa.Column("forwarded_by", sa.Integer(), nullable=True),
+        sa.Column("reminded_1_on", sa.Date(), nullable=True),
+        sa.Column("reminded_2_on", sa.Date(), nullable=True),
+        sa.Column("answered_on", sa.Date(), nullable=True),
+        sa.Column("answer_summary", sa.Text(), nullable=True),
+        sa.Column("answer_path", sa.Text(), nullable=True),
+        sa.Column("answered_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"]),
+        sa.ForeignKeyConstraint(["forwarded_by"], ["users.id"]),
+        sa.ForeignKeyConstraint(["answered_by"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("forwardings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_forwardings_document_id"), ["document_id"],
+                              unique=False)
+        batch_op.create_index(batch_op.f("ix_forwardings_area"), ["area"], unique=False)
+        batch_op.create_index(batch_op.f("ix_forwardings_forwarded_on"), ["forwarded_on"],
+                              unique=False)
+    op.create_table(
+        "contact_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("attempted_on", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=30), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"]),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("contact_attempts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contact_attempts_document_id"), ["document_id"],
+                              unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("contact_attempts")
+    op.drop_table("forwardings")
     with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_column("archived_on")
+        batch_op.drop_column("informed_how")
+        batch_op.drop_column("informed_on")
         batch_op.drop_index(batch_op.f("ix_documents_due_on"))
         batch_op.drop_column("due_step")
         batch_op.drop_column("due_on")
