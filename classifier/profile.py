@@ -53,6 +53,7 @@ class Profile:
     thresholds: dict[str, float] = field(default_factory=dict)
     default_threshold: float = 0.5
     deadlines: tuple[DeadlineRule, ...] = ()  # in procedure order
+    consultation_url: str = ""  # where people follow their petition (IMSS 51)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -89,6 +90,7 @@ def _parse(data: dict, origin: str) -> Profile:
             thresholds={k: float(v) for k, v in th.items()},
             default_threshold=default,
             deadlines=deadlines,
+            consultation_url=inst.get("consultation_url", ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ProfileError(f"Perfil de institución inválido ({origin}): falta o sobra {e}") from e

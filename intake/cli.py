@@ -196,6 +196,36 @@ def export(ctx: click.Context, fmt: str, out: Any) -> None:
     _stderr(f"{n} documentos exportados")
 
 
+@cli.command()
+@click.pass_context
+def avisos(ctx: click.Context) -> None:
+    """Envía los avisos por correo pendientes y recuerda a las áreas con respuesta vencida.
+
+    Para correrlo periódicamente (cron); la estación de revisión hace lo mismo mientras
+    está encendida. Un aviso que falla queda pendiente y se reintenta: nunca se pierde.
+    """
+    from classifier.profile import load_profile
+    from intake import mail, notices
+    from intake.errors import NoticesNotSent
+    from intake.pipeline import open_database
+    from models.db import session_scope
+
+    settings = settings_from(ctx)
+    if not settings.correo_activo:
+        _stderr("El correo está desactivado (correo_activo = false): no se envía nada.")
+        return
+    factory = open_database(settings)
+    with session_scope(factory) as session:
+        reminded = notices.remind_overdue(session, settings, load_profile(settings.institution),
+                                          date.today())
+    with session_scope(factory) as session:
+        report = mail.deliver_due(session, settings)
+    _stderr(f"{reminded} recordatorio(s) a áreas programado(s); {report.sent} aviso(s) "
+            f"enviado(s), {report.failed} con error (se reintentarán).")
+    if report.failed:
+        raise NoticesNotSent(f"{report.failed} aviso(s) sin enviar")
+
+
 def _system_user() -> str:
     """The operating-system account running the command, for the audit trail."""
     import getpass

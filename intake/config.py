@@ -54,6 +54,16 @@ class Settings:
     # The service catalogue (TOML [[servicios]] nombre, correo, unidades).
     servicios: tuple[Service, ...] = DEFAULT_SERVICES
     intentos_contacto: int = 3  # failed contact attempts before closing as desinterés
+    # E-mail notices (intake.mail): off unless correo_activo. TLS: starttls | ssl | ninguno.
+    correo_activo: bool = False
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)  # BUZON_SMTP_PASSWORD
+    smtp_timeout: float = 30.0  # seconds for connecting and each SMTP command
+    correo_remitente: str = "buzon@localhost"  # the From of every notice
+    url_estacion: str | None = None  # the station's address, for links in notices
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -108,13 +118,18 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     data_dir = Path(values.pop("data_dir", None) or _default_data_dir()).expanduser().resolve()
     db_url = values.pop("database_url", None) or default_database_url(data_dir)
     try:
-        for name in ("tesseract_timeout",):
+        for name in ("tesseract_timeout", "smtp_timeout"):
             if name in values:
                 values[name] = float(values[name])
-        if "max_image_pixels" in values:
-            values["max_image_pixels"] = int(values["max_image_pixels"])
+        for name in ("max_image_pixels", "smtp_port"):
+            if name in values:
+                values[name] = int(values[name])
     except ValueError as e:
         raise ConfigError(f"Valor de configuración no válido: {e}") from e
+    if "correo_activo" in values:
+        values["correo_activo"] = _flag("correo_activo", values["correo_activo"])
+    if values.get("smtp_tls", "starttls") not in ("starttls", "ssl", "ninguno"):
+        raise ConfigError("smtp_tls debe ser starttls, ssl o ninguno.")
     if "dias_inhabiles" in values:
         values["dias_inhabiles"] = _days_off(values["dias_inhabiles"])
     if "servicios" in values:
@@ -145,6 +160,17 @@ def _days_off(value: Any) -> tuple[date, ...]:
             raise ConfigError(f"Día inhábil no válido «{str(item).strip()}»: use AAAA-MM-DD."
                               ) from e
     return tuple(sorted(set(days)))
+
+
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "si", "sí", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name} debe ser verdadero o falso (true/false).")
 
 
 def _services(value: Any) -> tuple[Service, ...]:

@@ -105,6 +105,12 @@ def events_of(doc: Document) -> Events:
     return Events(**values)
 
 
+def answer_due(doc: Document, rules: Sequence[DeadlineRule]) -> date | None:
+    """When the area's answer is due, if that is the document's next deadline."""
+    waiting = {r.key for r in rules if r.until == "answered"}
+    return doc.due_on if doc.due_step in waiting else None
+
+
 def is_settled(doc: Document) -> bool:
     """No deadline left: not a petition, closed, merged or archived."""
     return doc.status in SETTLED or doc.archived_on is not None

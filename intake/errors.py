@@ -31,3 +31,9 @@ class ClusterError(IntakeError):
     """The Dask cluster could not be started or reached."""
 
     exit_code = 8
+
+
+class NoticesNotSent(IntakeError):
+    """Some e-mail notices could not be sent; they stay in the outbox to be retried."""
+
+    exit_code = 1

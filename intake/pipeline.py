@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from classifier.model import load_or_train
-from intake import deadlines, store
+from intake import deadlines, mail, notices, store
 from intake._dask import dask_client, run_bounded
 from intake.analyze import OcrOptions
 from intake.batch_report import FileReport, IngestReport
@@ -161,6 +161,9 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             on_file(len(report.files) - files_before, len(todo))
         report.reading_seconds = time.monotonic() - started
     bar.close()
+    if settings.correo_activo:  # urgent alerts go now; failures wait for `buzon avisos`
+        with session_scope(factory) as session:
+            mail.deliver_due(session, settings)
     report.seconds = time.monotonic() - report.started
     return report
 
@@ -207,6 +210,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
                                size=len(data), file_kind=result.file_kind, unit=unit,
                                page_count=len(result.pages))
     session.add(source)
+    urgent: list[schema.Document] = []
     for d in result.documents:
         proposal, group = d.proposal, d.group
         doc = schema.Document(
@@ -216,6 +220,8 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             urgent=proposal.urgent, urgent_reason=proposal.urgent_reason,
             needs_review=proposal.needs_review, status="pendiente")
         session.add(doc)
+        if doc.urgent:
+            urgent.append(doc)
         for page, why in zip(group.pages, group.reasons, strict=True):
             image_rel = (store.save_page_image(settings, digest, page.page_no, page.image_png)
                          if page.image_png else None)
@@ -231,3 +237,5 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             route=proposal.route, route_reason=proposal.route_reason, urgent=proposal.urgent,
             urgent_reason=proposal.urgent_reason, needs_review=proposal.needs_review))
     session.flush()
+    for doc in urgent:  # the machine flagged it: the unit's supervisors hear at once
+        notices.alert_urgent(session, doc, settings)

@@ -42,6 +42,7 @@ class User(Base):
     # Part of every session's identity: bumping it (logout, password change, disabling)
     # ends every session opened before, even a copied cookie.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    email: Mapped[str | None] = mapped_column(String(200))  # urgent alerts to supervisors
 
 
 class LoginAttempt(Base):
@@ -248,6 +249,26 @@ class ContactAttempt(Base):
 
     document: Mapped[Document] = relationship(back_populates="contact_attempts")
     user: Mapped[User] = relationship()
+
+
+class OutboxMessage(Base):
+    """An e-mail notice, kept from the moment it is decided until it is sent: a failed send
+    is retried and shown, never lost."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # acuse | recordatorio | alerta_urgente
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pendiente", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)  # Spanish, with no personal data
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditEvent(Base):

@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         followup,
         ids,
         labels,
+        mailer,
         pages,
         queue,
         registry,
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     errors.register_error_handlers(app)
     labels.register_filters(app)
     app.after_request(_security_headers)
+    mailer.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(queue.bp)

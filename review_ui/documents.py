@@ -18,9 +18,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.schema import Document
+from models.schema import Document, OutboxMessage
 from review_ui import claims, decide, evidence, procedure, regroup, undo
 from review_ui.dates import today
 from review_ui.db import get_session
@@ -80,6 +81,7 @@ def _followup(doc: Document) -> dict[str, Any]:
     from classifier.profile import load_profile
     from intake.business_days import calendar_for
     from intake.deadlines import evaluate, events_of
+    from intake.mail import KINDS
 
     settings = current_app.config["BUZON_SETTINGS"]
     rules = load_profile(current_app.config["INSTITUTION"]).deadlines
@@ -93,6 +95,9 @@ def _followup(doc: Document) -> dict[str, Any]:
         "propose_closing": procedure.proposes_closing(doc, settings.intentos_contacto),
         "attempt_limit": settings.intentos_contacto,
         "answered": any(f.answered_on for f in doc.forwardings),
+        "notices": list(get_session().scalars(select(OutboxMessage).where(
+            OutboxMessage.document_id == doc.id).order_by(OutboxMessage.id))),
+        "notice_kinds": KINDS,
     }
 
 
@@ -171,7 +176,8 @@ def _apply(action: str, doc: Document) -> None:
         "contactar": lambda: decide.mark_contact(session, doc, uid, version,
                                                  form.get("motivo")),
         "urgente": lambda: decide.escalate(session, doc, uid, version,
-                                           form.get("motivo", "")),
+                                           form.get("motivo", ""),
+                                           settings=current_app.config["BUZON_SETTINGS"]),
         "unir": lambda: regroup.merge_next(session, doc, current_user, version,
                                            get_proposer(current_app)),
         "separar": lambda: regroup.split_at(session, doc, uid, version,

@@ -97,7 +97,7 @@ def remind(doc_id: int, forwarding_id: int) -> ResponseReturnValue:
     doc = _doc_or_404(doc_id)
     return _step(doc, "Recordatorio registrado.",
                  lambda: procedure.remind(get_session(), doc, current_user.id, _version(),
-                                          forwarding_id, today()))
+                                          forwarding_id, today(), settings=_settings()))
 
 
 @bp.route("/<id:doc_id>/turnos/<id:forwarding_id>/respuesta", methods=("POST",))
@@ -165,6 +165,7 @@ def sheet(forwarding_id: int) -> ResponseReturnValue:
     from flask import Response
 
     from classifier.profile import load_profile
+    from intake.deadlines import answer_due
     from review_ui.forwarding_sheet import SheetItem, render_sheet
     from review_ui.labels import route_name, type_name
     from review_ui.pages import resolve_image
@@ -178,12 +179,11 @@ def sheet(forwarding_id: int) -> ResponseReturnValue:
         Document.unit.is_(None) if unit is None else Document.unit == unit)
         .order_by(Document.id)))
     profile = load_profile(current_app.config["INSTITUTION"])
-    answer_rules = {r.key for r in profile.deadlines if r.until == "answered"}
     data_dir = _settings().data_dir
     items = [SheetItem(
         folio=d.id, siade_folio=d.siade_folio, type_name=type_name(d.type),
         route_name=route_name(d.route), received_on=d.received_on,
-        answer_due=d.due_on if d.due_step in answer_rules else None,
+        answer_due=answer_due(d, profile.deadlines),
         pages=tuple(p for page in d.page_rows
                     if (p := resolve_image(data_dir, page.image_path)) is not None))
         for d in docs]

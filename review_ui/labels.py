@@ -61,6 +61,11 @@ ACTION_NAMES: dict[str, str] = {
     "archivar": "Archivó el documento",
     "ver_hoja_turno": "Descargó la hoja de turno",
     "ver_respuesta": "Vio la respuesta del área (archivo)",
+    "aviso_programado": "Programó un aviso por correo",
+    "aviso_enviado": "Se envió un aviso por correo",
+    "aviso_fallido": "Falló el envío de un aviso por correo",
+    "reintentar_aviso": "Pidió reintentar un aviso por correo",
+    "ver_avisos": "Vio los avisos por correo",
     "ver_pagina": "Vio la imagen de una página",
     "ver_recorte": "Vio un recorte de página",
     "ver_registro": "Vio la hoja de registro SIADE",
@@ -73,6 +78,7 @@ ACTION_NAMES: dict[str, str] = {
     "cambiar_contrasena": "Cambió la contraseña de una cuenta",
     "desactivar_cuenta": "Desactivó una cuenta",
     "activar_cuenta": "Activó una cuenta",
+    "cambiar_correo": "Cambió el correo de una cuenta",
 }
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from intake.config import Service
+    from intake.config import Service, Settings
     from models.schema import Decision, Document
 
 log = logging.getLogger(__name__)
@@ -90,9 +90,14 @@ def _forwarding(doc: Document, forwarding_id: int) -> Forwarding:
 
 
 def remind(session: Session, doc: Document, user_id: int, version_id: int | None,
-           forwarding_id: int, today: date) -> Forwarding:
+           forwarding_id: int, today: date, *, settings: Settings) -> Forwarding:
     """A reminder to an area whose answer is pending (ISSSTE 6-7): the first, then the
-    second; after that the area's superior is told by letter, outside the station."""
+    second; after that the area's superior is told by letter, outside the station. The
+    area gets it by e-mail when e-mail is on and the catalogue has its address."""
+    from classifier.profile import load_profile
+    from intake.deadlines import answer_due
+    from intake.notices import remind_area
+
     check_decidable(doc, user_id, version_id)
     _open(doc)
     sent = _forwarding(doc, forwarding_id)
@@ -108,6 +113,8 @@ def remind(session: Session, doc: Document, user_id: int, version_id: int | None
                                    "superior jerárquico del área.")
     record_decision(session, doc, user_id, "recordatorio", before,
                     f"{'Primer' if n == 1 else 'Segundo'} recordatorio a {sent.area}")
+    rules = load_profile(settings.institution).deadlines
+    remind_area(session, doc, sent, n, settings, answer_due(doc, rules), actor_id=user_id)
     return sent
 
 

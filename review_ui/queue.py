@@ -18,6 +18,7 @@ from review_ui.dates import today as today_
 from review_ui.db import get_session
 from review_ui.labels import STATUS_NAMES, route_names, type_names
 from review_ui.scope import STATUSES, QueueFilter, day_counts, queue_query, scoped
+from review_ui.supervision import unsent_notices
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -85,6 +86,7 @@ def index() -> ResponseReturnValue:
         uploads=bool(jobs_of(current_app).recent("carga")),
         claim_cutoff=utcnow() - claims.timeout(),
         escalated=_escalated(session) if current_user.role in ("supervisor", "admin") else 0,
+        unsent=unsent_notices(session) if current_user.role in ("supervisor", "admin") else 0,
     )
 
 

@@ -17,6 +17,7 @@ from review_ui.errors import InvalidDecisionError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from intake.config import Settings
     from models.schema import Decision, Document
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,13 @@ def to_xlsx(rows: list[dict[str, str]]) -> bytes:
 
 
 def set_folio(session: Session, doc: Document, user_id: int, version_id: int | None,
-              folio: str, today: date | None = None) -> Decision:
+              folio: str, *, today: date, settings: Settings) -> Decision:
     """Store the folio SIADE gave the registration of a confirmed document; the day it is
-    typed back is the day of registration (the deadline of policy 5.9)."""
+    typed back is the day of registration (the deadline of policy 5.9). A person who gave
+    an e-mail gets the acknowledgement with the folio (IMSS 51), when e-mail is on."""
+    from classifier.profile import load_profile
+    from intake.notices import acknowledge
+
     check_decidable(doc, user_id, version_id)
     folio = (folio or "").strip()
     if doc.status not in TO_SIADE:
@@ -116,8 +121,12 @@ def set_folio(session: Session, doc: Document, user_id: int, version_id: int | N
                                    "los signos / . - _")
     before = snapshot(doc)
     doc.siade_folio = folio
-    doc.registered_on = doc.registered_on or today or date.today()
-    return record_decision(session, doc, user_id, "folio_siade", before)
+    doc.registered_on = doc.registered_on or today
+    decision = record_decision(session, doc, user_id, "folio_siade", before)
+    if doc.status == "confirmado":
+        acknowledge(session, doc, load_profile(settings.institution), settings,
+                    actor_id=user_id)
+    return decision
 
 
 def questions_for(missing: Iterable[str]) -> list[str]:

@@ -112,7 +112,8 @@ def folio(doc_id: int) -> ResponseReturnValue:
     doc = _doc_or_404(doc_id)
     try:
         registration.set_folio(session, doc, current_user.id, _version(),
-                               request.form.get("folio", ""), today())
+                               request.form.get("folio", ""), today=today(),
+                               settings=current_app.config["BUZON_SETTINGS"])
         session.commit()
         flash(f"Folio SIADE guardado para el documento {doc_id}.", "ok")
     except (InvalidDecisionError, StaleDocumentError, StaleDataError) as e:

@@ -19,10 +19,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
-from models.schema import AuditEvent, Document, User
+from models.schema import AuditEvent, Document, OutboxMessage, User
 from review_ui.accounts import role_required
 from review_ui.background import jobs_of
 from review_ui.db import get_session
+from review_ui.errors import InvalidDecisionError
 from review_ui.ids import parse_id
 from review_ui.proposer import reset as reset_proposer
 from review_ui.scope import scoped
@@ -139,3 +140,56 @@ def retrain_model() -> ResponseReturnValue:
     flash("Reentrenamiento iniciado; tarda unos minutos. Esta página muestra el resultado.",
           "ok")
     return redirect(url_for("supervision.model"), 303)
+
+
+def _visible_notices() -> Any:
+    stmt = select(OutboxMessage)
+    if not current_user.sees_all_units:  # a unit supervisor: their units' documents
+        stmt = stmt.where(OutboxMessage.document_id.in_(
+            scoped(current_user, select(Document.id))))
+    return stmt
+
+
+def unsent_notices(session: Any) -> int:
+    """Notices that failed at least once and are not sent yet (shown on the queue)."""
+    return session.scalar(select(func.count()).select_from(_visible_notices().where(
+        OutboxMessage.status != "enviado", OutboxMessage.attempts > 0).subquery())) or 0
+
+
+@bp.route("/avisos")
+@login_required
+@supervisor_required
+def notices() -> ResponseReturnValue:
+    """The e-mail notices: sent, waiting for another attempt (with the error), failed."""
+    from intake.mail import KINDS, MAX_ATTEMPTS
+
+    session = get_session()
+    messages = list(session.scalars(_visible_notices().order_by(OutboxMessage.id.desc())
+                                    .limit(PAGE_SIZE)))
+    session.add(AuditEvent(user_id=current_user.id, action="ver_avisos",
+                           detail={"avisos": len(messages)}))
+    session.commit()
+    return render_template("supervision/notices.html", messages=messages, kinds=KINDS,
+                           max_attempts=MAX_ATTEMPTS,
+                           active=current_app.config["BUZON_SETTINGS"].correo_activo)
+
+
+@bp.route("/avisos/<id:message_id>/reintentar", methods=("POST",))
+@login_required
+@supervisor_required
+def retry_notice(message_id: int) -> ResponseReturnValue:
+    from intake.mail import retry
+
+    session = get_session()
+    message = session.scalar(_visible_notices().where(OutboxMessage.id == message_id))
+    if message is None:
+        flash(str(InvalidDecisionError("Ese aviso no existe o no está a su alcance.")),
+              "error")
+        return redirect(url_for("supervision.notices"), 303)
+    retry(session, message, current_user.id)
+    session.commit()
+    mailer = current_app.extensions.get("buzon_mailer")
+    if mailer is not None:
+        mailer.wake()
+    flash(f"El aviso {message_id} se enviará de nuevo en unos momentos.", "ok")
+    return redirect(url_for("supervision.notices"), 303)

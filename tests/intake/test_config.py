@@ -55,3 +55,19 @@ def test_the_service_catalogue_and_contact_attempts_are_configured(tmp_path: Pat
         load_settings(env={"BUZON_CONFIG": str(cfg)})
     with pytest.raises(ConfigError, match="al menos 1"):
         load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_INTENTOS_CONTACTO": "0"})
+
+
+def test_email_is_off_by_default_and_configured_by_file_or_variables(tmp_path: Path) -> None:
+    s = load_settings(env={"BUZON_DATA_DIR": str(tmp_path)})
+    assert (s.correo_activo, s.smtp_port, s.smtp_tls) == (False, 587, "starttls")
+    s = load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_CORREO_ACTIVO": "true",
+                           "BUZON_SMTP_HOST": "smtp.imss.example", "BUZON_SMTP_PORT": "465",
+                           "BUZON_SMTP_TLS": "ssl", "BUZON_SMTP_USER": "buzon",
+                           "BUZON_SMTP_PASSWORD": "secreto"})
+    assert (s.correo_activo, s.smtp_host, s.smtp_port, s.smtp_tls, s.smtp_user) == (
+        True, "smtp.imss.example", 465, "ssl", "buzon")
+    assert "secreto" not in repr(s)  # the password never reaches a log line through repr
+    with pytest.raises(ConfigError, match="smtp_tls"):
+        load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_SMTP_TLS": "tls1.3"})
+    with pytest.raises(ConfigError, match="verdadero o falso"):
+        load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_CORREO_ACTIVO": "quizá"})

@@ -95,6 +95,8 @@ def app(settings, template_db) -> Iterator[Flask]:
         _copy_rows(template_db, app.extensions["buzon_engine"])
     app.extensions["buzon_proposer"] = fake_proposer
     yield app
+    if (mailer := app.extensions.get("buzon_mailer")) is not None:
+        mailer.stop()
     app.extensions["buzon_engine"].dispose()
 
 

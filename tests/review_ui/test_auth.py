@@ -49,6 +49,8 @@ _ANONYMOUS = [
     ("get", "/supervision/auditoria"),
     ("post", "/supervision/reentrenar"),
     ("get", "/supervision/modelo"),
+    ("get", "/supervision/avisos"),
+    ("post", "/supervision/avisos/1/reintentar"),
     ("get", "/cargas/"),
     ("post", "/cargas/"),
     ("get", "/cargas/estado"),

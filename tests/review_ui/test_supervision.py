@@ -13,10 +13,12 @@ from models.schema import AuditEvent
 from review_ui.background import jobs_of
 
 
-@pytest.mark.parametrize("url", ["/supervision/auditoria", "/supervision/modelo"])
+@pytest.mark.parametrize("url", ["/supervision/auditoria", "/supervision/modelo",
+                                 "/supervision/avisos"])
 def test_taod_cannot_open_supervisor_pages(ana, url):
     assert ana.get(url).status_code == 403
     assert ana.post("/supervision/reentrenar").status_code == 403
+    assert ana.post("/supervision/avisos/1/reintentar").status_code == 403
 
 
 def test_audit_page_shows_views_and_decisions_and_escalations(client, app, make_document):

@@ -1,6 +1,7 @@
 """The procedure after the review: deadlines (documents.due_on, due_step, registered_on),
 forwarding to the area and its answer (forwardings), informing the person and archiving
-(documents.informed_on, informed_how, archived_on), contact attempts (contact_attempts)
+(documents.informed_on, informed_how, archived_on), contact attempts (contact_attempts),
+e-mail notices (outbox, users.email)
 
 Revision ID: 0006
 Revises: 0005
@@ -70,7 +71,37 @@ def upgrade() -> None:
                               unique=False)
 
 
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=True),
+        sa.Column("recipients", sa.JSON(), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_outbox_document_id"), ["document_id"],
+                              unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_next_attempt_at"), ["next_attempt_at"],
+                              unique=False)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("email", sa.String(length=200), nullable=True))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("email")
+    op.drop_table("outbox")
     op.drop_table("contact_attempts")
     op.drop_table("forwardings")
     with op.batch_alter_table("documents", schema=None) as batch_op:
