@@ -226,6 +226,41 @@ def avisos(ctx: click.Context) -> None:
         raise NoticesNotSent(f"{report.failed} aviso(s) sin enviar")
 
 
+@cli.command()
+@click.option("--mes", "month", required=True, metavar="AAAA-MM", help="Mes del informe.")
+@click.option("--unidad", "unit", default=None, help="Solo esta unidad (por omisión, todas).")
+@click.option("--formato", "fmt", required=True, type=click.Choice(["json", "xlsx", "pdf"]),
+              help="json (los datos), xlsx (hoja de cálculo) o pdf (con gráficas).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Archivo donde escribir el informe.")
+@click.pass_context
+def informe(ctx: click.Context, month: str, unit: str | None, fmt: str, out: Path) -> None:
+    """Informe mensual: conteos por tipo, ruta, estado, unidad y servicio, recurrencia,
+    días de la recepción al registro, plazos vencidos y descartes (lineamiento 17)."""
+    from classifier.profile import load_profile
+    from intake.business_days import calendar_for
+    from intake.pipeline import open_database
+    from intake.report import monthly_report, parse_month
+    from intake.report_files import render
+    from models import schema
+    from models.db import session_scope
+
+    try:
+        first = parse_month(month)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--mes'") from e
+    settings = settings_from(ctx)
+    profile = load_profile(settings.institution)
+    with session_scope(open_database(settings)) as session:
+        report = monthly_report(session, profile, calendar_for(settings), first,
+                                units=[unit] if unit else None)
+        session.add(schema.AuditEvent(user_id=None, action="informe", detail={
+            "actor": f"sistema: buzon informe ({_system_user()})", "mes": report["mes"],
+            "unidades": report["unidades"], "formato": fmt}))
+    out.write_bytes(render(report, fmt, profile.name))
+    _stderr(f"Informe de {report['mes']} ({report['total']} documentos) escrito en {out}")
+
+
 def _system_user() -> str:
     """The operating-system account running the command, for the audit trail."""
     import getpass

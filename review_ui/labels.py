@@ -7,17 +7,12 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
+from intake.labels import STATUS_NAMES
+
 if TYPE_CHECKING:
     from flask import Flask
 
-STATUS_NAMES: dict[str, str] = {
-    "pendiente": "Pendiente",
-    "confirmado": "Confirmado",
-    "descartado": "Descartado",
-    "contactar": "Por contactar",
-    "cerrado": "Cerrado (desinterés)",
-    "fusionado": "Unido a otro",
-}
+__all__ = ["STATUS_NAMES"]  # one list of status names for the station and the report
 
 KIND_NAMES: dict[str, str] = {
     "volante": "Volante",
@@ -66,6 +61,8 @@ ACTION_NAMES: dict[str, str] = {
     "aviso_fallido": "Falló el envío de un aviso por correo",
     "reintentar_aviso": "Pidió reintentar un aviso por correo",
     "ver_avisos": "Vio los avisos por correo",
+    "ver_informe": "Vio o descargó el informe mensual",
+    "informe": "Generó el informe mensual (buzon informe)",
     "ver_pagina": "Vio la imagen de una página",
     "ver_recorte": "Vio un recorte de página",
     "ver_registro": "Vio la hoja de registro SIADE",

@@ -193,3 +193,81 @@ def retry_notice(message_id: int) -> ResponseReturnValue:
         mailer.wake()
     flash(f"El aviso {message_id} se enviará de nuevo en unos momentos.", "ok")
     return redirect(url_for("supervision.notices"), 303)
+
+
+def _report_request() -> tuple[Any, list[str] | None, str | None]:
+    """(first day of the month, units in scope, the unit asked for) from the query string;
+    a unit supervisor's report covers only their units."""
+    from intake.report import parse_month
+    from review_ui.dates import today
+
+    try:
+        month = parse_month(request.args.get("mes", ""))
+    except ValueError:
+        month = today().replace(day=1)
+    unit = (request.args.get("unidad") or "").strip() or None
+    if current_user.sees_all_units:
+        return month, [unit] if unit else None, unit
+    mine = list(current_user.units)
+    return month, [unit] if unit in mine else mine, unit if unit in mine else None
+
+
+def _monthly(month: Any, units: list[str] | None) -> dict[str, Any]:
+    from classifier.profile import load_profile
+    from intake.business_days import calendar_for
+    from intake.report import monthly_report
+    from review_ui.dates import today
+
+    settings = current_app.config["BUZON_SETTINGS"]
+    return monthly_report(get_session(), load_profile(settings.institution),
+                          calendar_for(settings), month, units=units, today=today())
+
+
+def _audit_report(report: dict[str, Any], fmt: str) -> None:
+    session = get_session()
+    session.add(AuditEvent(user_id=current_user.id, action="ver_informe",
+                           detail={"mes": report["mes"], "unidades": report["unidades"],
+                                   "formato": fmt}))
+    session.commit()
+
+
+@bp.route("/informe")
+@login_required
+@supervisor_required
+def report() -> ResponseReturnValue:
+    """The monthly report with its charts (the same content as `buzon informe`)."""
+    import base64
+
+    from intake.report import month_name, sections
+    from intake.report_charts import report_charts
+
+    month, units, unit = _report_request()
+    data = _monthly(month, units)
+    charts = {k: "data:image/png;base64," + base64.b64encode(v).decode("ascii")
+              for k, v in report_charts(data).items()}
+    _audit_report(data, "html")
+    choices = list(current_user.units) or [u for u in get_session().scalars(
+        select(Document.unit).where(Document.unit.is_not(None)).distinct()
+        .order_by(Document.unit))]
+    return render_template("supervision/report.html", report=data, charts=charts,
+                           sections=sections(data), title=month_name(data), unit=unit,
+                           units=choices)
+
+
+@bp.route("/informe.<fmt>")
+@login_required
+@supervisor_required
+def report_file(fmt: str) -> ResponseReturnValue:
+    from flask import Response, abort
+
+    from classifier.profile import load_profile
+    from intake.report_files import FORMATS, MIMETYPES, render
+
+    if fmt not in FORMATS:
+        abort(404)
+    month, units, _unit = _report_request()
+    data = _monthly(month, units)
+    body = render(data, fmt, load_profile(current_app.config["INSTITUTION"]).name)
+    _audit_report(data, fmt)
+    return Response(body, mimetype=MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="informe-{data["mes"]}.{fmt}"'})

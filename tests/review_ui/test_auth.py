@@ -50,6 +50,8 @@ _ANONYMOUS = [
     ("post", "/supervision/reentrenar"),
     ("get", "/supervision/modelo"),
     ("get", "/supervision/avisos"),
+    ("get", "/supervision/informe"),
+    ("get", "/supervision/informe.pdf"),
     ("post", "/supervision/avisos/1/reintentar"),
     ("get", "/cargas/"),
     ("post", "/cargas/"),

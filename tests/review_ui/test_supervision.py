@@ -14,7 +14,8 @@ from review_ui.background import jobs_of
 
 
 @pytest.mark.parametrize("url", ["/supervision/auditoria", "/supervision/modelo",
-                                 "/supervision/avisos"])
+                                 "/supervision/avisos", "/supervision/informe",
+                                 "/supervision/informe.json"])
 def test_taod_cannot_open_supervisor_pages(ana, url):
     assert ana.get(url).status_code == 403
     assert ana.post("/supervision/reentrenar").status_code == 403
