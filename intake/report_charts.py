@@ -1,9 +1,11 @@
-"""The monthly report's charts, drawn on the server with matplotlib (Agg, PNG bytes): bars
-by type and by service, a line by day. The one module that imports matplotlib."""
+"""Charts drawn on the server with matplotlib (Agg, PNG bytes): the monthly report's bars by
+type and by service and line by day, and the model page's scores. The one module that
+imports matplotlib."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import matplotlib
@@ -22,8 +24,11 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def bars(counts: dict[str, int], title: str, names: dict[str, str] | None = None) -> bytes:
-    """Horizontal bars, the largest on top, with their counts (labels can be long)."""
+def bars(counts: dict[str, int] | dict[str, float], title: str,
+         names: dict[str, str] | None = None, xlabel: str = "Documentos",
+         fmt: Callable[[float], str] = str, xmax: float | None = None) -> bytes:
+    """Horizontal bars in the given order, top to bottom, with their values (labels can be
+    long); past MAX_BARS the smallest are summed as "Otros"."""
     items = list(counts.items())
     if len(items) > MAX_BARS:
         items = sorted(items, key=lambda kv: -kv[1])
@@ -34,12 +39,15 @@ def bars(counts: dict[str, int], title: str, names: dict[str, str] | None = None
     ax = fig.add_subplot()
     ax.barh(labels or ["Sin documentos"], values or [0], color=GREEN)
     for y, v in enumerate(values):
-        ax.annotate(str(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center",
+        ax.annotate(fmt(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center",
                     fontsize=9)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    ax.set_xlabel("Documentos")
+    ax.set_xlabel(xlabel)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    if xmax is not None:
+        ax.set_xlim(0, xmax)
+    else:
+        ax.xaxis.get_major_locator().set_params(integer=True)
     return _png(fig)
 
 

@@ -36,6 +36,19 @@ MISSING_NAMES: dict[str, str] = {
     "contacto": "Teléfono o correo",
 }
 
+# The classifier's figures (classifier.evaluation) as the model page names them; "pct"
+# figures are rates shown as percentages.
+METRIC_NAMES: dict[str, tuple[str, str]] = {
+    "n": ("Documentos de prueba evaluados", "n"),
+    "accuracy": ("Exactitud (tipo correcto)", "pct"),
+    "macro_f1": ("F1 macro (promedio de los tipos)", "pct"),
+    "ece": ("Error de calibración esperado (ECE; menor es mejor)", "pct"),
+    "cobertura_automatica": ("Propuestas aceptadas sin revisión (cobertura)", "pct"),
+    "precision_automatica": ("Aciertos entre las aceptadas sin revisión", "pct"),
+    "muestras_entrenamiento": ("Muestras de entrenamiento", "n"),
+    "segundos_entrenamiento": ("Segundos de entrenamiento", "n"),
+}
+
 ACTION_NAMES: dict[str, str] = {
     "confirmar": "Confirmó",
     "cambiar_tipo": "Cambió el tipo",

@@ -100,7 +100,37 @@ def model() -> ResponseReturnValue:
     jobs = jobs_of(current_app)
     return render_template("supervision/model.html", bundle=bundle,
                            running=jobs.running("reentrenar"),
-                           jobs=jobs.recent("reentrenar")[:5])
+                           jobs=jobs.recent("reentrenar")[:5],
+                           figures=_figures(bundle.metrics) if bundle else [],
+                           chart=_f1_chart(bundle.metrics) if bundle else None)
+
+
+def _figures(metrics: dict[str, Any]) -> list[tuple[str, str]]:
+    """(Spanish name, shown value) of the model's figures, in a fixed order."""
+    from review_ui.labels import METRIC_NAMES
+
+    out = []
+    for key, (name, kind) in METRIC_NAMES.items():
+        value = metrics.get(key)
+        if isinstance(value, int | float):
+            out.append((name, f"{100 * value:.1f} %" if kind == "pct" else f"{value:g}"))
+    return out
+
+
+def _f1_chart(metrics: dict[str, Any]) -> str | None:
+    """Bars of F1 by petition type, as a data: URI (drawn on the server)."""
+    import base64
+
+    from intake.report_charts import bars
+    from review_ui.labels import type_names
+
+    f1 = metrics.get("f1_por_tipo")
+    if not isinstance(f1, dict) or not f1:
+        return None
+    names = type_names(current_app.config["INSTITUTION"])
+    png = bars({k: float(v) for k, v in f1.items()}, "F1 por tipo en el conjunto de prueba",
+               names, xlabel="F1 (1 = perfecto)", fmt=lambda v: f"{v:.2f}", xmax=1.0)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _retrain(app: Any, job: Job) -> dict[str, Any]:

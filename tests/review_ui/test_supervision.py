@@ -175,3 +175,26 @@ def test_serve_https_flag_makes_cookies_secure(monkeypatch, settings):
     assert result.exit_code == 0, result.output
     assert served["app"].config["SESSION_COOKIE_SECURE"] is True
     served["app"].extensions["buzon_engine"].dispose()
+
+
+def test_model_page_names_its_figures_in_spanish_with_a_chart(client, app, monkeypatch):
+    """The model page shows Spanish names and percentages, not raw keys, and a chart of
+    F1 by petition type drawn on the server."""
+    import classifier.model as model
+
+    settings = app.config["BUZON_SETTINGS"]
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    (settings.models_dir / model.BUNDLE_NAME).write_bytes(b"x")
+    metrics = {"n": 120, "accuracy": 0.8812, "macro_f1": 0.8034, "ece": 0.041,
+               "cobertura_automatica": 0.59, "precision_automatica": 0.983,
+               "muestras_entrenamiento": 2400, "segundos_entrenamiento": 12.5,
+               "f1_por_tipo": {"gestion": 0.8, "queja_servicio": 0.9, "sugerencia": 0.7}}
+    monkeypatch.setattr(model, "load_bundle",
+                        lambda path: SimpleNamespace(version="imss-1", metrics=metrics))
+    login(client, "sofia")
+    page = client.get("/supervision/modelo").text
+    assert "Exactitud (tipo correcto)</td><td class=\"num\">88.1 %" in page
+    assert "Propuestas aceptadas sin revisión (cobertura)</td><td class=\"num\">59.0 %" in page
+    assert "Muestras de entrenamiento</td><td class=\"num\">2400" in page
+    assert "macro_f1" not in page and "cobertura_automatica" not in page
+    assert 'id="grafica-f1" src="data:image/png;base64,' in page
