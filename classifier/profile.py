@@ -1,4 +1,5 @@
-"""Institution profiles (taxonomy, minimum data, routes, hints, thresholds) loaded from TOML."""
+"""Institution profiles (taxonomy, minimum data, routes, hints, thresholds, deadlines) loaded
+from TOML."""
 
 from __future__ import annotations
 
@@ -16,6 +17,25 @@ log = logging.getLogger(__name__)
 
 _MINIMUM_KEYS = ("nombre", "nss", "contacto")
 
+# What happens to a petition, in procedure order; a deadline runs from one of these to
+# another. received: the box was emptied; registered: the SIADE folio was typed back;
+# forwarded: sent to the service involved; reminded_1/2: reminders to that service;
+# answered: the service's answer arrived; informed: the person was told the answer.
+DEADLINE_EVENTS = ("received", "registered", "forwarded", "reminded_1", "reminded_2",
+                   "answered", "informed")
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """Once `start` has happened, `until` is due within `business_days` (0: the same day)."""
+
+    key: str
+    name: str  # Spanish, shown to the reviewer
+    start: str
+    until: str
+    business_days: int
+    basis: str = ""  # the procedure's article, for the screen
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -32,6 +52,8 @@ class Profile:
     hints: dict[str, tuple[str, ...]]  # checkbox -> allowed labels
     thresholds: dict[str, float] = field(default_factory=dict)
     default_threshold: float = 0.5
+    deadlines: tuple[DeadlineRule, ...] = ()  # in procedure order
+    consultation_url: str = ""  # where people follow their petition (IMSS 51)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -51,6 +73,10 @@ def _parse(data: dict, origin: str) -> Profile:
         hints = {k: tuple(v) for k, v in data.get("hints", {}).items()}
         th = dict(data.get("thresholds", {}))
         default = float(th.pop("default", 0.5))
+        deadlines = tuple(
+            DeadlineRule(key=k, name=v["name"], start=v["from"], until=v["until"],
+                         business_days=int(v["business_days"]), basis=v.get("basis", ""))
+            for k, v in data.get("deadlines", {}).items())
         profile = Profile(
             code=inst["code"],
             name=inst["name"],
@@ -63,6 +89,8 @@ def _parse(data: dict, origin: str) -> Profile:
             hints=hints,
             thresholds={k: float(v) for k, v in th.items()},
             default_threshold=default,
+            deadlines=deadlines,
+            consultation_url=inst.get("consultation_url", ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ProfileError(f"Perfil de institución inválido ({origin}): falta o sobra {e}") from e
@@ -72,6 +100,12 @@ def _parse(data: dict, origin: str) -> Profile:
     problems += [m for m in profile.minimum_data if m not in _MINIMUM_KEYS]
     if profile.discard_type not in profile.types:
         problems.append(profile.discard_type)
+    for rule in profile.deadlines:
+        problems += [e for e in (rule.start, rule.until) if e not in DEADLINE_EVENTS]
+        if rule.business_days < 0 or (rule.start in DEADLINE_EVENTS and rule.until in
+                                      DEADLINE_EVENTS and DEADLINE_EVENTS.index(rule.until)
+                                      <= DEADLINE_EVENTS.index(rule.start)):
+            problems.append(rule.key)
     if problems:
         raise ProfileError(
             f"Perfil de institución inválido ({origin}): valores desconocidos {sorted(problems)}"

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from datetime import date, datetime
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
@@ -128,12 +129,17 @@ def form(out: Path, unit: str | None) -> None:
 @click.option("--report", "report_to", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Escribe además el resumen como JSON en este archivo.")
+@click.option("--recibido", "received", default=None, metavar="AAAA-MM-DD",
+              type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Día en que se vació el buzón (para rezagos; por omisión, hoy). Los "
+                   "plazos se cuentan desde esta fecha.")
 @click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
 @click.option("--reintentar", "retry", is_flag=True,
               help="Vuelve a leer todos los archivos en cuarentena, también los dañados.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers: int | None,
-           scheduler: str | None, report_to: Path | None, quiet: bool, retry: bool) -> None:
+           scheduler: str | None, report_to: Path | None, received: datetime | None,
+           quiet: bool, retry: bool) -> None:
     """Ingresa archivos y carpetas: guarda originales, lee, clasifica y almacena.
 
     Reanudable: si se interrumpe, al correrlo de nuevo sigue con lo que faltaba. Un archivo
@@ -144,9 +150,14 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers
 
     settings = settings_from(ctx)
     scheduler = scheduler or settings.dask_scheduler
+    received_on = received.date() if received is not None else None
+    if received_on is not None and received_on > date.today():
+        raise click.BadParameter("la fecha de recepción no puede ser posterior a hoy.",
+                                 param_hint="'--recibido'")
     report = ingest_paths(list(paths), settings, unit=unit,
                           workers=workers or default_workers(), scheduler=scheduler,
-                          notify=_stderr, show_progress=not quiet, retry_quarantined=retry)
+                          received_on=received_on, notify=_stderr, show_progress=not quiet,
+                          retry_quarantined=retry)
     for line in report.summary_lines():
         _stderr(line)
     if report_to is not None:
@@ -207,6 +218,71 @@ def export(ctx: click.Context, fmt: str, out: Any) -> None:
     with session_scope(factory) as session:
         n = write_jsonl(session, out, actor=f"sistema: buzon export ({_system_user()})")
     _stderr(f"{n} documentos exportados")
+
+
+@cli.command()
+@click.pass_context
+def avisos(ctx: click.Context) -> None:
+    """Envía los avisos por correo pendientes y recuerda a las áreas con respuesta vencida.
+
+    Para correrlo periódicamente (cron); la estación de revisión hace lo mismo mientras
+    está encendida. Un aviso que falla queda pendiente y se reintenta: nunca se pierde.
+    """
+    from classifier.profile import load_profile
+    from intake import mail, notices
+    from intake.errors import NoticesNotSent
+    from intake.pipeline import open_database
+    from models.db import session_scope
+
+    settings = settings_from(ctx)
+    if not settings.correo_activo:
+        _stderr("El correo está desactivado (correo_activo = false): no se envía nada.")
+        return
+    factory = open_database(settings)
+    with session_scope(factory) as session:
+        reminded = notices.remind_overdue(session, settings, load_profile(settings.institution),
+                                          date.today())
+    with session_scope(factory) as session:
+        report = mail.deliver_due(session, settings)
+    _stderr(f"{reminded} recordatorio(s) a áreas programado(s); {report.sent} aviso(s) "
+            f"enviado(s), {report.failed} con error (se reintentarán).")
+    if report.failed:
+        raise NoticesNotSent(f"{report.failed} aviso(s) sin enviar")
+
+
+@cli.command()
+@click.option("--mes", "month", required=True, metavar="AAAA-MM", help="Mes del informe.")
+@click.option("--unidad", "unit", default=None, help="Solo esta unidad (por omisión, todas).")
+@click.option("--formato", "fmt", required=True, type=click.Choice(["json", "xlsx", "pdf"]),
+              help="json (los datos), xlsx (hoja de cálculo) o pdf (con gráficas).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Archivo donde escribir el informe.")
+@click.pass_context
+def informe(ctx: click.Context, month: str, unit: str | None, fmt: str, out: Path) -> None:
+    """Informe mensual: conteos por tipo, ruta, estado, unidad y servicio, recurrencia,
+    días de la recepción al registro, plazos vencidos y descartes (lineamiento 17)."""
+    from classifier.profile import load_profile
+    from intake.business_days import calendar_for
+    from intake.pipeline import open_database
+    from intake.report import monthly_report, parse_month
+    from intake.report_files import render
+    from models import schema
+    from models.db import session_scope
+
+    try:
+        first = parse_month(month)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--mes'") from e
+    settings = settings_from(ctx)
+    profile = load_profile(settings.institution)
+    with session_scope(open_database(settings)) as session:
+        report = monthly_report(session, profile, calendar_for(settings), first,
+                                units=[unit] if unit else None)
+        session.add(schema.AuditEvent(user_id=None, action="informe", detail={
+            "actor": f"sistema: buzon informe ({_system_user()})", "mes": report["mes"],
+            "unidades": report["unidades"], "formato": fmt}))
+    out.write_bytes(render(report, fmt, profile.name))
+    _stderr(f"Informe de {report['mes']} ({report['total']} documentos) escrito en {out}")
 
 
 def _system_user() -> str:

@@ -66,3 +66,9 @@ def os_reason(e: OSError) -> str:
         return _OS_REASONS[e.errno]
     name = errno.errorcode.get(e.errno or 0)
     return f"falla del sistema operativo ({name})" if name else "falla del sistema operativo"
+
+
+class NoticesNotSent(IntakeError):
+    """Some e-mail notices could not be sent; they stay in the outbox to be retried."""
+
+    exit_code = 1

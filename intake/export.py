@@ -13,7 +13,8 @@ from classifier.types import FIELD_NAMES
 from models import schema
 
 EXPORT_KEYS = ("id", "source", "pages", "kind", "type", "confidence", "scores", "fields",
-               "missing", "route", "urgent", "needs_review", "status", "text")
+               "missing", "route", "urgent", "needs_review", "status", "received_on", "due_on",
+               "text")
 
 
 def document_record(doc: schema.Document) -> dict[str, Any]:
@@ -34,6 +35,8 @@ def document_record(doc: schema.Document) -> dict[str, Any]:
         "urgent": doc.urgent,
         "needs_review": doc.needs_review,
         "status": doc.status,
+        "received_on": doc.received_on.isoformat(),
+        "due_on": doc.due_on.isoformat() if doc.due_on else None,
         "text": doc.text,
     }
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from classifier.model import load_or_train
-from intake import store
+from intake import deadlines, mail, notices, store
 from intake._dask import dask_client, run_bounded
 from intake.analyze import OcrOptions
 from intake.batch_report import FileReport, IngestReport
@@ -44,11 +44,14 @@ WILL_RETRY = "se volverá a leer en la próxima ingesta"
 
 
 def open_database(settings: Settings) -> sessionmaker[Session]:
-    """Migrate the configured database and return a session factory."""
+    """Migrate the configured database and return a session factory whose sessions keep
+    each document's next deadline (intake.deadlines)."""
     ensure_dirs(settings)
     engine = make_engine(settings.database_url)
     migrate(engine)
-    return make_sessionmaker(engine)
+    factory = make_sessionmaker(engine)
+    deadlines.attach(factory, settings)
+    return factory
 
 
 def default_workers() -> int:
@@ -186,6 +189,9 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             on_file(len(report.files) - files_before, len(todo))
         report.reading_seconds = time.monotonic() - started
     bar.close()
+    if settings.correo_activo:  # urgent alerts go now; failures wait for `buzon avisos`
+        with session_scope(factory) as session:
+            mail.deliver_due(session, settings)
     report.seconds = time.monotonic() - report.started
     return report
 
@@ -245,6 +251,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
                                size=len(data), file_kind=result.file_kind, unit=unit,
                                page_count=len(result.pages))
     session.add(source)
+    urgent: list[schema.Document] = []
     for d in result.documents:
         proposal, group = d.proposal, d.group
         doc = schema.Document(
@@ -254,6 +261,8 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             urgent=proposal.urgent, urgent_reason=proposal.urgent_reason,
             needs_review=proposal.needs_review, status="pendiente")
         session.add(doc)
+        if doc.urgent:
+            urgent.append(doc)
         for page, why in zip(group.pages, group.reasons, strict=True):
             image_rel = (store.save_page_image(settings, digest, page.page_no, page.image_png)
                          if page.image_png else None)
@@ -269,3 +278,5 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             route=proposal.route, route_reason=proposal.route_reason, urgent=proposal.urgent,
             urgent_reason=proposal.urgent_reason, needs_review=proposal.needs_review))
     session.flush()
+    for doc in urgent:  # the machine flagged it: the unit's supervisors hear at once
+        notices.alert_urgent(session, doc, settings)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from intake.config import Settings
+from intake.errors import UnsupportedFileError
 
 _EXT_BY_KIND = {"pdf": ".pdf", "tiff": ".tif", "jpeg": ".jpg", "png": ".png"}
 
@@ -68,4 +69,18 @@ def save_page_image(settings: Settings, digest: str, page_no: int, png: bytes) -
     """Keep the cleaned page image the review UI shows; returns the data-dir path."""
     rel = Path("paginas") / digest[:2] / f"{digest}-p{page_no:04d}.png"
     _write_once(settings.data_dir / rel, png)
+    return rel.as_posix()
+
+
+def store_attachment(settings: Settings, data: bytes) -> str:
+    """Keep a document's attachment (an area's scanned answer: PDF or image) under
+    respuestas/ab/<sha256>.<ext>, by content; returns the data-dir path."""
+    from ocr.loading import sniff_kind
+
+    kind = sniff_kind(data)
+    if not data or kind not in _EXT_BY_KIND:
+        raise UnsupportedFileError("El archivo debe ser PDF, JPG, PNG o TIFF.")
+    digest = sha256_bytes(data)
+    rel = Path("respuestas") / digest[:2] / f"{digest}{_EXT_BY_KIND[kind]}"
+    _write_once(settings.data_dir / rel, data)
     return rel.as_posix()

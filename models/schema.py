@@ -43,6 +43,7 @@ class User(Base):
     # Part of every session's identity: bumping it (logout, password change, disabling)
     # ends every session opened before, even a copied cookie.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    email: Mapped[str | None] = mapped_column(String(200))  # urgent alerts to supervisors
 
 
 class LoginAttempt(Base):
@@ -112,6 +113,15 @@ class Document(Base):
     contact_outcome: Mapped[str | None] = mapped_column(String(20))  # obtenido | no_obtenido
     contact_note: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime)  # supervisor notified
+    registered_on: Mapped[date | None] = mapped_column(Date)  # SIADE folio typed back
+    # The area's answer told to the person (IMSS 53, ISSSTE 14): when, and how.
+    informed_on: Mapped[date | None] = mapped_column(Date)
+    informed_how: Mapped[str | None] = mapped_column(String(20))  # presencial|telefono|...
+    archived_on: Mapped[date | None] = mapped_column(Date)  # the end of the procedure
+    # The next deadline of the institution's procedure (kept by intake.deadlines): its due
+    # date and the profile rule it comes from; None when nothing is due.
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    due_step: Mapped[str | None] = mapped_column(String(40))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -131,6 +141,11 @@ class Document(Base):
         back_populates="document", order_by="Proposal.id", cascade="all, delete-orphan")
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="document", order_by="Decision.id", cascade="all, delete-orphan")
+    forwardings: Mapped[list[Forwarding]] = relationship(
+        back_populates="document", order_by="Forwarding.id", cascade="all, delete-orphan")
+    contact_attempts: Mapped[list[ContactAttempt]] = relationship(
+        back_populates="document", order_by="ContactAttempt.id",
+        cascade="all, delete-orphan")
 
     @property
     def proposal(self) -> Proposal | None:
@@ -198,6 +213,66 @@ class Decision(Base):
 
     document: Mapped[Document] = relationship(back_populates="decisions")
     user: Mapped[User] = relationship()
+
+
+class Forwarding(Base):
+    """A copy of the petition sent to the service involved ("turnar al área"), and the
+    area's answer once it arrives."""
+
+    __tablename__ = "forwardings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    area: Mapped[str] = mapped_column(String(120), index=True)
+    forwarded_on: Mapped[date] = mapped_column(Date, index=True)
+    forwarded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reminded_1_on: Mapped[date | None] = mapped_column(Date)
+    reminded_2_on: Mapped[date | None] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answer_summary: Mapped[str | None] = mapped_column(Text)
+    answer_path: Mapped[str | None] = mapped_column(Text)  # attachment, data-dir relative
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="forwardings")
+
+
+class ContactAttempt(Base):
+    """One try to reach the person for missing data (IMSS 47): when, how, who, outcome."""
+
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    attempted_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))  # telefono | correo | presencial | postal
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(30))  # sin_respuesta | ... | obtenido
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="contact_attempts")
+    user: Mapped[User] = relationship()
+
+
+class OutboxMessage(Base):
+    """An e-mail notice, kept from the moment it is decided until it is sent: a failed send
+    is retried and shown, never lost."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # acuse | recordatorio | alerta_urgente
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pendiente", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)  # Spanish, with no personal data
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditEvent(Base):

@@ -67,6 +67,7 @@ def _security_headers(response: Response) -> Response:
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None
                ) -> Flask:
     """Build the review app; migrates the database to the current schema on start."""
+    from intake import deadlines
     from intake.config import ensure_dirs, load_settings
     from models.db import make_engine, make_sessionmaker, migrate
     from review_ui import (
@@ -77,8 +78,10 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         db,
         documents,
         errors,
+        followup,
         ids,
         labels,
+        mailer,
         pages,
         queue,
         registry,
@@ -119,7 +122,9 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     engine = make_engine(settings.database_url)
     migrate(engine)
     app.extensions["buzon_engine"] = engine
-    app.extensions["buzon_sessionmaker"] = make_sessionmaker(engine)
+    factory = make_sessionmaker(engine)
+    deadlines.attach(factory, settings)  # every session keeps the documents' due dates
+    app.extensions["buzon_sessionmaker"] = factory
 
     db.init_app(app)
     ids.init_app(app)
@@ -129,12 +134,14 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     errors.register_error_handlers(app)
     labels.register_filters(app)
     app.after_request(_security_headers)
+    mailer.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(queue.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(registry.bp)
+    app.register_blueprint(followup.bp)
     app.register_blueprint(supervision.bp)
     app.register_blueprint(uploads.bp)
     app.register_blueprint(admin.bp)

@@ -75,7 +75,7 @@ def _clean_units(role: str, units: Iterable[str], all_units: bool) -> list[str]:
 
 def create_user(session: Session, username: str, password: str, role: str = "taod",
                 units: Iterable[str] = (), display_name: str = "", *,
-                all_units: bool = False) -> User:
+                all_units: bool = False, email: str | None = None) -> User:
     """Add a reviewer who sees `units`; a supervisor or admin sees every unit only with
     `all_units=True`.
 
@@ -94,11 +94,22 @@ def create_user(session: Session, username: str, password: str, role: str = "tao
         raise UserExistsError(f"Ya existe el usuario {username}.")
     check_password_policy(password, username)
     user = User(username=username, password_hash=generate_password_hash(password), role=role,
-                units=_clean_units(role, units, all_units), display_name=display_name)
+                units=_clean_units(role, units, all_units), display_name=display_name,
+                email=clean_email(email))
     session.add(user)
     session.flush()
     log.info("user created: id=%s role=%s", user.id, role)
     return user
+
+
+def clean_email(email: str | None) -> str | None:
+    """The account's address for notices (urgent alerts reach supervisors there)."""
+    from classifier.validate import is_valid_email
+
+    email = (email or "").strip().lower() or None
+    if email is not None and (len(email) > 200 or not is_valid_email(email)):
+        raise ReviewError("El correo electrónico no es válido (ejemplo: nombre@dominio.mx).")
+    return email
 
 
 def find_user(session: Session, username: str) -> User:

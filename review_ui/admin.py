@@ -71,13 +71,14 @@ def accounts() -> ResponseReturnValue:
         created = create_user(session, form.get("usuario", ""), _new_password(),
                               role=form.get("rol", ""), units=units,
                               display_name=form.get("nombre", "").strip(),
-                              all_units=bool(form.get("todas_las_unidades")))
+                              all_units=bool(form.get("todas_las_unidades")),
+                              email=form.get("correo"))
         audit_account(session, current_user.id, "crear_cuenta", created, rol=created.role)
         session.commit()
     except ReviewError as e:
         session.rollback()
         kept = {k: form.get(k, "") for k in ("usuario", "nombre", "rol", "unidades",
-                                             "todas_las_unidades")}
+                                             "todas_las_unidades", "correo")}
         return _page(kept, str(e), 422)
     flash(f"Cuenta {created.username} creada.", "ok")
     return redirect(url_for("admin.accounts"), 303)

@@ -145,17 +145,20 @@ def user() -> None:
 @click.option("--todas-las-unidades", "all_units", is_flag=True,
               help="La cuenta ve todas las unidades (solo roles supervisor y admin).")
 @click.option("--display-name", default="", help="Nombre para mostrar.")
+@click.option("--correo", "email", default=None,
+              help="Correo de la cuenta (la supervisión recibe ahí las alertas urgentes).")
 @_password_option
 @click.pass_context
 def user_add(ctx: click.Context, username: str, role: str, units: tuple[str, ...],
-             all_units: bool, display_name: str, password_stdin: bool) -> None:
+             all_units: bool, display_name: str, email: str | None,
+             password_stdin: bool) -> None:
     """Crea la cuenta USERNAME."""
     from review_ui.accounts import audit_account, create_user
 
     password = _read_password(password_stdin)
     with _accounts(ctx) as session:
         created = create_user(session, username, password, role=role, units=units,
-                              display_name=display_name, all_units=all_units)
+                              display_name=display_name, all_units=all_units, email=email)
         audit_account(session, None, "crear_cuenta", created, actor=CLI_ACTOR, rol=role)
     scope = ", ".join(created.units) if created.units else "todas las unidades"
     click.echo(f"Usuario {created.username} creado (rol {role}; {scope}).")
@@ -207,6 +210,21 @@ def user_enable(ctx: click.Context, username: str) -> None:
     _change(ctx, username, "activar_cuenta",
             lambda session, account: set_active(session, account, True))
     click.echo(f"Cuenta {username} activada.")
+
+
+@user.command("correo")
+@click.argument("username")
+@click.argument("address", required=False, default="")
+@click.pass_context
+def user_email(ctx: click.Context, username: str, address: str) -> None:
+    """Fija (o borra, sin ADDRESS) el correo de USERNAME para los avisos."""
+    from review_ui.accounts import clean_email
+
+    def change(_session: Session, account: User) -> None:
+        account.email = clean_email(address)
+
+    _change(ctx, username, "cambiar_correo", change)
+    click.echo(f"Correo de {username} {'guardado' if address.strip() else 'borrado'}.")
 
 
 @user.command("list")

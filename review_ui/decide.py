@@ -20,6 +20,8 @@ from review_ui.routing import discard_type, missing_data, route_for
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from intake.config import Settings
+
 log = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
@@ -178,8 +180,10 @@ def mark_contact(session: Session, doc: Document, user_id: int, version_id: int 
 
 
 def escalate(session: Session, doc: Document, user_id: int, version_id: int | None,
-             reason: str) -> Decision:
-    """Mark the document urgent and put it on the supervisors' list (CDAOD/JDAOD)."""
+             reason: str, *, settings: Settings) -> Decision:
+    """Mark the document urgent, put it on the supervisors' list (CDAOD/JDAOD) and, when
+    e-mail is on, alert the unit's supervisors (intake.notices)."""
+    from intake.notices import alert_urgent
     from models.schema import utcnow
 
     check_decidable(doc, user_id, version_id)
@@ -188,7 +192,9 @@ def escalate(session: Session, doc: Document, user_id: int, version_id: int | No
     doc.urgent = True
     doc.urgent_reason = reason
     doc.escalated_at = utcnow()
-    return record_decision(session, doc, user_id, "urgente", before, reason)
+    decision = record_decision(session, doc, user_id, "urgente", before, reason)
+    alert_urgent(session, doc, settings, actor_id=user_id)
+    return decision
 
 
 def record_view(session: Session, doc: Document, user_id: int) -> None:

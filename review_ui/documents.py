@@ -18,10 +18,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.schema import Document
-from review_ui import claims, decide, evidence, regroup, undo
+from models.schema import Document, OutboxMessage
+from review_ui import claims, decide, evidence, procedure, regroup, undo
+from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import type_names
@@ -73,6 +75,32 @@ def _route_reason(doc: Document) -> str:
     return route_for(doc.type, doc.fields or {}, current_app.config["INSTITUTION"])[1]
 
 
+def _followup(doc: Document) -> dict[str, Any]:
+    """What the follow-up card shows: every deadline started, the areas of the unit, the
+    channels and outcomes to choose from."""
+    from classifier.profile import load_profile
+    from intake.business_days import calendar_for
+    from intake.deadlines import evaluate, events_of
+    from intake.mail import KINDS
+
+    settings = current_app.config["BUZON_SETTINGS"]
+    rules = load_profile(current_app.config["INSTITUTION"]).deadlines
+    sent = {f.area for f in doc.forwardings}
+    return {
+        "deadline_states": evaluate(rules, events_of(doc), calendar_for(settings)),
+        "areas": [s.name for s in procedure.services_for(settings.servicios, doc.unit)
+                  if s.name not in sent],
+        "channels": procedure.CHANNELS,
+        "contact_outcomes": procedure.CONTACT_OUTCOMES,
+        "propose_closing": procedure.proposes_closing(doc, settings.intentos_contacto),
+        "attempt_limit": settings.intentos_contacto,
+        "answered": any(f.answered_on for f in doc.forwardings),
+        "notices": list(get_session().scalars(select(OutboxMessage).where(
+            OutboxMessage.document_id == doc.id).order_by(OutboxMessage.id))),
+        "notice_kinds": KINDS,
+    }
+
+
 def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
             field_errors: dict[str, str] | None = None, status: int = 200
             ) -> ResponseReturnValue:
@@ -91,7 +119,7 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         field_errors=field_errors or {},
         fields=decide.EDITABLE_FIELDS,
         types=type_names(current_app.config["INSTITUTION"]),
-        decisions=list(reversed(doc.decisions))[:10],
+        decisions=list(reversed(doc.decisions))[:30],
         claimed_by=claims.holder_name(session, other) if other is not None else None,
         next_in_file=(regroup.next_in_file(session, doc, current_user)
                       if doc.status == "pendiente" else None),
@@ -101,6 +129,8 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
                        for p in doc.page_rows},
         duplicates=evidence.likely_duplicates(session, current_user, doc),
         questions=questions_for(doc.missing or []),
+        today=today(),
+        **_followup(doc),
     ), status
 
 
@@ -118,7 +148,7 @@ def view(doc_id: int) -> ResponseReturnValue:
 @login_required
 def next_document(doc_id: int) -> ResponseReturnValue:
     doc = _get_document(doc_id)
-    nxt = following_pending(get_session(), current_user, doc)
+    nxt = following_pending(get_session(), current_user, doc, today())
     if nxt is None:
         flash("No hay más documentos pendientes.", "info")
         return redirect(url_for("queue.index"))
@@ -146,7 +176,8 @@ def _apply(action: str, doc: Document) -> None:
         "contactar": lambda: decide.mark_contact(session, doc, uid, version,
                                                  form.get("motivo")),
         "urgente": lambda: decide.escalate(session, doc, uid, version,
-                                           form.get("motivo", "")),
+                                           form.get("motivo", ""),
+                                           settings=current_app.config["BUZON_SETTINGS"]),
         "unir": lambda: regroup.merge_next(session, doc, current_user, version,
                                            get_proposer(current_app)),
         "separar": lambda: regroup.split_at(session, doc, uid, version,
@@ -201,7 +232,7 @@ def decision(doc_id: int, action: str) -> ResponseReturnValue:
 
 
 def _go_next(doc: Document | None) -> ResponseReturnValue:
-    nxt = next_pending(get_session(), current_user, after=doc)
+    nxt = next_pending(get_session(), current_user, today(), after=doc)
     if nxt is None:
         flash("No quedan documentos pendientes. ¡Buen trabajo!", "info")
         return redirect(url_for("queue.index"), 303)

@@ -7,17 +7,12 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
+from intake.labels import STATUS_NAMES
+
 if TYPE_CHECKING:
     from flask import Flask
 
-STATUS_NAMES: dict[str, str] = {
-    "pendiente": "Pendiente",
-    "confirmado": "Confirmado",
-    "descartado": "Descartado",
-    "contactar": "Por contactar",
-    "cerrado": "Cerrado (desinterés)",
-    "fusionado": "Unido a otro",
-}
+__all__ = ["STATUS_NAMES"]  # one list of status names for the station and the report
 
 KIND_NAMES: dict[str, str] = {
     "volante": "Volante",
@@ -41,6 +36,19 @@ MISSING_NAMES: dict[str, str] = {
     "contacto": "Teléfono o correo",
 }
 
+# The classifier's figures (classifier.evaluation) as the model page names them; "pct"
+# figures are rates shown as percentages.
+METRIC_NAMES: dict[str, tuple[str, str]] = {
+    "n": ("Documentos de prueba evaluados", "n"),
+    "accuracy": ("Exactitud (tipo correcto)", "pct"),
+    "macro_f1": ("F1 macro (promedio de los tipos)", "pct"),
+    "ece": ("Error de calibración esperado (ECE; menor es mejor)", "pct"),
+    "cobertura_automatica": ("Propuestas aceptadas sin revisión (cobertura)", "pct"),
+    "precision_automatica": ("Aciertos entre las aceptadas sin revisión", "pct"),
+    "muestras_entrenamiento": ("Muestras de entrenamiento", "n"),
+    "segundos_entrenamiento": ("Segundos de entrenamiento", "n"),
+}
+
 ACTION_NAMES: dict[str, str] = {
     "confirmar": "Confirmó",
     "cambiar_tipo": "Cambió el tipo",
@@ -53,6 +61,21 @@ ACTION_NAMES: dict[str, str] = {
     "deshacer": "Deshizo su decisión",
     "folio_siade": "Registró el folio SIADE",
     "resultado_contacto": "Registró el resultado del contacto",
+    "intento_contacto": "Registró un intento de contacto",
+    "turnar": "Turnó al área",
+    "recordatorio": "Registró un recordatorio al área",
+    "respuesta_area": "Registró la respuesta del área",
+    "informar": "Informó la respuesta a la persona",
+    "archivar": "Archivó el documento",
+    "ver_hoja_turno": "Descargó la hoja de turno",
+    "ver_respuesta": "Vio la respuesta del área (archivo)",
+    "aviso_programado": "Programó un aviso por correo",
+    "aviso_enviado": "Se envió un aviso por correo",
+    "aviso_fallido": "Falló el envío de un aviso por correo",
+    "reintentar_aviso": "Pidió reintentar un aviso por correo",
+    "ver_avisos": "Vio los avisos por correo",
+    "ver_informe": "Vio o descargó el informe mensual",
+    "informe": "Generó el informe mensual (buzon informe)",
     "ver_pagina": "Vio la imagen de una página",
     "ver_recorte": "Vio un recorte de página",
     "ver_registro": "Vio la hoja de registro SIADE",
@@ -65,17 +88,22 @@ ACTION_NAMES: dict[str, str] = {
     "cambiar_contrasena": "Cambió la contraseña de una cuenta",
     "desactivar_cuenta": "Desactivó una cuenta",
     "activar_cuenta": "Activó una cuenta",
+    "cambiar_correo": "Cambió el correo de una cuenta",
 }
 
 
 @cache
-def _profile_names(institution: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(type names, route names) from the institution profile (bundled data: a profile
-    that does not load is a configuration error, raised as such)."""
+def _profile_names(institution: str
+                   ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(type names, route names, deadline names with their basis) from the institution
+    profile (bundled data: a profile that does not load is a configuration error, raised as
+    such)."""
     from classifier.profile import load_profile
 
     profile = load_profile(institution)
-    return dict(profile.types), dict(profile.routes)
+    deadlines = {r.key: f"{r.name} ({r.basis})" if r.basis else r.name
+                 for r in profile.deadlines}
+    return dict(profile.types), dict(profile.routes), deadlines
 
 
 def type_names(institution: str = "imss") -> dict[str, str]:
@@ -105,11 +133,19 @@ def route_name(route: str | None) -> str:
     return _profile_names(_institution())[1].get(route, route)
 
 
+def deadline_name(key: str | None) -> str:
+    """The Spanish name of a profile deadline, with the article it comes from."""
+    if not key:
+        return "—"
+    return _profile_names(_institution())[2].get(key, key)
+
+
 def register_filters(app: Flask) -> None:
     """Expose the names to the templates as Jinja filters."""
     env = app.jinja_env
     env.filters["type_name"] = type_name
     env.filters["route_name"] = route_name
+    env.filters["deadline_name"] = deadline_name
     env.filters["status_name"] = lambda v: STATUS_NAMES.get(v, v or "—")
     env.filters["kind_name"] = lambda v: KIND_NAMES.get(v, v or "—")
     env.filters["field_name"] = lambda v: FIELD_NAMES.get(v, v)

@@ -14,9 +14,11 @@ from sqlalchemy.orm import selectinload
 from models.schema import Document, utcnow
 from review_ui import claims
 from review_ui.background import jobs_of
+from review_ui.dates import today as today_
 from review_ui.db import get_session
 from review_ui.labels import STATUS_NAMES, route_names, type_names
 from review_ui.scope import STATUSES, QueueFilter, day_counts, queue_query, scoped
+from review_ui.supervision import unsent_notices
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -24,11 +26,6 @@ if TYPE_CHECKING:
 bp = Blueprint("queue", __name__, url_prefix="/cola")
 
 PAGE_SIZE = 50
-
-
-def _today() -> date:
-    today = current_app.config.get("TODAY")  # tests pin the day
-    return today if isinstance(today, date) else date.today()
 
 
 def _filter_from_args() -> tuple[QueueFilter, str]:
@@ -57,7 +54,8 @@ def _filter_from_args() -> tuple[QueueFilter, str]:
 def index() -> ResponseReturnValue:
     session = get_session()
     flt, status_value = _filter_from_args()
-    stmt = queue_query(current_user, flt)
+    today = today_()
+    stmt = queue_query(current_user, flt, today)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     try:
@@ -66,7 +64,6 @@ def index() -> ResponseReturnValue:
         page = 1
     docs = list(session.scalars(stmt.options(selectinload(Document.proposals))
                                 .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
-    today = _today()
     units = list(current_user.units) or [u for u in session.scalars(
         select(Document.unit).where(Document.unit.is_not(None)).distinct().order_by(
             Document.unit))]
@@ -89,6 +86,7 @@ def index() -> ResponseReturnValue:
         uploads=bool(jobs_of(current_app).recent("carga")),
         claim_cutoff=utcnow() - claims.timeout(),
         escalated=_escalated(session) if current_user.role in ("supervisor", "admin") else 0,
+        unsent=unsent_notices(session) if current_user.role in ("supervisor", "admin") else 0,
     )
 
 

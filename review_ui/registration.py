@@ -8,6 +8,7 @@ import io
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from review_ui.decide import check_decidable, clean_fields, record_decision, reroute, snapshot
@@ -16,6 +17,7 @@ from review_ui.errors import InvalidDecisionError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from intake.config import Settings
     from models.schema import Decision, Document
 
 log = logging.getLogger(__name__)
@@ -26,12 +28,16 @@ WORKSHEET_COLUMNS = (
     ("telefono", "Teléfono"), ("correo", "Correo electrónico"), ("curp", "CURP"),
     ("servicio", "Servicio"), ("urgente", "Urgente"), ("motivo_urgencia", "Motivo de urgencia"),
     ("resumen", "Texto (inicio)"), ("folio_siade", "Folio SIADE"),
+    ("accion", "Acción en SIADE"),
 )
 QUESTIONS = {
     "nombre": "¿Cuál es su nombre completo?",
     "nss": "¿Cuál es su Número de Seguridad Social (NSS, 11 dígitos)?",
     "contacto": "¿A qué teléfono o correo podemos comunicarnos con usted?",
 }
+# What the worksheet lists, and what the TAOD does with each in SIADE.
+TO_SIADE = ("confirmado", "cerrado")
+SIADE_ACTIONS = {"confirmado": "Registrar", "cerrado": "Cerrar por desinterés (actividad 48)"}
 _FOLIO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,59}$")
 _SUMMARY = 300
 
@@ -45,7 +51,8 @@ def worksheet_rows(docs: Iterable[Document], type_name: Any, route_name: Any
         text = re.sub(r"\s+", " ", doc.text or "").strip()
         rows.append({
             "folio_buzon": str(doc.id), "recibido": doc.received_on.strftime("%d/%m/%Y"),
-            "unidad": doc.unit or "", "tipo": type_name(doc.type), "ruta": route_name(doc.route),
+            "unidad": doc.unit or "", "accion": SIADE_ACTIONS.get(doc.status, ""),
+            "tipo": type_name(doc.type), "ruta": route_name(doc.route),
             "nombre": f.get("nombre") or "", "nss": f.get("nss") or "",
             "telefono": f.get("telefono") or "", "correo": f.get("correo") or "",
             "curp": f.get("curp") or "", "servicio": f.get("servicio") or "",
@@ -97,18 +104,29 @@ def to_xlsx(rows: list[dict[str, str]]) -> bytes:
 
 
 def set_folio(session: Session, doc: Document, user_id: int, version_id: int | None,
-              folio: str) -> Decision:
-    """Store the folio SIADE gave the registration of a confirmed document."""
+              folio: str, *, today: date, settings: Settings) -> Decision:
+    """Store the folio SIADE gave the registration of a confirmed document; the day it is
+    typed back is the day of registration (the deadline of policy 5.9). A person who gave
+    an e-mail gets the acknowledgement with the folio (IMSS 51), when e-mail is on."""
+    from classifier.profile import load_profile
+    from intake.notices import acknowledge
+
     check_decidable(doc, user_id, version_id)
     folio = (folio or "").strip()
-    if doc.status != "confirmado":
-        raise InvalidDecisionError("Solo los documentos confirmados llevan folio SIADE.")
+    if doc.status not in TO_SIADE:
+        raise InvalidDecisionError("Solo los documentos confirmados o cerrados por desinterés "
+                                   "llevan folio SIADE.")
     if not _FOLIO.match(folio):
         raise InvalidDecisionError("El folio SIADE debe tener de 1 a 60 letras, números o "
                                    "los signos / . - _")
     before = snapshot(doc)
     doc.siade_folio = folio
-    return record_decision(session, doc, user_id, "folio_siade", before)
+    doc.registered_on = doc.registered_on or today
+    decision = record_decision(session, doc, user_id, "folio_siade", before)
+    if doc.status == "confirmado":
+        acknowledge(session, doc, load_profile(settings.institution), settings,
+                    actor_id=user_id)
+    return decision
 
 
 def questions_for(missing: Iterable[str]) -> list[str]:

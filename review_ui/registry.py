@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.schema import AuditEvent, Document
-from review_ui import registration
+from review_ui import procedure, registration
+from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import route_name, type_name
@@ -41,14 +42,15 @@ def _day() -> date:
     try:
         return date.fromisoformat(request.args.get("dia", ""))
     except ValueError:
-        today = current_app.config.get("TODAY")
-        return today if isinstance(today, date) else date.today()
+        return today()
 
 
 def _confirmed(day: date) -> list[Document]:
+    """The day's documents to enter in SIADE: confirmed ones to register, and those closed
+    as desinterés (activity 48 closes them in SIADE too)."""
     stmt = scoped(current_user, select(Document)).where(
-        Document.status == "confirmado", Document.received_on == day
-    ).order_by(Document.route, Document.id).limit(MAX_ROWS)
+        Document.status.in_(registration.TO_SIADE), Document.received_on == day
+    ).order_by(Document.status.desc(), Document.route, Document.id).limit(MAX_ROWS)
     return list(get_session().scalars(stmt))
 
 
@@ -110,7 +112,8 @@ def folio(doc_id: int) -> ResponseReturnValue:
     doc = _doc_or_404(doc_id)
     try:
         registration.set_folio(session, doc, current_user.id, _version(),
-                               request.form.get("folio", ""))
+                               request.form.get("folio", ""), today=today(),
+                               settings=current_app.config["BUZON_SETTINGS"])
         session.commit()
         flash(f"Folio SIADE guardado para el documento {doc_id}.", "ok")
     except (InvalidDecisionError, StaleDocumentError, StaleDataError) as e:
@@ -128,10 +131,13 @@ def contacts() -> ResponseReturnValue:
                                                                    Document.id).limit(MAX_ROWS)
     docs = list(get_session().scalars(stmt))
     _audit("ver_contactos", docs, {})
+    limit = current_app.config["BUZON_SETTINGS"].intentos_contacto
     return render_template("registry/contacts.html", docs=docs,
                            questions={d.id: registration.questions_for(d.missing or [])
                                       for d in docs},
-                           fields=CONTACT_FIELDS)
+                           fields=CONTACT_FIELDS, today=today(), limit=limit,
+                           propose={d.id: procedure.proposes_closing(d, limit) for d in docs},
+                           channels=procedure.CHANNELS, outcomes=procedure.CONTACT_OUTCOMES)
 
 
 @bp.route("/contactos/<id:doc_id>/resultado", methods=("POST",))

@@ -4,28 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
 from models.schema import Document
 
 if TYPE_CHECKING:
-    from sqlalchemy import Select
+    from sqlalchemy import ColumnElement, Select
     from sqlalchemy.orm import Session
 
     from review_ui.accounts import Reviewer
 
 STATUSES = ("pendiente", "confirmado", "descartado", "contactar", "cerrado", "fusionado")
 
-# Urgent first, then those the model was unsure about, then the oldest.
-QUEUE_ORDER = (
-    Document.urgent.desc(),
-    Document.needs_review.desc(),
-    Document.received_on.asc(),
-    Document.created_at.asc(),
-    Document.id.asc(),
-)
+
+def late(today: date) -> ColumnElement[bool]:
+    """The document's next deadline (intake.deadlines) is past."""
+    return Document.due_on < today
+
+
+def queue_order(today: date) -> tuple[ColumnElement[Any], ...]:
+    """Urgent first, then the late ones, then those the model was unsure about, then the
+    oldest."""
+    return (
+        Document.urgent.desc(),
+        case((late(today), 1), else_=0).desc(),
+        Document.needs_review.desc(),
+        Document.received_on.asc(),
+        Document.created_at.asc(),
+        Document.id.asc(),
+    )
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,8 @@ def scoped(reviewer: Reviewer, stmt: Select) -> Select:  # type: ignore[type-arg
     return stmt.where(Document.unit.in_(reviewer.units))
 
 
-def queue_query(reviewer: Reviewer, flt: QueueFilter) -> Select:  # type: ignore[type-arg]
+def queue_query(reviewer: Reviewer, flt: QueueFilter, today: date
+                ) -> Select:  # type: ignore[type-arg]
     stmt = scoped(reviewer, select(Document))
     if flt.status:
         stmt = stmt.where(Document.status == flt.status)
@@ -58,7 +68,7 @@ def queue_query(reviewer: Reviewer, flt: QueueFilter) -> Select:  # type: ignore
         stmt = stmt.where(Document.received_on == flt.day)
     if flt.unit:
         stmt = stmt.where(Document.unit == flt.unit)
-    return stmt.order_by(*QUEUE_ORDER)
+    return stmt.order_by(*queue_order(today))
 
 
 def visible_document(session: Session, reviewer: Reviewer, doc_id: int) -> Document | None:
@@ -69,24 +79,27 @@ def visible_document(session: Session, reviewer: Reviewer, doc_id: int) -> Docum
     return doc
 
 
-def next_pending(session: Session, reviewer: Reviewer, after: Document | None = None) -> int | None:
+def next_pending(session: Session, reviewer: Reviewer, today: date,
+                 after: Document | None = None) -> int | None:
     """The id of the first pending document in queue order that nobody else holds,
     skipping `after`."""
     from review_ui.claims import free_for
 
-    stmt = queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(
+    stmt = queue_query(reviewer, QueueFilter(status="pendiente"), today).with_only_columns(
         Document.id).where(free_for(reviewer.id))
     if after is not None:
         stmt = stmt.where(Document.id != after.id)
     return session.scalar(stmt.limit(1))
 
 
-def following_pending(session: Session, reviewer: Reviewer, doc: Document) -> int | None:
+def following_pending(session: Session, reviewer: Reviewer, doc: Document, today: date
+                      ) -> int | None:
     """The pending document that follows `doc` in queue order (wrapping to the first)."""
     from review_ui.claims import free_for
 
     ids = list(session.scalars(
-        queue_query(reviewer, QueueFilter(status="pendiente")).with_only_columns(Document.id)
+        queue_query(reviewer, QueueFilter(status="pendiente"), today)
+        .with_only_columns(Document.id)
         .where(free_for(reviewer.id))))
     if doc.id in ids:
         i = ids.index(doc.id)
@@ -103,6 +116,7 @@ class DayCounts:
     por_contactar: int
     pendientes: int
     atrasados: int  # pending from earlier days: policy 5.9 asks for same-day registration
+    vencidos: int  # any status, with the next deadline of the procedure past
 
 
 def day_counts(session: Session, reviewer: Reviewer, today: date) -> DayCounts:
@@ -115,6 +129,9 @@ def day_counts(session: Session, reviewer: Reviewer, today: date) -> DayCounts:
         n("pendiente"),
     ).where(Document.received_on == today, Document.status != "fusionado"))
     row = session.execute(stmt).one()
-    late = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
+    earlier = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
         Document.status == "pendiente", Document.received_on < today)))
-    return DayCounts(*(int(v or 0) for v in row), atrasados=int(late or 0))
+    overdue = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
+        late(today))))
+    return DayCounts(*(int(v or 0) for v in row), atrasados=int(earlier or 0),
+                     vencidos=int(overdue or 0))

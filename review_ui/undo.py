@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models.schema import Decision, Document
 from review_ui.decide import SNAPSHOT_KEYS, record_decision, snapshot
 from review_ui.errors import InvalidDecisionError
+from review_ui.procedure import STEPS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 
 _NOT_UNDOABLE = {"unir": "una unión de documentos (use «separar»)",
                  "separar": "una separación de páginas (use «unir»)",
-                 "deshacer": "un «deshacer»"}
+                 "deshacer": "un «deshacer»",
+                 **{step: "un paso del seguimiento, que ya ocurrió fuera de la estación"
+                    for step in STEPS}}
 
 
 def undo_last(session: Session, reviewer: Reviewer) -> Document:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from werkzeug.utils import secure_filename
 
 from models.schema import AuditEvent
 from review_ui.background import jobs_of
+from review_ui.dates import today
 from review_ui.db import get_session
 
 if TYPE_CHECKING:
@@ -38,7 +40,8 @@ ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
-def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], None]) -> Any:
+def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], None],
+            received_on: date) -> Any:
     """The pipeline call (a seam for tests: they replace it with a fake).
 
     It writes through the app's sessions: the app migrated the database at start-up, and a
@@ -48,7 +51,20 @@ def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], No
     from intake.pipeline import ingest_paths
 
     return ingest_paths(paths, current_app.config["BUZON_SETTINGS"], unit=unit, workers=1,
-                        on_file=on_file, factory=current_app.extensions["buzon_sessionmaker"])
+                        received_on=received_on, on_file=on_file,
+                        factory=current_app.extensions["buzon_sessionmaker"])
+
+
+def _received_on() -> date | None:
+    """The form's reception day (a backlog's); today when left empty; None if not valid."""
+    raw = (request.form.get("recibido") or "").strip()
+    if not raw:
+        return today()
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if day <= today() else None
 
 
 def _visible_jobs() -> list[Job]:
@@ -62,7 +78,7 @@ def _visible_jobs() -> list[Job]:
 def index() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("uploads/index.html", jobs=_visible_jobs(),
-                               units=current_user.units)
+                               units=current_user.units, today=today())
     files = [f for f in request.files.getlist("archivos") if f and f.filename]
     unit = (request.form.get("unidad") or "").strip() or None
     if not current_user.may_see_unit(unit):
@@ -73,6 +89,11 @@ def index() -> ResponseReturnValue:
         unit = current_user.units[0]  # a TAOD uploads only into their own units
     if not files:
         flash("Elija uno o más archivos escaneados (PDF, JPG, PNG o TIFF).", "error")
+        return redirect(url_for("uploads.index"), 303)
+    received_on = _received_on()
+    if received_on is None:
+        flash("La fecha de recepción no es válida: use el día en que se vació el buzón "
+              "(hoy o un día anterior).", "error")
         return redirect(url_for("uploads.index"), 303)
     settings = current_app.config["BUZON_SETTINGS"]
     folder = settings.data_dir / "cargas" / uuid.uuid4().hex
@@ -96,7 +117,7 @@ def index() -> ResponseReturnValue:
             job.done = len(paths) - to_read + done  # files already stored count as done
 
         with app.app_context():
-            report = ingest(paths, unit, progress)
+            report = ingest(paths, unit, progress, received_on)
         job.done = job.total
         failed = len(getattr(report, "failed", []) or [])
         return {"documentos": getattr(report, "documents", 0), "cuarentena": failed}
@@ -104,7 +125,8 @@ def index() -> ResponseReturnValue:
     job = jobs_of(app).start("carga", current_user.id, len(paths), work, unit=unit)
     session = get_session()
     session.add(AuditEvent(user_id=current_user.id, action="cargar_escaneos",
-                           detail={"archivos": len(paths), "trabajo": job.id}))
+                           detail={"archivos": len(paths), "trabajo": job.id,
+                                   "recibido": received_on.isoformat()}))
     session.commit()
     log.info("upload job %s started: %s files", job.id, len(paths))
     if request.accept_mimetypes.best == "application/json":
@@ -121,8 +143,9 @@ def status() -> ResponseReturnValue:
 
 
 def _body_limit() -> None:
-    """Scans are big: lift the 1 MB body limit for signed-in uploads only, before CSRF reads
-    the form. Without a session a body over the limit is refused before a byte is read."""
+    """Scans are big: lift the 1 MB body limit for signed-in uploads (and an area's scanned
+    answer) only, before CSRF reads the form. Without a session a body over the limit is
+    refused before a byte is read."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if not current_user.is_authenticated:
@@ -132,6 +155,10 @@ def _body_limit() -> None:
         return
     if request.path.rstrip("/") == "/cargas" and request.method == "POST":
         request.max_content_length = MAX_UPLOAD
+    elif request.endpoint == "followup.answer" and request.method == "POST":
+        from review_ui.followup import MAX_ANSWER
+
+        request.max_content_length = MAX_ANSWER  # the area's scanned answer
 
 
 def init_app(app: Any) -> None:

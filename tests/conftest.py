@@ -211,3 +211,81 @@ def pg_engine(pg_schema_url: str) -> Iterator[Engine]:
     engine = make_engine(pg_schema_url)
     yield engine
     engine.dispose()
+
+
+class SmtpSink:
+    """What a loopback aiosmtpd server received; `fail_next` makes it refuse the next
+    messages with a temporary error (451), as a busy relay would."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.messages: list[object] = []
+        self.logins: list[str] = []
+        self.fail_next = 0
+        self.received = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.fail_next:
+            self.fail_next -= 1
+            return "451 4.3.0 Intente más tarde"
+        with self.received:
+            self.messages.append(envelope)
+            self.received.notify_all()
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 15) -> list[object]:
+        """Wait until `count` messages arrived (a condition, not a sleep)."""
+        with self.received:
+            assert self.received.wait_for(lambda: len(self.messages) >= count, timeout), (
+                f"se esperaban {count} mensajes, llegaron {len(self.messages)}")
+            return list(self.messages)
+
+    def email(self, i: int):  # type: ignore[no-untyped-def]
+        """Message `i` parsed, with its decoded body."""
+        from email import message_from_bytes, policy
+
+        return message_from_bytes(self.messages[i].original_content,  # type: ignore[attr-defined]
+                                  policy=policy.default)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SmtpSink, int]]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that accepts the login buzon/secreto."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    sink = SmtpSink()
+
+    def authenticator(server, session, envelope, mechanism, data):  # type: ignore[no-untyped-def]
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            b"buzon", b"secreto")
+        if ok:
+            sink.logins.append(data.login.decode())
+        return AuthResult(success=ok)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_on(smtp_server: tuple[SmtpSink, int]) -> Callable[..., Settings]:
+    """Turns e-mail on in a Settings, towards the loopback server of `smtp_server`."""
+    from dataclasses import replace
+
+    def on(settings: Settings, **extra: object) -> Settings:
+        return replace(settings, correo_activo=True, smtp_host="127.0.0.1",
+                       smtp_port=smtp_server[1], smtp_tls="ninguno", smtp_user="buzon",
+                       smtp_password="secreto", smtp_timeout=10.0,
+                       correo_remitente="buzon@umf20.example",
+                       url_estacion="https://buzon.example.org", **extra)
+
+    return on

@@ -139,3 +139,46 @@ def test_third_party_loggers_stay_at_warning_whatever_the_verbosity(
     for name in NOISY:
         assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
     assert os.environ["DASK_LOGGING__DISTRIBUTED"] == "warning"
+
+
+def _letter_pdf(path: Path, text: str) -> None:
+    """A one-page PDF with a text layer (read without Tesseract)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for i, line in enumerate(text.splitlines()):
+        c.drawString(72, 760 - 16 * i, line)
+    c.showPage()
+    c.save()
+
+
+def test_ingest_dates_a_backlog_by_its_reception_day(
+        env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN a backlog emptied on Friday 13 November 2026 WHEN ingested today with
+    --recibido 2026-11-13 THEN its documents (and their export lines) carry that day; a
+    malformed or future date is refused before anything is read."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from intake.pipeline import open_database
+    from models import schema
+    from models.db import session_scope
+
+    box = tmp_path / "rezago"
+    box.mkdir()
+    _letter_pdf(box / "carta.pdf", "Solicito que me reprogramen la cita de rayos x.\n"
+                                   "Mi NSS es 92919084431, cel 55 1234 5678. Ana Ruiz Soto")
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert main(["ingest", str(box), "--recibido", "13/11/2026", "--quiet"]) == 2
+    assert "no tiene el formato" in capsys.readouterr().err
+    assert main(["ingest", str(box), "--recibido", tomorrow, "--quiet"]) == 2
+    assert "no puede ser posterior a hoy" in capsys.readouterr().err
+    assert main(["ingest", str(box), "--recibido", "2026-11-13", "--quiet"]) == 0
+    with session_scope(open_database(env)) as s:
+        assert list(s.scalars(select(schema.Document.received_on))) == [date(2026, 11, 13)]
+    out = tmp_path / "x.jsonl"
+    assert main(["export", "--out", str(out)]) == 0
+    [line] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert line["received_on"] == "2026-11-13"

@@ -33,3 +33,41 @@ def test_unknown_option_and_bad_toml_are_refused(tmp_path: Path) -> None:
     cfg.write_text("data_dir = \n")
     with pytest.raises(ConfigError, match="No se pudo leer"):
         load_settings(env={"BUZON_CONFIG": str(cfg)})
+
+
+def test_the_service_catalogue_and_contact_attempts_are_configured(tmp_path: Path) -> None:
+    from intake.config import DEFAULT_SERVICES, Service
+
+    assert load_settings(env={"BUZON_DATA_DIR": str(tmp_path)}).servicios == DEFAULT_SERVICES
+    cfg = tmp_path / "buzon.toml"
+    cfg.write_text('intentos_contacto = 2\n'
+                   '[[servicios]]\nnombre = "Farmacia"\ncorreo = "farmacia@umf20.example"\n'
+                   '[[servicios]]\nnombre = "Urgencias"\nunidades = ["HGZ 1"]\n')
+    s = load_settings(env={"BUZON_CONFIG": str(cfg), "BUZON_DATA_DIR": str(tmp_path)})
+    assert s.intentos_contacto == 2
+    assert s.servicios == (Service("Farmacia", "farmacia@umf20.example"),
+                           Service("Urgencias", None, ("HGZ 1",)))
+    assert s.servicios[1].serves("HGZ 1") and not s.servicios[1].serves("UMF 20")
+    env = {"BUZON_DATA_DIR": str(tmp_path), "BUZON_SERVICIOS": "Farmacia, Laboratorio"}
+    assert [x.name for x in load_settings(env=env).servicios] == ["Farmacia", "Laboratorio"]
+    cfg.write_text('[[servicios]]\nnombre = "Farmacia"\n[[servicios]]\nnombre = "Farmacia"\n')
+    with pytest.raises(ConfigError, match="repetido"):
+        load_settings(env={"BUZON_CONFIG": str(cfg)})
+    with pytest.raises(ConfigError, match="al menos 1"):
+        load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_INTENTOS_CONTACTO": "0"})
+
+
+def test_email_is_off_by_default_and_configured_by_file_or_variables(tmp_path: Path) -> None:
+    s = load_settings(env={"BUZON_DATA_DIR": str(tmp_path)})
+    assert (s.correo_activo, s.smtp_port, s.smtp_tls) == (False, 587, "starttls")
+    s = load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_CORREO_ACTIVO": "true",
+                           "BUZON_SMTP_HOST": "smtp.imss.example", "BUZON_SMTP_PORT": "465",
+                           "BUZON_SMTP_TLS": "ssl", "BUZON_SMTP_USER": "buzon",
+                           "BUZON_SMTP_PASSWORD": "secreto"})
+    assert (s.correo_activo, s.smtp_host, s.smtp_port, s.smtp_tls, s.smtp_user) == (
+        True, "smtp.imss.example", 465, "ssl", "buzon")
+    assert "secreto" not in repr(s)  # the password never reaches a log line through repr
+    with pytest.raises(ConfigError, match="smtp_tls"):
+        load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_SMTP_TLS": "tls1.3"})
+    with pytest.raises(ConfigError, match="verdadero o falso"):
+        load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_CORREO_ACTIVO": "quizá"})

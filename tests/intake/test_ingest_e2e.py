@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,12 @@ def test_sample_box_is_ingested_and_matches_truth(
     records = _export(tmp_path)
     assert records and set(records[0]) == {
         "id", "source", "pages", "kind", "type", "confidence", "scores", "fields", "missing",
-        "route", "urgent", "needs_review", "status", "text"}
+        "route", "urgent", "needs_review", "status", "received_on", "due_on", "text"}
+    today = date.today().isoformat()
     for r in records:
         assert r["status"] == "pendiente"
+        assert r["received_on"] == today
+        assert r["due_on"] == today  # IMSS registers the same day (policy 5.9)
         assert r["kind"] in {"volante", "escrito_libre", "otro"}
         assert r["fields"]["nss"] is None or len(r["fields"]["nss"]) == 11
         assert r["fields"]["telefono"] is None or len(r["fields"]["telefono"]) == 10

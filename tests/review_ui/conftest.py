@@ -34,10 +34,16 @@ from review_ui.accounts import create_user
 
 
 @pytest.fixture()
-def settings(tmp_path, new_database_url) -> Settings:
+def institution() -> str:
+    """The profile the app runs with; a test module overrides this fixture for ISSSTE."""
+    return "imss"
+
+
+@pytest.fixture()
+def settings(tmp_path, new_database_url, institution) -> Settings:
     data = tmp_path / "data"
     return Settings(data_dir=data, database_url=new_database_url(data),
-                    secret_key="clave-de-pruebas")
+                    secret_key="clave-de-pruebas", institution=institution)
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +95,8 @@ def app(settings, template_db) -> Iterator[Flask]:
         _copy_rows(template_db, app.extensions["buzon_engine"])
     app.extensions["buzon_proposer"] = fake_proposer
     yield app
+    if (mailer := app.extensions.get("buzon_mailer")) is not None:
+        mailer.stop()
     app.extensions["buzon_engine"].dispose()
 
 

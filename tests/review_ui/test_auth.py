@@ -38,9 +38,21 @@ _ANONYMOUS = [
     ("post", "/registro/1/folio"),
     ("get", "/contactos/"),
     ("post", "/contactos/1/resultado"),
+    ("post", "/seguimiento/1/turnar"),
+    ("post", "/seguimiento/1/turnos/1/recordatorio"),
+    ("post", "/seguimiento/1/turnos/1/respuesta"),
+    ("post", "/seguimiento/1/informar"),
+    ("post", "/seguimiento/1/archivar"),
+    ("post", "/seguimiento/1/intento"),
+    ("get", "/seguimiento/turnos/1/hoja.pdf"),
+    ("get", "/seguimiento/turnos/1/respuesta"),
     ("get", "/supervision/auditoria"),
     ("post", "/supervision/reentrenar"),
     ("get", "/supervision/modelo"),
+    ("get", "/supervision/avisos"),
+    ("get", "/supervision/informe"),
+    ("get", "/supervision/informe.pdf"),
+    ("post", "/supervision/avisos/1/reintentar"),
     ("get", "/cargas/"),
     ("post", "/cargas/"),
     ("get", "/cargas/estado"),
@@ -319,8 +331,8 @@ def test_signed_in_upload_still_takes_a_large_scan(ana, app, monkeypatch, make_d
     from review_ui import uploads
     from review_ui.background import jobs_of
 
-    monkeypatch.setattr(uploads, "_ingest",
-                        lambda paths, unit, on_file: SimpleNamespace(documents=1, failed=[]))
+    monkeypatch.setattr(uploads, "_ingest", lambda paths, unit, on_file, received_on:
+                        SimpleNamespace(documents=1, failed=[]))
     big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
     response = ana.post("/cargas/", data={"archivos": [(io.BytesIO(big), "grande.pdf")]},
                         content_type="multipart/form-data")

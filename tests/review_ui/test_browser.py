@@ -299,3 +299,58 @@ def test_a_key_pressed_while_the_page_loads_is_not_lost(live_server, make_docume
             browser.close()
     db.expire_all()
     assert db.get(Document, first.id).status == "confirmado"
+
+
+def test_the_report_page_shows_its_charts(live_server, make_document, db):
+    """GIVEN a month of documents WHEN a supervisor opens the monthly report in Chromium
+    THEN the three charts (rendered on the server) are loaded and visible beside the
+    tables; the page is the README's screenshot."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import func, update
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    kinds = ["queja_servicio"] * 5 + ["sugerencia"] * 3 + ["reconocimiento"] * 2 + [
+        "gestion"] * 4 + ["orientacion"] * 2 + ["queja_administrativa"]
+    services = ["Farmacia", "Urgencias", "Laboratorio", "Farmacia", "Medicina Familiar"]
+    for i, kind in enumerate(kinds):
+        make_document(type=kind, received_on=date(2026, 11, 2 + (i * 7) % 26),
+                      status="confirmado" if i % 3 else "pendiente",
+                      fields={"nombre": None, "nss": None, "telefono": None,
+                              "servicio": services[i % len(services)], "unidad": "UMF 20"})
+    for reason in ("Publicidad de una farmacia", "Hoja en blanco", "publicidad de una farmacia"):
+        make_document(type="no_peticion", route="desechar", status="descartado",
+                      received_on=date(2026, 11, 9))
+        db.execute(update(Document).where(Document.id == db.scalar(select(func.max(
+            Document.id)))).values(discard_reason=reason))
+        db.commit()
+    for i, doc in enumerate(db.scalars(select(Document).where(
+            Document.status == "confirmado"))):
+        doc.registered_on = doc.received_on + timedelta(days=i % 3)
+    db.commit()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 960}, locale="es-MX")
+            page.set_default_timeout(15_000)
+            page.goto(live_server + "/auth/login")
+            page.fill("input[name=username]", "sofia")
+            page.fill("input[name=password]", PASSWORD)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            page.goto(live_server + "/supervision/informe?mes=2026-11")
+            assert page.locator("h1").inner_text() == "Informe mensual: noviembre de 2026"
+            charts = page.locator(".report-charts img")
+            assert charts.count() == 3
+            page.wait_for_function("Array.from(document.querySelectorAll('.report-charts img'))"
+                                   ".every(i => i.complete && i.naturalWidth > 300)")
+            for i in range(3):
+                chart = charts.nth(i)
+                assert chart.is_visible()
+                assert chart.bounding_box()["height"] > 150
+            assert "peticiones por tipo" in page.locator("#grafica-tipos").get_attribute("alt")
+            assert page.locator(".report-table").first.is_visible()
+            page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+        finally:
+            browser.close()

@@ -201,3 +201,16 @@ def test_serve_sends_hsts_under_https_and_trusts_proxies_only_when_told(
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "login_fallido"))
         assert event.detail["direccion"] == address
     app.extensions["buzon_engine"].dispose()
+
+
+def test_user_email_for_notices(settings):
+    result = CliRunner().invoke(user, ["add", "sofia", "--role", "supervisor", "--unit",
+                                       "UMF 20", "--correo", "Sofia@UMF20.example",
+                                       "--password-stdin"], input="clave-larga-12\n",
+                                obj={"settings": settings})
+    assert result.exit_code == 0, result.output
+    assert _check(settings, lambda s: s.scalar(select(User.email))) == "sofia@umf20.example"
+    bad = _run(settings, "correo", "sofia", "no-es-correo")
+    assert bad.exit_code == 1 and "El correo electrónico no es válido" in bad.output
+    assert _run(settings, "correo", "sofia").output == "Correo de sofia borrado.\n"
+    assert _check(settings, lambda s: s.scalar(select(User.email))) is None

@@ -12,14 +12,21 @@ def _ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<a href="/documentos/(\d+)">#', html)]
 
 
-def test_order_urgent_then_needs_review_then_oldest(ana, make_document):
+def test_order_urgent_then_late_then_needs_review_then_oldest(ana, make_document):
+    """GIVEN IMSS documents (registration due the day they were received, policy 5.9)
+    WHEN the queue is shown THEN the urgent one comes first, then the late ones (flagged
+    "Vencido", unsure before sure), then today's by doubt and age."""
     old = make_document(received_on=TODAY - timedelta(days=2))
     unsure = make_document(needs_review=True)
     urgent = make_document(urgent=True, urgent_reason="amenaza")
     older_unsure = make_document(needs_review=True, received_on=TODAY - timedelta(days=1))
+    sure = make_document()
     html = ana.get("/cola/").text
-    assert _ids(html) == [urgent.id, older_unsure.id, unsure.id, old.id]
+    assert _ids(html) == [urgent.id, older_unsure.id, old.id, unsure.id, sure.id]
     assert "Urgente" in html and "amenaza" in html
+    assert html.count('<span class="badge late"') == 2
+    assert ('<td class="due" title="Registrar en SIADE el mismo día (política 5.9)">'
+            '18/11/2026') in html
 
 
 def test_columns_show_spanish_names(ana, make_document):
@@ -57,9 +64,10 @@ def test_counts_of_the_day_and_siade_reminder(ana, make_document):
     counts = dict((label, int(n)) for n, label in re.findall(
         r'<div class="count[^"]*"><span>(\d+)</span>([^<]+)</div>', html))
     assert counts == {"Recibidos hoy": 4, "Confirmados": 1, "Descartados": 1,
-                      "Por contactar": 1, "Pendientes": 1}
+                      "Por contactar": 1, "Pendientes": 1, "Con plazo vencido": 1}
     assert "SIADE" in html and "política 5.9" in html
     assert "Hay 1 pendiente de días anteriores." in html
+    assert "1 documento con plazo vencido" in html
 
 
 def test_taod_sees_only_own_units(client, make_document):

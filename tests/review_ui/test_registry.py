@@ -78,6 +78,24 @@ def test_folio_is_stored_shown_and_validated(ana, db, make_document):
     assert "Solo los documentos confirmados" in refused.text
 
 
+def test_the_folio_meets_the_same_day_registration_deadline(ana, db, make_document):
+    """GIVEN an IMSS document received two days ago, confirmed but not registered (late:
+    policy 5.9) WHEN its SIADE folio is typed back THEN it is registered today and has no
+    deadline left (nothing late on the queue's summary)."""
+    from datetime import timedelta
+
+    from review_ui_testing import TODAY
+
+    doc = _confirmed(make_document, received_on=TODAY - timedelta(days=2))
+    assert db.get(Document, doc.id).due_on == TODAY - timedelta(days=2)
+    assert "<span>1</span>Con plazo vencido" in ana.get("/cola/").text
+    ana.post(f"/registro/{doc.id}/folio", data={"version_id": doc.version_id, "folio": "F-1"})
+    db.expire_all()
+    stored = db.get(Document, doc.id)
+    assert (stored.registered_on, stored.due_on, stored.due_step) == (TODAY, None, None)
+    assert "<span>0</span>Con plazo vencido" in ana.get("/cola/").text
+
+
 def test_contact_list_asks_for_missing_data(ana, make_document):
     make_document(status="contactar", missing=["nss"],
                   fields={"nombre": "Luis Mora", "nss": None, "telefono": "5511112222"})

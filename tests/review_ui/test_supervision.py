@@ -6,17 +6,20 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from review_ui_testing import login
+from review_ui_testing import TODAY, login
 from sqlalchemy import select
 
 from models.schema import AuditEvent
 from review_ui.background import jobs_of
 
 
-@pytest.mark.parametrize("url", ["/supervision/auditoria", "/supervision/modelo"])
+@pytest.mark.parametrize("url", ["/supervision/auditoria", "/supervision/modelo",
+                                 "/supervision/avisos", "/supervision/informe",
+                                 "/supervision/informe.json"])
 def test_taod_cannot_open_supervisor_pages(ana, url):
     assert ana.get(url).status_code == 403
     assert ana.post("/supervision/reentrenar").status_code == 403
+    assert ana.post("/supervision/avisos/1/reintentar").status_code == 403
 
 
 def test_audit_page_shows_views_and_decisions_and_escalations(client, app, make_document):
@@ -41,8 +44,9 @@ def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, s
 
     calls, seen = [], []
 
-    def fake_ingest(paths, unit, on_file):
+    def fake_ingest(paths, unit, on_file, received_on):
         calls.append((paths, unit))
+        assert received_on == TODAY  # the form's default
         on_file(0, 1)
         seen.append(ana.get("/cargas/estado").get_json()["trabajos"][0]["hechos"])
         on_file(1, 1)
@@ -66,13 +70,41 @@ def test_upload_runs_the_pipeline_in_the_background(ana, app, db, monkeypatch, s
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "cargar_escaneos"))
 
 
+def test_upload_takes_the_reception_day_of_a_backlog(ana, app, monkeypatch):
+    """GIVEN a backlog emptied on Friday 13 November WHEN uploaded with that date THEN the
+    pipeline gets it; a future or malformed date is refused with nothing started."""
+    from datetime import date
+
+    from review_ui import uploads
+
+    days = []
+    monkeypatch.setattr(uploads, "_ingest", lambda paths, unit, on_file, received_on: (
+        days.append(received_on), SimpleNamespace(documents=1, failed=[]))[1])
+    page = ana.get("/cargas/").text
+    assert 'name="recibido" value="2026-11-20" max="2026-11-20"' in page
+    assert "Fecha de recepción" in page
+
+    def upload(day):
+        return ana.post("/cargas/", data={"archivos": [(io.BytesIO(b"%PDF-1.4 x"), "r.pdf")],
+                                          "recibido": day},
+                        content_type="multipart/form-data", follow_redirects=True)
+
+    assert upload("2026-11-13").status_code == 200
+    jobs_of(app).join(10)
+    assert days == [date(2026, 11, 13)]
+    for bad in ("2026-11-21", "13/11/2026"):
+        assert "La fecha de recepción no es válida" in upload(bad).text
+    jobs_of(app).join(10)
+    assert days == [date(2026, 11, 13)]
+
+
 def test_upload_status_shows_only_the_reviewers_units(app, monkeypatch):
     """GIVEN beto (HGZ 1) uploads a scan WHEN ana (UMF 20) looks at the upload status or
     page THEN she sees no job of his; beto and an all-units admin do (issue 12, item 15)."""
     from review_ui import uploads
 
-    monkeypatch.setattr(uploads, "_ingest",
-                        lambda paths, unit, on_file: SimpleNamespace(documents=2, failed=[]))
+    monkeypatch.setattr(uploads, "_ingest", lambda paths, unit, on_file, received_on:
+                        SimpleNamespace(documents=2, failed=[]))
     clients = {}
     for name in ("ana", "beto", "admin", "sofia"):
         clients[name] = app.test_client()
@@ -143,3 +175,26 @@ def test_serve_https_flag_makes_cookies_secure(monkeypatch, settings):
     assert result.exit_code == 0, result.output
     assert served["app"].config["SESSION_COOKIE_SECURE"] is True
     served["app"].extensions["buzon_engine"].dispose()
+
+
+def test_model_page_names_its_figures_in_spanish_with_a_chart(client, app, monkeypatch):
+    """The model page shows Spanish names and percentages, not raw keys, and a chart of
+    F1 by petition type drawn on the server."""
+    import classifier.model as model
+
+    settings = app.config["BUZON_SETTINGS"]
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    (settings.models_dir / model.BUNDLE_NAME).write_bytes(b"x")
+    metrics = {"n": 120, "accuracy": 0.8812, "macro_f1": 0.8034, "ece": 0.041,
+               "cobertura_automatica": 0.59, "precision_automatica": 0.983,
+               "muestras_entrenamiento": 2400, "segundos_entrenamiento": 12.5,
+               "f1_por_tipo": {"gestion": 0.8, "queja_servicio": 0.9, "sugerencia": 0.7}}
+    monkeypatch.setattr(model, "load_bundle",
+                        lambda path: SimpleNamespace(version="imss-1", metrics=metrics))
+    login(client, "sofia")
+    page = client.get("/supervision/modelo").text
+    assert "Exactitud (tipo correcto)</td><td class=\"num\">88.1 %" in page
+    assert "Propuestas aceptadas sin revisión (cobertura)</td><td class=\"num\">59.0 %" in page
+    assert "Muestras de entrenamiento</td><td class=\"num\">2400" in page
+    assert "macro_f1" not in page and "cobertura_automatica" not in page
+    assert 'id="grafica-f1" src="data:image/png;base64,' in page
