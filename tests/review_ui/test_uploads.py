@@ -37,9 +37,9 @@ def test_two_uploads_at_the_same_moment_on_a_fresh_database_both_land(
     real_ingest = uploads._ingest
     together = threading.Barrier(2, timeout=60)
 
-    def at_once(paths, unit, on_file):
+    def at_once(paths, unit, on_file, received_on):
         together.wait()  # both jobs enter the pipeline together
-        return real_ingest(paths, unit, on_file)
+        return real_ingest(paths, unit, on_file, received_on)
 
     monkeypatch.setattr(uploads, "_ingest", at_once)
     rounds = 2
