@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.fuzz import ratio
+
 from classifier._text import fold
 from classifier.identity import FEMALE_NAMES, MALE_NAMES, SURNAMES
 
@@ -175,3 +177,96 @@ def _inner_signature(seg: str) -> tuple[str, int, int] | None:
         if _AFTER_NAME.match(seg, end) and any(fold(w) in KNOWN_NAMES for w in name.split()):
             return name, start.end(), end
     return None
+
+
+# Comparing two written forms of one person's name (duplicate search, policy 5.9).
+
+# Abbreviations people and clerks write for common names and surnames (folded, no dot).
+_ABBREVIATIONS = {
+    "ma": "maria", "fco": "francisco", "fca": "francisca", "gpe": "guadalupe",
+    "jse": "jose", "ant": "antonio", "alej": "alejandro", "mtz": "martinez",
+    "glez": "gonzalez", "glz": "gonzalez", "gzz": "gonzalez", "hdz": "hernandez",
+    "hdez": "hernandez", "hndz": "hernandez", "rdz": "rodriguez", "rdgz": "rodriguez",
+    "rguez": "rodriguez", "fdz": "fernandez", "fdez": "fernandez",
+}
+# Courtesy and professional titles: never part of the name.
+_TITLES = frozenset({"sr", "sra", "srta", "don", "dona", "lic", "dr", "dra", "ing", "prof",
+                     "profa", "c", "mtro", "mtra", "enf", "arq", "ciudadano", "ciudadana"})
+# Digits OCR reads in place of letters inside a name (names hold no digits).
+_OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "4": "a", "3": "e"})
+# Two spellings of one name word: rapidfuzz ratio (0-100) at least this (one OCR slip in a
+# five-letter word is 80; "ana"/"ama" is 67 and stays two names).
+_SAME_WORD = 75
+
+
+def name_tokens(name: str | None) -> tuple[str, ...]:
+    """The words of a name as compared: folded, OCR digits read as letters, particles and
+    titles dropped, abbreviations expanded ("Ma." -> "maria"); initials stay one letter.
+
+    Word order is kept (callers that ignore it sort).
+    """
+    out: list[str] = []
+    for raw in re.findall(r"[^\W_]+", fold(name or "")):
+        word = raw.translate(_OCR_DIGITS)
+        if not word.isalpha() or word in _PARTICLES or word in _TITLES:
+            continue
+        out.append(_ABBREVIATIONS.get(word, word))
+    return tuple(out)
+
+
+def _full(tokens: tuple[str, ...]) -> list[str]:
+    return [t for t in tokens if len(t) > 1]
+
+
+def name_match(a: str | None, b: str | None) -> tuple[float, int]:
+    """How alike two names are, as (similarity 0-1, words in common).
+
+    Survives accents, case, word order, particles, abbreviations, one missing word (a
+    surname left out), initials and small OCR slips. Two words at least must agree: one
+    shared word ("María") identifies nobody. A word present in both names but different
+    ("López Ruiz" / "López Díaz") is a conflict and keeps the similarity low.
+    """
+    ta, tb = name_tokens(a), name_tokens(b)
+    fa, fb = _full(ta), _full(tb)
+    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    if len(short) < 2:
+        return 0.0, 0
+    scored = sorted(((ratio(x, y), i, j) for i, x in enumerate(short)
+                     for j, y in enumerate(long_)), reverse=True)
+    used_s: set[int] = set()
+    used_l: set[int] = set()
+    matched: list[float] = []
+    for score, i, j in scored:
+        if score < _SAME_WORD:
+            break
+        if i in used_s or j in used_l:
+            continue
+        used_s.add(i)
+        used_l.add(j)
+        matched.append(score / 100)
+    n = len(matched)
+    if n < 2:
+        return 0.0, n
+    conflicts = len(short) - n  # words on both sides that disagree
+    extra = len(long_) - n  # words only the longer name has
+    initials = {t for t in (*ta, *tb) if len(t) == 1}
+    left = [long_[j] for j in range(len(long_)) if j not in used_l]
+    explained = sum(1 for w in left if w[0] in initials)  # "J. Pérez" for "José Pérez"
+    base = sum(matched) / n
+    if conflicts:
+        return round(base * 0.5, 4), n
+    factor = 1.0 if extra == 0 else 0.95 if extra == explained else 0.9 if extra == 1 else 0.75
+    return round(base * factor, 4), n
+
+
+def name_block_keys(name: str | None, prefix: int = 4, suffix: int = 3) -> frozenset[str]:
+    """Blocking keys of a name: every pair of its words, by their first `prefix` letters and
+    by their last `suffix` letters. Two spellings that `name_match` accepts share at least
+    one key unless an OCR slip hit both ends of a word; a lookup by key stays cheap."""
+    words = sorted(set(_full(name_tokens(name))))[:6]
+    keys: set[str] = set()
+    for i, x in enumerate(words):
+        for y in words[i + 1:]:
+            keys.add("p:" + "|".join(sorted((x[:prefix], y[:prefix]))))
+            keys.add("s:" + "|".join(sorted((x[-suffix:], y[-suffix:]))))
+    return frozenset(keys)
