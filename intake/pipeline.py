@@ -23,6 +23,7 @@ from intake.batch_report import FileReport, IngestReport
 from intake.batch_task import FileResult, process_file, refine_kind
 from intake.config import Settings, ensure_dirs
 from intake.discovery import Candidate, discover
+from intake.links import LinkContext, link_context, refresh_links
 from models import schema
 from models.db import make_engine, make_sessionmaker, migrate, session_scope
 from ocr import digits
@@ -118,6 +119,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     """
     factory = open_database(settings)
     model = load_or_train(settings.models_dir, notify)
+    links = link_context(settings.institution)
     unit = unit or settings.default_unit
     received_on = received_on or date.today()
     found = discover(paths)
@@ -149,7 +151,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             assert result is not None
             t_write = time.monotonic()
             report.files.append(_write(factory, settings, cand, data, result, unit,
-                                       received_on, report))
+                                       received_on, report, links))
             report.writing_seconds += time.monotonic() - t_write
             pages += len(result.pages)
             elapsed = time.monotonic() - started
@@ -164,7 +166,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
 
 def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, data: bytes,
            result: FileResult, unit: str | None, received_on: date,
-           report: IngestReport) -> FileReport:
+           report: IngestReport, links: LinkContext | None = None) -> FileReport:
     """The single writer: one file's rows in one transaction (all of them or none)."""
     try:
         with session_scope(factory) as session:
@@ -172,7 +174,8 @@ def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, 
                 _add_quarantined(session, settings, cand, data, result, unit)
                 log.info("file quarantined: %s", result.error)
                 return FileReport(cand.given_as, "cuarentena", reason=result.error)
-            _add_documents(session, settings, cand, data, result, unit, received_on)
+            _add_documents(session, settings, cand, data, result, unit, received_on,
+                           links or LinkContext())
     except IntegrityError:
         # Another station sharing the database stored the same file meanwhile.
         log.info("file stored meanwhile by another run; skipped")
@@ -195,15 +198,18 @@ def _add_quarantined(session: Session, settings: Settings, cand: Candidate, data
 
 
 def _add_documents(session: Session, settings: Settings, cand: Candidate, data: bytes,
-                   result: FileResult, unit: str | None, received_on: date) -> None:
-    """Original, pages, documents and proposals of one file. Files on disk are written
-    first and by content, so a run killed before the commit leaves nothing half-done."""
+                   result: FileResult, unit: str | None, received_on: date,
+                   links: LinkContext) -> None:
+    """Original, pages, documents, proposals and duplicate links of one file. Files on disk
+    are written first and by content, so a run killed before the commit leaves nothing
+    half-done."""
     digest = result.digest
     rel = store.store_original(settings, data, digest, result.file_kind)
     source = schema.SourceFile(sha256=digest, source_path=cand.given_as, stored_path=rel,
                                size=len(data), file_kind=result.file_kind, unit=unit,
                                page_count=len(result.pages))
     session.add(source)
+    stored = []
     for d in result.documents:
         proposal, group = d.proposal, d.group
         doc = schema.Document(
@@ -213,6 +219,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             urgent=proposal.urgent, urgent_reason=proposal.urgent_reason,
             needs_review=proposal.needs_review, status="pendiente")
         session.add(doc)
+        stored.append(doc)
         for page, why in zip(group.pages, group.reasons, strict=True):
             image_rel = (store.save_page_image(settings, digest, page.page_no, page.image_png)
                          if page.image_png else None)
@@ -228,3 +235,5 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             route=proposal.route, route_reason=proposal.route_reason, urgent=proposal.urgent,
             urgent_reason=proposal.urgent_reason, needs_review=proposal.needs_review))
     session.flush()
+    for doc in stored:  # policy 5.9: checked against what is already stored, in order
+        refresh_links(session, doc, links)
