@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
                ) -> Flask:
     """Build the review app; migrates the database to the current schema on start."""
     from intake.config import ensure_dirs, load_settings
+    from intake.links import link_context
     from models.db import make_engine, make_sessionmaker, migrate
     from review_ui import (
         accounts,
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     engine = make_engine(settings.database_url)
     migrate(engine)
     app.extensions["buzon_engine"] = engine
+    # Duplicate rules and type names of the profile, for every relink after an edit.
+    app.extensions["buzon_links"] = link_context(app.config["INSTITUTION"])
     app.extensions["buzon_sessionmaker"] = make_sessionmaker(engine)
 
     db.init_app(app)
