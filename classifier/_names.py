@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
@@ -195,10 +196,12 @@ _TITLES = frozenset({"sr", "sra", "srta", "don", "dona", "lic", "dr", "dra", "in
 # Digits OCR reads in place of letters inside a name (names hold no digits).
 _OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "4": "a", "3": "e"})
 # Two spellings of one name word: rapidfuzz ratio (0-100) at least this (one OCR slip in a
-# five-letter word is 80; "ana"/"ama" is 67 and stays two names).
-_SAME_WORD = 75
+# five-letter word is 80, "Méndez"/"Jiménez" 77); 75 for words of four letters or less
+# ("Ruiz"/"Ruis"; "Ana"/"Ama" is 67 and stays two names).
+_SAME_WORD, _SAME_SHORT_WORD = 80, 75
 
 
+@lru_cache(maxsize=16384)  # a pure function; the same names come back at every search
 def name_tokens(name: str | None) -> tuple[str, ...]:
     """The words of a name as compared: folded, OCR digits read as letters, particles and
     titles dropped, abbreviations expanded ("Ma." -> "maria"); initials stay one letter.
@@ -207,7 +210,8 @@ def name_tokens(name: str | None) -> tuple[str, ...]:
     """
     out: list[str] = []
     for raw in re.findall(r"[^\W_]+", fold(name or "")):
-        word = raw.translate(_OCR_DIGITS)
+        # "rn" read for "m" is OCR's commonest slip; both sides are compared so rewritten.
+        word = raw.translate(_OCR_DIGITS).replace("rn", "m")
         if not word.isalpha() or word in _PARTICLES or word in _TITLES:
             continue
         out.append(_ABBREVIATIONS.get(word, word))
@@ -218,36 +222,58 @@ def _full(tokens: tuple[str, ...]) -> list[str]:
     return [t for t in tokens if len(t) > 1]
 
 
+def _same_order(positions: list[int]) -> bool:
+    """The words in common come in the same order, allowing a rotation: "PÉREZ LÓPEZ
+    MARÍA" is "María Pérez López", "López Pérez María" is someone else."""
+    descents = sum(1 for a, b in zip(positions, positions[1:], strict=False) if b < a)
+    return descents == 0 or (descents == 1 and positions[-1] < positions[0])
+
+
+def _other_gender(x: str, y: str) -> bool:
+    """Juan/Juana, Mario/María, Daniel/Daniela: close spellings, different names."""
+    if x == y:
+        return False
+    if x[:-1] == y[:-1] and {x[-1], y[-1]} == {"a", "o"}:
+        return True
+    return x == y + "a" or y == x + "a"
+
+
 def name_match(a: str | None, b: str | None) -> tuple[float, int]:
     """How alike two names are, as (similarity 0-1, words in common).
 
     Survives accents, case, word order, particles, abbreviations, one missing word (a
     surname left out), initials and small OCR slips. Two words at least must agree: one
     shared word ("María") identifies nobody. A word present in both names but different
-    ("López Ruiz" / "López Díaz") is a conflict and keeps the similarity low.
+    ("López Ruiz" / "López Díaz", "Juan" / "Juana") is a conflict and keeps the
+    similarity low.
     """
     ta, tb = name_tokens(a), name_tokens(b)
     fa, fb = _full(ta), _full(tb)
     short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
     if len(short) < 2:
         return 0.0, 0
-    scored = sorted(((ratio(x, y), i, j) for i, x in enumerate(short)
-                     for j, y in enumerate(long_)), reverse=True)
+    scored = sorted(((0.0 if _other_gender(x, y) else ratio(x, y), i, j)
+                     for i, x in enumerate(short) for j, y in enumerate(long_)), reverse=True)
     used_s: set[int] = set()
     used_l: set[int] = set()
     matched: list[float] = []
+    pairs: list[tuple[int, int]] = []
     for score, i, j in scored:
-        if score < _SAME_WORD:
+        if score < _SAME_SHORT_WORD:
             break
-        if i in used_s or j in used_l:
+        if i in used_s or j in used_l or (
+                score < _SAME_WORD and min(len(short[i]), len(long_[j])) > 4):
             continue
         used_s.add(i)
         used_l.add(j)
         matched.append(score / 100)
+        pairs.append((i, j))
     n = len(matched)
     if n < 2:
         return 0.0, n
     conflicts = len(short) - n  # words on both sides that disagree
+    if not _same_order([j for _i, j in sorted(pairs)]):
+        conflicts += 1  # "López Pérez" is not "Pérez López" (surnames first is fine)
     extra = len(long_) - n  # words only the longer name has
     initials = {t for t in (*ta, *tb) if len(t) == 1}
     left = [long_[j] for j in range(len(long_)) if j not in used_l]
@@ -255,7 +281,8 @@ def name_match(a: str | None, b: str | None) -> tuple[float, int]:
     base = sum(matched) / n
     if conflicts:
         return round(base * 0.5, 4), n
-    factor = 1.0 if extra == 0 else 0.95 if extra == explained else 0.9 if extra == 1 else 0.75
+    # Two words of four in common is weak: "María Hernández" is many people.
+    factor = 1.0 if extra == 0 else 0.95 if extra == explained else 0.9 if extra == 1 else 0.6
     return round(base * factor, 4), n
 
 

@@ -39,6 +39,11 @@ MERGED = "fusionado"
 MAX_CANDIDATES = 200
 _IN_CHUNK = 500
 _HISTORY_PREFIX = "h"
+_RECORD_COLUMNS = (Document.id, Document.text, Document.received_on, Document.fields,
+                   Document.unit, Document.type)
+_HISTORY_COLUMNS = (PetitionHistory.id, PetitionHistory.resumen,
+                    PetitionHistory.registered_on, PetitionHistory.nss, PetitionHistory.nombre,
+                    PetitionHistory.servicio, PetitionHistory.unit, PetitionHistory.tipo)
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,8 @@ def stored_key(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def document_record(doc: Document, ctx: LinkContext) -> PetitionRecord:
+def document_record(doc: Any, ctx: LinkContext) -> PetitionRecord:
+    """A document (ORM object, or a row of the columns in `_RECORD_COLUMNS`) as a record."""
     f = doc.fields or {}
     return PetitionRecord(
         doc.id, doc.text or "", doc.received_on, nss=f.get("nss"), nombre=f.get("nombre"),
@@ -126,13 +132,12 @@ def candidates(session: Session, keys: Sequence[str], day: date, ctx: LinkContex
     doc_ids = sorted({d for d, _h in hits if d is not None and d != exclude})
     hist_ids = sorted({h for _d, h in hits if h is not None})
     out: list[PetitionRecord] = []
-    for chunk in _chunks(doc_ids):
-        for doc in session.scalars(select(Document).where(Document.id.in_(chunk),
-                                                          Document.status != MERGED)):
-            out.append(document_record(doc, ctx))
+    for chunk in _chunks(doc_ids):  # plain rows: no ORM objects for a comparison
+        out += [document_record(row, ctx) for row in session.execute(
+            select(*_RECORD_COLUMNS).where(Document.id.in_(chunk), Document.status != MERGED))]
     for chunk in _chunks(hist_ids):
-        out += [history_record(h) for h in session.scalars(
-            select(PetitionHistory).where(PetitionHistory.id.in_(chunk)))]
+        out += [history_record(row) for row in session.execute(
+            select(*_HISTORY_COLUMNS).where(PetitionHistory.id.in_(chunk)))]
     return out
 
 
