@@ -22,6 +22,7 @@ bench: setup
 	.venv/bin/python -m bench.accuracy
 	.venv/bin/python -m bench.classifier
 	.venv/bin/python -m bench.review
+	.venv/bin/python -m bench.duplicates
 	.venv/bin/python -m bench.ocr
 	.venv/bin/python -m bench.ocr_variants
 	.venv/bin/python -m bench.batch
