@@ -18,9 +18,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.schema import Document
+from models.schema import Decision, Document
 from review_ui import claims, decide, evidence, links, regroup, undo
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
@@ -234,11 +235,18 @@ def _go_next(doc: Document | None) -> ResponseReturnValue:
 @bp.route("/deshacer", methods=("POST",))
 @login_required
 def undo_last() -> ResponseReturnValue:
-    """Undo the reviewer's own last decision and reopen that document."""
+    """Undo the reviewer's own last decision (on a document or on one of its possible
+    duplicates, whichever came last) and reopen that document."""
     session = get_session()
     try:
-        doc = undo.undo_last(session, current_user)
-        links.refresh(session, current_app.extensions["buzon_links"], [doc])
+        event = links.last_link_event(session, current_user)
+        last = session.scalar(select(Decision.created_at).where(
+            Decision.user_id == current_user.id).order_by(Decision.id.desc()).limit(1))
+        if event is not None and (last is None or event.created_at >= last):
+            doc = links.undo_decision(session, current_user, event)
+        else:
+            doc = undo.undo_last(session, current_user)
+            links.refresh(session, current_app.extensions["buzon_links"], [doc])
         session.commit()
     except (InvalidDecisionError, StaleDataError) as e:
         session.rollback()

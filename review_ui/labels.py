@@ -61,6 +61,7 @@ ACTION_NAMES: dict[str, str] = {
     "ver_duplicado": "Vio un posible duplicado junto a otro documento",
     "confirmar_vinculo": "Confirmó un posible duplicado",
     "rechazar_vinculo": "Rechazó un posible duplicado",
+    "deshacer_vinculo": "Deshizo su decisión sobre un posible duplicado",
     "exportar": "Exportó los documentos (buzon export)",
     "login_fallido": "Inicio de sesión fallido",
     "login_bloqueado": "Inicio de sesión bloqueado por demasiados intentos",

@@ -192,6 +192,42 @@ def decide(session: Session, reviewer: Reviewer, doc: Document, link_id: int | N
     return link
 
 
+LINK_ACTIONS = ("confirmar_vinculo", "rechazar_vinculo", "deshacer_vinculo")
+
+
+def last_link_event(session: Session, reviewer: Reviewer) -> AuditEvent | None:
+    """The reviewer's latest decision on a link (or undo of one), for `u`."""
+    return session.scalar(select(AuditEvent).where(
+        AuditEvent.user_id == reviewer.id, AuditEvent.action.in_(LINK_ACTIONS))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(1))
+
+
+def undo_decision(session: Session, reviewer: Reviewer, event: AuditEvent) -> Document:
+    """Put the link of `event` back as it was before the reviewer's decision. Audited.
+
+    Raises:
+        InvalidDecisionError: the last action was an undo, or the link changed since.
+    """
+    if event.action == "deshacer_vinculo":
+        raise InvalidDecisionError("Su última acción fue un «deshacer»; no se puede deshacer.")
+    link = session.get(DuplicateLink, event.detail.get("vinculo"))
+    doc = session.get(Document, event.document_id) if event.document_id else None
+    verdict = CONFIRMED if event.action == "confirmar_vinculo" else REJECTED
+    if link is None or doc is None or link.status != verdict or not reviewer.may_see_unit(
+            doc.unit):
+        raise InvalidDecisionError("El vínculo cambió después de su decisión; no se puede "
+                                   "deshacer.")
+    check_claim(doc, reviewer.id)
+    link.status = event.detail.get("antes") or PROPOSED
+    link.decided_by = reviewer.id if link.status != PROPOSED else None
+    link.decided_at = utcnow() if link.status != PROPOSED else None
+    session.add(AuditEvent(user_id=reviewer.id, action="deshacer_vinculo", document_id=doc.id,
+                           detail={"vinculo": link.id, "antes": verdict,
+                                   "despues": link.status}))
+    session.flush()
+    return doc
+
+
 def refresh(session: Session, ctx: LinkContext, docs: Iterable[Document | None]) -> None:
     """Recompute the links of documents whose identity data or pages changed."""
     for doc in docs:

@@ -182,3 +182,23 @@ def test_editing_the_name_links_the_document(app, db, ana, make_document):
     db.expire_all()
     assert [(x.document_id, x.other_document_id, x.kind)
             for x in db.scalars(select(DuplicateLink))] == [(again.id, first.id, "repeticion")]
+
+
+def test_u_undoes_the_link_decision_when_it_came_last(app, db, ana, make_document):
+    """GIVEN a TAOD who confirmed a document, then confirmed a link on another WHEN she
+    presses "u" THEN the link is to review again (the document decision stays); a second
+    "u" is refused: undo goes one step back."""
+    other = make_document(text=THANKS, fields={**ROSA, "nss": None, "nombre": "Luz Ruiz Paz"})
+    ana.get(f"/documentos/{other.id}")
+    ana.post(f"/documentos/{other.id}/confirmar",
+             data={"version_id": db.get(Document, other.id).version_id})
+    first, again = _pair(app, db, make_document)
+    ana.post(f"/documentos/{again.id}/confirmar_vinculo")
+    r = ana.post("/documentos/deshacer", follow_redirects=True)
+    assert f"Se deshizo su última decisión sobre el documento {again.id}." in r.text
+    db.expire_all()
+    assert [x.status for x in db.scalars(select(DuplicateLink))] == ["propuesto"]
+    assert db.get(Document, other.id).status == "confirmado"
+    r = ana.post("/documentos/deshacer", follow_redirects=True)
+    assert "no se puede deshacer" in r.text
+    assert db.get(Document, other.id).status == "confirmado"
