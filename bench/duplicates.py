@@ -20,6 +20,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -252,6 +253,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--timing-history", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=16)
     args = ap.parse_args(argv)
+    load_before = os.getloadavg()[0]
 
     main_run = run(args.history, args.seed, 365)
     figures = scores(main_run["docs"], main_run["predictions"])
@@ -268,6 +270,9 @@ def main(argv: list[str] | None = None) -> dict:
         "repeticion_100k": scores(timing_run["docs"], timing_run["predictions"])["repeticion"],
         "metas": TARGETS, "semilla": args.seed,
         "base_de_datos": "SQLite (archivo temporal)",
+        # Times depend on what else runs: the machine's load when the run started and ended.
+        "nucleos": os.cpu_count(), "carga_inicio": round(load_before, 2),
+        "carga_fin": round(os.getloadavg()[0], 2),
     }
     for key in ("repeticion", "relacionada", "repeticion_sin_homonimos_sin_nss"):
         f = out[key]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from classifier._names import name_block_keys, name_match, name_tokens
@@ -123,12 +124,12 @@ def _phone(value: str | None) -> str | None:
 
 @lru_cache(maxsize=16384)  # pure; a search compares one record with many
 def _valid(nss: str | None, curp: str | None, correo: str | None, telefono: str | None
-           ) -> dict[str, str | None]:
-    return {"nss": _nss(nss), "curp": _curp(curp), "correo": _mail(correo),
-            "telefono": _phone(telefono)}
+           ) -> Mapping[str, str | None]:
+    return MappingProxyType({"nss": _nss(nss), "curp": _curp(curp), "correo": _mail(correo),
+                             "telefono": _phone(telefono)})  # cached: read-only
 
 
-def _identifiers(r: PetitionRecord) -> dict[str, str | None]:
+def _identifiers(r: PetitionRecord) -> Mapping[str, str | None]:
     return _valid(r.nss, r.curp, r.correo, r.telefono)
 
 
@@ -176,7 +177,7 @@ _SPACES = re.compile(r"\s\s+")
 
 
 @lru_cache(maxsize=4096)
-def _ngrams(text: str) -> dict[str, float]:
+def _ngrams(text: str) -> Mapping[str, float]:
     """Sublinear counts of the character 3-5-grams inside each word of the folded text,
     personal numbers masked (scikit-learn's char_wb analyzer, without its overhead: a search
     compares a few short texts, where fitting a vectorizer costs more than the cosine)."""
@@ -190,7 +191,7 @@ def _ngrams(text: str) -> dict[str, float]:
             for i in range(len(w) - n + 1):
                 g = w[i:i + n]
                 counts[g] = counts.get(g, 0) + 1
-    return {g: 1.0 + math.log(c) for g, c in counts.items()}
+    return MappingProxyType({g: 1.0 + math.log(c) for g, c in counts.items()})  # cached
 
 
 # Words of a letter's frame, not of its petition: a person's two letters share them.
@@ -229,7 +230,7 @@ def text_similarities(text: str, others: Sequence[str]) -> list[float]:
             df[k] = df.get(k, 0) + 1
     idf = {k: math.log((1 + n) / (1 + d)) + 1.0 for k, d in df.items()}
 
-    def weighted(g: dict[str, float]) -> dict[str, float]:
+    def weighted(g: Mapping[str, float]) -> dict[str, float]:
         v = {k: tf * idf[k] for k, tf in g.items()}
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         return {k: x / norm for k, x in v.items()}
