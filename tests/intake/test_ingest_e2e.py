@@ -38,7 +38,7 @@ def test_sample_box_is_ingested_and_matches_truth(
     records = _export(tmp_path)
     assert records and set(records[0]) == {
         "id", "source", "pages", "kind", "type", "confidence", "scores", "fields", "missing",
-        "route", "urgent", "needs_review", "status", "text"}
+        "route", "urgent", "needs_review", "status", "duplicates", "text"}
     for r in records:
         assert r["status"] == "pendiente"
         assert r["kind"] in {"volante", "escrito_libre", "otro"}
