@@ -24,6 +24,7 @@ bench: setup
 	.venv/bin/python -m bench.features
 	.venv/bin/python -m bench.thresholds
 	.venv/bin/python -m bench.review
+	.venv/bin/python -m bench.duplicates
 	.venv/bin/python -m bench.ocr
 	.venv/bin/python -m bench.ocr_variants
 	.venv/bin/python -m bench.batch

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from rapidfuzz.fuzz import ratio
 
 from classifier._text import fold
 from classifier.identity import FEMALE_NAMES, MALE_NAMES, SURNAMES
@@ -175,3 +178,122 @@ def _inner_signature(seg: str) -> tuple[str, int, int] | None:
         if _AFTER_NAME.match(seg, end) and any(fold(w) in KNOWN_NAMES for w in name.split()):
             return name, start.end(), end
     return None
+
+
+# Comparing two written forms of one person's name (duplicate search, policy 5.9).
+
+# Abbreviations people and clerks write for common names and surnames (folded, no dot).
+_ABBREVIATIONS = {
+    "ma": "maria", "fco": "francisco", "fca": "francisca", "gpe": "guadalupe",
+    "jse": "jose", "ant": "antonio", "alej": "alejandro", "mtz": "martinez",
+    "glez": "gonzalez", "glz": "gonzalez", "gzz": "gonzalez", "hdz": "hernandez",
+    "hdez": "hernandez", "hndz": "hernandez", "rdz": "rodriguez", "rdgz": "rodriguez",
+    "rguez": "rodriguez", "fdz": "fernandez", "fdez": "fernandez",
+}
+# Courtesy and professional titles: never part of the name.
+_TITLES = frozenset({"sr", "sra", "srta", "don", "dona", "lic", "dr", "dra", "ing", "prof",
+                     "profa", "c", "mtro", "mtra", "enf", "arq", "ciudadano", "ciudadana"})
+# Digits OCR reads in place of letters inside a name (names hold no digits).
+_OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "4": "a", "3": "e"})
+# Two spellings of one name word: rapidfuzz ratio (0-100) at least this (one OCR slip in a
+# five-letter word is 80, "Méndez"/"Jiménez" 77); 75 for words of four letters or less
+# ("Ruiz"/"Ruis"; "Ana"/"Ama" is 67 and stays two names).
+_SAME_WORD, _SAME_SHORT_WORD = 80, 75
+
+
+@lru_cache(maxsize=16384)  # a pure function; the same names come back at every search
+def name_tokens(name: str | None) -> tuple[str, ...]:
+    """The words of a name as compared: folded, OCR digits read as letters, particles and
+    titles dropped, abbreviations expanded ("Ma." -> "maria"); initials stay one letter.
+
+    Word order is kept (callers that ignore it sort).
+    """
+    out: list[str] = []
+    for raw in re.findall(r"[^\W_]+", fold(name or "")):
+        # "rn" read for "m" is OCR's commonest slip; both sides are compared so rewritten.
+        word = raw.translate(_OCR_DIGITS).replace("rn", "m")
+        if not word.isalpha() or word in _PARTICLES or word in _TITLES:
+            continue
+        out.append(_ABBREVIATIONS.get(word, word))
+    return tuple(out)
+
+
+def _full(tokens: tuple[str, ...]) -> list[str]:
+    return [t for t in tokens if len(t) > 1]
+
+
+def _same_order(positions: list[int]) -> bool:
+    """The words in common come in the same order, allowing a rotation: "PÉREZ LÓPEZ
+    MARÍA" is "María Pérez López", "López Pérez María" is someone else."""
+    descents = sum(1 for a, b in zip(positions, positions[1:], strict=False) if b < a)
+    return descents == 0 or (descents == 1 and positions[-1] < positions[0])
+
+
+def _other_gender(x: str, y: str) -> bool:
+    """Juan/Juana, Mario/María, Daniel/Daniela: close spellings, different names."""
+    if x == y:
+        return False
+    if x[:-1] == y[:-1] and {x[-1], y[-1]} == {"a", "o"}:
+        return True
+    return x == y + "a" or y == x + "a"
+
+
+def name_match(a: str | None, b: str | None) -> tuple[float, int]:
+    """How alike two names are, as (similarity 0-1, words in common).
+
+    Survives accents, case, word order, particles, abbreviations, one missing word (a
+    surname left out), initials and small OCR slips. Two words at least must agree: one
+    shared word ("María") identifies nobody. A word present in both names but different
+    ("López Ruiz" / "López Díaz", "Juan" / "Juana") is a conflict and keeps the
+    similarity low.
+    """
+    ta, tb = name_tokens(a), name_tokens(b)
+    fa, fb = _full(ta), _full(tb)
+    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    if len(short) < 2:
+        return 0.0, 0
+    scored = sorted(((0.0 if _other_gender(x, y) else ratio(x, y), i, j)
+                     for i, x in enumerate(short) for j, y in enumerate(long_)), reverse=True)
+    used_s: set[int] = set()
+    used_l: set[int] = set()
+    matched: list[float] = []
+    pairs: list[tuple[int, int]] = []
+    for score, i, j in scored:
+        if score < _SAME_SHORT_WORD:
+            break
+        if i in used_s or j in used_l or (
+                score < _SAME_WORD and min(len(short[i]), len(long_[j])) > 4):
+            continue
+        used_s.add(i)
+        used_l.add(j)
+        matched.append(score / 100)
+        pairs.append((i, j))
+    n = len(matched)
+    if n < 2:
+        return 0.0, n
+    conflicts = len(short) - n  # words on both sides that disagree
+    if not _same_order([j for _i, j in sorted(pairs)]):
+        conflicts += 1  # "López Pérez" is not "Pérez López" (surnames first is fine)
+    extra = len(long_) - n  # words only the longer name has
+    initials = {t for t in (*ta, *tb) if len(t) == 1}
+    left = [long_[j] for j in range(len(long_)) if j not in used_l]
+    explained = sum(1 for w in left if w[0] in initials)  # "J. Pérez" for "José Pérez"
+    base = sum(matched) / n
+    if conflicts:
+        return round(base * 0.5, 4), n
+    # Two words of four in common is weak: "María Hernández" is many people.
+    factor = 1.0 if extra == 0 else 0.95 if extra == explained else 0.9 if extra == 1 else 0.6
+    return round(base * factor, 4), n
+
+
+def name_block_keys(name: str | None, prefix: int = 4, suffix: int = 3) -> frozenset[str]:
+    """Blocking keys of a name: every pair of its words, by their first `prefix` letters and
+    by their last `suffix` letters. Two spellings that `name_match` accepts share at least
+    one key unless an OCR slip hit both ends of a word; a lookup by key stays cheap."""
+    words = sorted(set(_full(name_tokens(name))))[:6]
+    keys: set[str] = set()
+    for i, x in enumerate(words):
+        for y in words[i + 1:]:
+            keys.add("p:" + "|".join(sorted((x[:prefix], y[:prefix]))))
+            keys.add("s:" + "|".join(sorted((x[-suffix:], y[-suffix:]))))
+    return frozenset(keys)

@@ -1,30 +1,59 @@
-"""Possible duplicates (IMSS policy 5.9): same NSS or name, a similar text, close in time.
+"""Possible duplicates (IMSS policy 5.9): the same person, the same petition, close in time.
 
-Pure: plain records in, proposed links out. The pipeline stores the link and the review
-station shows it; a person decides whether the item is a new petition.
+Pure: plain records in, proposed links out. `intake.links` stores each record's blocking
+keys and the links; the review station shows them and a person confirms or rejects each.
+A link is a *repetición* (the same petition again: proposed as not to be registered, linked
+to the first) or *relacionada* (the same person with a new petition: registered, linked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import re
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
-
+from classifier._names import name_block_keys, name_match, name_tokens
 from classifier._text import fold
+from classifier.errors import ProfileError
 from classifier.model import normalize
+from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 
 log = logging.getLogger(__name__)
 
+REPETICION = "repeticion"
+RELACIONADA = "relacionada"
 DEFAULT_WINDOW_DAYS = 30
-# Same corpus text filled for two people and OCR-damaged: cosine 0.44-1.0 (mean 0.79);
-# two different petitions: at most 0.27 (mean 0.10). Measured on the bundled corpus.
-DEFAULT_MIN_SIMILARITY = 0.35
+
+
+@dataclass(frozen=True)
+class DuplicateRules:
+    """When two petitions are linked; an institution profile may set any of these in its
+    `[duplicates]` table (see `rules_for_profile`).
+
+    The similarity thresholds are TF-IDF cosines of character n-grams (`text_similarities`),
+    set on the 12 development scenarios of bench/data/duplicate_rewordings.jsonl read with
+    the benchmark's OCR noise: a hand-reworded repeat scored 0.22-0.43 against the petition
+    it repeats, another petition of the same person at most 0.20. The other 33 scenarios
+    were not looked at to set them (bench.duplicates reports their recall apart).
+    """
+
+    window_days: int = DEFAULT_WINDOW_DAYS
+    repeat_similarity: float = 0.25  # a repeat whatever the service
+    repeat_similarity_same_service: float = 0.20  # a repeat when service or type agree
+    min_person: float = 0.6  # identity score to compare the texts at all
+    min_related_person: float = 0.75  # identity score to link a new petition as related
+    # Below min_related_person (a two-word name, a name only alike) the text must say more.
+    repeat_similarity_weak_person: float = 0.35
+    max_related: int = 3  # related links kept per document (most similar first)
 
 
 @dataclass(frozen=True)
@@ -36,90 +65,314 @@ class PetitionRecord:
     received_on: dt.date
     nss: str | None = None
     nombre: str | None = None
+    curp: str | None = None
+    telefono: str | None = None
+    correo: str | None = None
+    servicio: str | None = None
+    unidad: str | None = None
+    tipo: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How surely two records are the same person: a score in [0, 1] and its reasons."""
+
+    score: float
+    same: tuple[str, ...]  # nss, curp, correo, telefono, nombre
+    reasons: tuple[str, ...]  # the same, in Spanish: "mismo NSS", ...
 
 
 @dataclass(frozen=True)
 class DuplicateLink:
-    """`document_id` may repeat `duplicate_of` (earlier); the reason is shown in Spanish."""
+    """`document_id` may repeat (or follow up) `duplicate_of`; the reason is in Spanish."""
 
     document_id: int | str
     duplicate_of: int | str
+    kind: str  # REPETICION or RELACIONADA
+    score: float
     similarity: float
-    same: str  # "nss" or "nombre"
+    same: tuple[str, ...]
     reason: str
 
 
-def name_key(name: str | None) -> str | None:
-    """A name compared without case, accents, punctuation or word order; None if too short."""
-    words = sorted(w for w in re.findall(r"[a-z]+", fold(name or "")) if len(w) > 1)
-    return " ".join(words) if len(words) >= 2 else None
+NOBODY = Identity(0.0, (), ())
+# Strength of each kind of evidence that two records are one person. A phone or e-mail is
+# shared within a family, a two-word name by many people; the NSS and CURP are personal.
+_STRENGTH = {"nss": 1.0, "curp": 1.0, "correo": 0.85, "telefono": 0.8}
+_SAME_NAME = {"nombre": "mismo nombre", "nss": "mismo NSS", "curp": "misma CURP",
+              "correo": "mismo correo", "telefono": "mismo teléfono"}
 
 
-def _nss_key(nss: str | None) -> str | None:
-    digits = re.sub(r"\D", "", nss or "")
-    return digits if len(digits) == 11 else None
+def _nss(value: str | None) -> str | None:
+    digits = re.sub(r"[\s.-]", "", value or "")
+    return digits if is_valid_nss(digits) else None
+
+
+def _curp(value: str | None) -> str | None:
+    curp = (value or "").strip().upper()
+    return curp if is_valid_curp(curp) else None
+
+
+def _mail(value: str | None) -> str | None:
+    mail = (value or "").strip().lower()
+    return mail if is_valid_email(mail) else None
+
+
+def _phone(value: str | None) -> str | None:
+    return normalize_phone(value or "")
+
+
+@lru_cache(maxsize=16384)  # pure; a search compares one record with many
+def _valid(nss: str | None, curp: str | None, correo: str | None, telefono: str | None
+           ) -> Mapping[str, str | None]:
+    return MappingProxyType({"nss": _nss(nss), "curp": _curp(curp), "correo": _mail(correo),
+                             "telefono": _phone(telefono)})  # cached: read-only
+
+
+def _identifiers(r: PetitionRecord) -> Mapping[str, str | None]:
+    return _valid(r.nss, r.curp, r.correo, r.telefono)
+
+
+def blocking_keys(r: PetitionRecord) -> frozenset[str]:
+    """Keys under which a record is filed for the candidate search: its valid NSS, CURP,
+    e-mail and phone, and pairs of its name's words (see `_names.name_block_keys`)."""
+    keys = {f"{kind}:{value}" for kind, value in _identifiers(r).items() if value}
+    return frozenset(keys | {f"nombre:{k}" for k in name_block_keys(r.nombre)})
+
+
+def compare_identity(a: PetitionRecord, b: PetitionRecord) -> Identity:
+    """Whether `a` and `b` were written by the same person.
+
+    A different valid NSS or CURP means another person (homonyms are common). The same
+    NSS with another name is a relative on the same affiliation: still linked, weaker.
+    """
+    ia, ib = _identifiers(a), _identifiers(b)
+    for kind in ("nss", "curp"):
+        if ia[kind] and ib[kind] and ia[kind] != ib[kind]:
+            return NOBODY
+    same = [k for k in ("nss", "curp", "correo", "telefono") if ia[k] and ia[k] == ib[k]]
+    strengths = [_STRENGTH[k] for k in same]
+    reasons = [_SAME_NAME[k] for k in same]
+    similarity, words = name_match(a.nombre, b.nombre)
+    both_named = len((a.nombre or "").split()) >= 2 and len((b.nombre or "").split()) >= 2
+    if similarity >= (0.8 if words >= 3 else 0.85):
+        strengths.append(0.85 if words >= 3 else 0.65)
+        same.append("nombre")
+        reasons.append("mismo nombre" if similarity >= 0.99 else "nombre parecido")
+    elif similarity >= 0.7:
+        strengths.append(0.6)
+        same.append("nombre")
+        reasons.append("nombre parecido")
+    elif both_named and same:
+        # Another name on the same number: a relative (same NSS) or a shared phone.
+        return Identity(round(0.7 if "nss" in same or "curp" in same else 0.5, 4),
+                        tuple(same), tuple(reasons[:1]) + ("otro nombre",))
+    if not strengths:
+        return NOBODY
+    score = min(1.0, max(strengths) + 0.1 * (len(strengths) - 1))
+    return Identity(round(score, 4), tuple(same), tuple(reasons))
+
+
+_SPACES = re.compile(r"\s\s+")
+
+
+@lru_cache(maxsize=4096)
+def _ngrams(text: str) -> Mapping[str, float]:
+    """Sublinear counts of the character 3-5-grams inside each word of the folded text,
+    personal numbers masked (scikit-learn's char_wb analyzer, without its overhead: a search
+    compares a few short texts, where fitting a vectorizer costs more than the cosine)."""
+    counts: dict[str, int] = {}
+    for word in _SPACES.sub(" ", normalize(text)).split():
+        w = f" {word} "
+        for n in (3, 4, 5):
+            if len(w) <= n:
+                counts[w] = counts.get(w, 0) + 1
+                break
+            for i in range(len(w) - n + 1):
+                g = w[i:i + n]
+                counts[g] = counts.get(g, 0) + 1
+    return MappingProxyType({g: 1.0 + math.log(c) for g, c in counts.items()})  # cached
+
+
+# Words of a letter's frame, not of its petition: a person's two letters share them.
+_FRAME = frozenset("""a quien corresponda atentamente atte att saludos cordiales nss tel
+    telefono cel celular correo email firma nombre numerolargo correoelectronico
+    derechohabiente afiliacion""".split())
+
+
+@lru_cache(maxsize=4096)
+def petition_body(text: str, nombre: str | None = None) -> str:
+    """The text as compared: folded, without the writer's own name, numbers, e-mails and
+    the greeting and signature words, which two letters of one person always share."""
+    own = set(name_tokens(nombre))
+    words = []
+    for word in re.findall(r"\w+", normalize(text or "")):
+        if word in _FRAME or word.isdigit() or (own and name_tokens(word)[:1] and
+                                                 name_tokens(word)[0] in own):
+            continue
+        words.append(word)
+    return " ".join(words)
+
+
+def text_similarities(text: str, others: Sequence[str]) -> list[float]:
+    """TF-IDF cosine (character 3-5-grams of the folded text, personal numbers masked,
+    sublinear counts, smoothed IDF over these texts) between `text` and each of `others`;
+    0 where either is empty."""
+    if not others:
+        return []
+    if not (text or "").strip():
+        return [0.0] * len(others)
+    grams = [_ngrams(t or "") for t in (text, *others)]
+    n = len(grams)
+    df: dict[str, int] = {}
+    for g in grams:
+        for k in g:
+            df[k] = df.get(k, 0) + 1
+    idf = {k: math.log((1 + n) / (1 + d)) + 1.0 for k, d in df.items()}
+
+    def weighted(g: Mapping[str, float]) -> dict[str, float]:
+        v = {k: tf * idf[k] for k, tf in g.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {k: x / norm for k, x in v.items()}
+
+    mine = weighted(grams[0])
+    out = []
+    for g in grams[1:]:
+        if not g:
+            out.append(0.0)
+            continue
+        theirs = weighted(g)
+        small, big = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+        out.append(round(sum(x * big.get(k, 0.0) for k, x in small.items()), 4))
+    return out
+
+
+def _same_value(a: str | None, b: str | None) -> bool:
+    fa, fb = fold((a or "").strip()), fold((b or "").strip())
+    return bool(fa) and fa == fb
+
+
+def _when(new: dt.date, old: dt.date) -> str:
+    days = (new - old).days
+    if days == 0:
+        return "el mismo día"
+    return f"{days} día(s) antes" if days > 0 else f"{-days} día(s) después"
 
 
 def _order(r: PetitionRecord) -> tuple[dt.date, str]:
     return r.received_on, str(r.id)
 
 
-def find_duplicates(
-    records: Sequence[PetitionRecord], *, window_days: int = DEFAULT_WINDOW_DAYS,
-    min_similarity: float = DEFAULT_MIN_SIMILARITY,
-) -> list[DuplicateLink]:
-    """Proposed links from each later petition to the most similar earlier one.
+def links_for(new: PetitionRecord, candidates: Sequence[PetitionRecord],
+              rules: DuplicateRules = DuplicateRules()) -> list[DuplicateLink]:
+    """The links of `new` to the `candidates` it may repeat or follow up.
 
-    Two petitions are candidates when they share the NSS or the name and were received at
-    most `window_days` apart; a link is proposed when the TF-IDF cosine of their texts
-    (character n-grams, personal numbers masked) reaches `min_similarity`.
-
-    Args:
-        records: the day's petitions together with the earlier ones to check against.
-        window_days: how far apart two receptions may be.
-        min_similarity: cosine threshold in [0, 1].
+    Candidates are the earlier petitions found by `blocking_keys` (the caller's search);
+    those outside the window, or not the same person, are ignored. Of several repeats the
+    link goes to the first (the petition as first received); up to `rules.max_related`
+    related petitions are linked too, most alike first.
 
     Returns:
-        At most one link per record (to its best earlier match), in reception order.
+        The repeat first (if any), then the related links.
     """
+    window = dt.timedelta(days=rules.window_days)
+    people: list[tuple[PetitionRecord, Identity]] = []
+    for c in candidates:
+        if c.id == new.id or abs(new.received_on - c.received_on) > window:
+            continue
+        who = compare_identity(new, c)
+        if who.score >= rules.min_person:
+            people.append((c, who))
+    if not people:
+        return []
+    sims = text_similarities(petition_body(new.text, new.nombre),
+                             [petition_body(c.text, c.nombre) for c, _who in people])
+    repeats, related = [], []
+    for (c, who), sim in zip(people, sims, strict=True):
+        same_service = _same_value(new.servicio, c.servicio)
+        same_type = _same_value(new.tipo, c.tipo)
+        agree = same_service or same_type
+        weak = who.score < rules.min_related_person
+        if weak:
+            repeat = sim >= rules.repeat_similarity_weak_person
+        else:
+            repeat = sim >= rules.repeat_similarity or (
+                agree and sim >= rules.repeat_similarity_same_service)
+        if not repeat and weak:
+            continue  # a weak match on the name alone, and another text: likely someone else
+        parts = [*who.reasons, f"texto {sim:.2f} similar"]
+        if same_service:
+            parts.append("mismo servicio")
+        if _same_value(new.unidad, c.unidad):
+            parts.append("misma unidad")
+        parts.append(_when(new.received_on, c.received_on))
+        reason = ", ".join(parts)
+        score = round(min(1.0, 0.5 * who.score + 0.5 * sim + (0.05 if agree else 0.0)), 4)
+        kind = REPETICION if repeat else RELACIONADA
+        link = DuplicateLink(new.id, c.id, kind, score, sim, who.same,
+                             reason[:1].upper() + reason[1:] + ".")
+        (repeats if repeat else related).append((c, link))
+    out = []
+    if repeats:
+        out.append(min(repeats, key=lambda cl: _order(cl[0]))[1])
+    related.sort(key=lambda cl: (-cl[1].score, _order(cl[0])))
+    out += [link for _c, link in related[:rules.max_related]]
+    return out
+
+
+def find_duplicates(records: Sequence[PetitionRecord],
+                    rules: DuplicateRules = DuplicateRules()) -> list[DuplicateLink]:
+    """Links of every record to the earlier ones (reception order), through the same
+    blocking keys as the stored search; for a batch held in memory (tests, benchmarks)."""
     ordered = sorted(records, key=_order)
-    rank = {id(r): i for i, r in enumerate(ordered)}
-    buckets: dict[tuple[str, str], list[PetitionRecord]] = defaultdict(list)
+    filed: dict[str, list[PetitionRecord]] = {}
+    links: list[DuplicateLink] = []
     for r in ordered:
-        for kind, key in (("nss", _nss_key(r.nss)), ("nombre", name_key(r.nombre))):
-            if key:
-                buckets[(kind, key)].append(r)
-    pairs: dict[tuple[int, int], str] = {}
-    window = dt.timedelta(days=window_days)
-    for (kind, _key), group in buckets.items():
-        for i, later in enumerate(group):
-            for earlier in group[:i]:
-                if later.received_on - earlier.received_on <= window:
-                    pair = (rank[id(later)], rank[id(earlier)])
-                    if pairs.get(pair) != "nss":  # the NSS is the stronger reason
-                        pairs[pair] = kind
-    if not pairs:
-        return []
-    involved = sorted({i for pair in pairs for i in pair})
-    column = {i: n for n, i in enumerate(involved)}
-    texts = [ordered[i].text or "" for i in involved]
-    if not any(t.strip() for t in texts):
-        return []
-    vectors = TfidfVectorizer(preprocessor=normalize, analyzer="char_wb", ngram_range=(3, 5),
-                              sublinear_tf=True).fit_transform(texts)
-    best: dict[int, tuple[float, int, str]] = {}
-    for (later, earlier), kind in pairs.items():
-        sim = float(cosine_similarity(vectors[column[later]], vectors[column[earlier]])[0, 0])
-        if sim >= min_similarity and sim > best.get(later, (-1.0, 0, ""))[0]:
-            best[later] = (sim, earlier, kind)
-    links = []
-    for later, (sim, earlier, kind) in sorted(best.items()):
-        a, b = ordered[later], ordered[earlier]
-        days = (a.received_on - b.received_on).days
-        reason = (f"Mismo {'NSS' if kind == 'nss' else 'nombre'} y texto parecido "
-                  f"({round(100 * sim)} %) a una petición recibida "
-                  f"{'el mismo día' if days == 0 else f'{days} día(s) antes'}.")
-        links.append(DuplicateLink(a.id, b.id, round(sim, 4), kind, reason))
-    log.info("duplicate check: %d records, %d candidate pairs, %d links",
-             len(records), len(pairs), len(links))
+        keys = blocking_keys(r)
+        seen: dict[int, PetitionRecord] = {}
+        for k in keys:
+            for c in filed.get(k, ()):
+                seen[id(c)] = c
+        links += links_for(r, list(seen.values()), rules)
+        for k in keys:
+            filed.setdefault(k, []).append(r)
+    log.info("duplicate check: %d records, %d links", len(records), len(links))
     return links
+
+
+def rules_from(table: Mapping[str, Any], origin: str = "perfil") -> DuplicateRules:
+    """Rules from a profile's `[duplicates]` table; unknown keys or bad values refused."""
+    known = {f.name: f.type for f in fields(DuplicateRules)}
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ProfileError(f"Perfil de institución inválido ({origin}): claves desconocidas "
+                           f"en [duplicates]: {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    try:
+        for key, value in table.items():
+            values[key] = int(value) if known[key] == "int" else float(value)
+    except (TypeError, ValueError) as e:
+        raise ProfileError(f"Perfil de institución inválido ({origin}): [duplicates] {e}"
+                           ) from e
+    rules = replace(DuplicateRules(), **values)
+    if rules.window_days < 0:
+        raise ProfileError(f"Perfil de institución inválido ({origin}): la ventana de "
+                           "duplicados no puede ser negativa")
+    return rules
+
+
+@lru_cache(maxsize=8)
+def rules_for_profile(name_or_path: str | Path = "imss") -> DuplicateRules:
+    """The institution profile's duplicate rules (`[duplicates]`, optional: the defaults,
+    a 30-day window, where the profile says nothing)."""
+    # classifier.profile.Profile does not carry this table yet; read it from the same file.
+    path = Path(name_or_path)
+    try:
+        raw = (path.read_bytes() if path.suffix == ".toml" else resources.files(
+            "classifier").joinpath("profiles", f"{name_or_path}.toml").read_bytes())
+        data = tomllib.loads(raw.decode("utf-8"))
+    except FileNotFoundError as e:
+        raise ProfileError(f"No existe el perfil de institución «{name_or_path}»") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ProfileError(f"El perfil «{name_or_path}» no es TOML válido: {e}") from e
+    return rules_from(data.get("duplicates", {}), str(name_or_path))

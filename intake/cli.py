@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from intake.config import Settings, load_settings
-from intake.errors import SomeFilesFailed
+from intake.errors import SomeFilesFailed, SomeRowsFailed
 
 log = logging.getLogger(__name__)
 
@@ -283,6 +283,36 @@ def informe(ctx: click.Context, month: str, unit: str | None, fmt: str, out: Pat
             "unidades": report["unidades"], "formato": fmt}))
     out.write_bytes(render(report, fmt, profile.name))
     _stderr(f"Informe de {report['mes']} ({report['total']} documentos) escrito en {out}")
+
+
+@cli.command()
+@click.argument("archivo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--fuente", default="siade", show_default=True,
+              type=click.Choice(["siade", "sinapp"]), help="Sistema del que viene el archivo.")
+@click.option("--unit", default=None,
+              help="Unidad a la que pertenecen las peticiones (quién las ve en la revisión).")
+@click.pass_context
+def historial(ctx: click.Context, archivo: Path, fuente: str, unit: str | None) -> None:
+    """Importa peticiones ya registradas (CSV: folio, fecha, nss, nombre, tipo, servicio,
+    resumen) para buscar duplicados también en ellas (política 5.9).
+
+    Las líneas válidas se guardan; las que tienen errores se informan con su número.
+    Importar otra vez el mismo archivo no repite nada.
+    """
+    from intake.history import import_history
+    from intake.links import link_context
+    from intake.pipeline import open_database
+    from models.db import session_scope
+
+    settings = settings_from(ctx)
+    factory = open_database(settings)
+    with session_scope(factory) as session:
+        report = import_history(session, archivo.read_bytes(), link_context(settings.institution),
+                                source=fuente, unit=unit or settings.default_unit)
+    for line in report.summary_lines():
+        _stderr(line)
+    if report.errors:
+        raise SomeRowsFailed(f"{len(report.errors)} línea(s) con error")
 
 
 def _system_user() -> str:

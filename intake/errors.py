@@ -29,6 +29,12 @@ class SomeFilesFailed(IntakeError):
     exit_code = 1
 
 
+class SomeRowsFailed(IntakeError):
+    """An import kept its good lines, but some lines had errors."""
+
+    exit_code = 1
+
+
 class ClusterError(IntakeError):
     """The Dask cluster could not be started or reached."""
 

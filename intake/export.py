@@ -14,7 +14,23 @@ from models import schema
 
 EXPORT_KEYS = ("id", "source", "pages", "kind", "type", "confidence", "scores", "fields",
                "missing", "route", "urgent", "needs_review", "status", "received_on", "due_on",
-               "text")
+               "duplicates", "text")
+
+
+def link_record(link: schema.DuplicateLink) -> dict[str, Any]:
+    """A duplicate link as exported: to another document (its id) or a history petition
+    (its source and folio)."""
+    history = link.history
+    return {
+        "kind": link.kind,
+        "status": link.status,
+        "score": link.score,
+        "similarity": link.similarity,
+        "reason": link.reason,
+        "document": link.other_document_id,
+        "history": ({"source": history.source, "folio": history.folio}
+                    if history is not None else None),
+    }
 
 
 def document_record(doc: schema.Document) -> dict[str, Any]:
@@ -37,6 +53,7 @@ def document_record(doc: schema.Document) -> dict[str, Any]:
         "status": doc.status,
         "received_on": doc.received_on.isoformat(),
         "due_on": doc.due_on.isoformat() if doc.due_on else None,
+        "duplicates": [link_record(x) for x in doc.duplicate_links],
         "text": doc.text,
     }
 
@@ -54,7 +71,9 @@ def iter_records(session: Session, batch: int = 500) -> Iterator[dict[str, Any]]
             select(schema.Document)
             .where(schema.Document.id > last, schema.Document.status != MERGED)
             .options(selectinload(schema.Document.source_file),
-                     selectinload(schema.Document.proposals))
+                     selectinload(schema.Document.proposals),
+                     selectinload(schema.Document.duplicate_links)
+                     .selectinload(schema.DuplicateLink.history))
             .order_by(schema.Document.id).limit(batch)).all()
         if not docs:
             return

@@ -24,6 +24,7 @@ from intake.batch_task import FileResult, process_file, refine_kind
 from intake.config import Settings, ensure_dirs
 from intake.discovery import Candidate, discover, shown
 from intake.errors import os_reason
+from intake.links import LinkContext, link_context, refresh_links
 from models import schema
 from models.db import make_engine, make_sessionmaker, migrate, session_scope
 from ocr import digits
@@ -148,6 +149,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     else:
         ensure_dirs(settings)
     model = load_or_train(settings.models_dir, notify)
+    links = link_context(settings.institution)
     unit = unit or settings.default_unit
     received_on = received_on or date.today()
     found = discover(paths)
@@ -180,7 +182,7 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                 log.error("file task failed: %s", result.failure)
             t_write = time.monotonic()
             report.files.append(_write(factory, settings, cand, data, result, unit,
-                                       received_on, report, retrying=digest in retry))
+                                       received_on, report, links, retrying=digest in retry))
             report.writing_seconds += time.monotonic() - t_write
             pages += len(result.pages)
             elapsed = time.monotonic() - started
@@ -198,7 +200,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
 
 def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, data: bytes,
            result: FileResult, unit: str | None, received_on: date,
-           report: IngestReport, *, retrying: bool = False) -> FileReport:
+           report: IngestReport, links: LinkContext | None = None, *,
+           retrying: bool = False) -> FileReport:
     """The single writer: one file's rows in one transaction (all of them or none).
 
     A file read again (`retrying`) replaces its quarantine row, in the same transaction.
@@ -215,7 +218,8 @@ def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, 
                 reason = f"{result.error}; {WILL_RETRY}" if result.transient else result.error
                 return FileReport(cand.given_as, "cuarentena", reason=reason,
                                   retried=retrying)
-            _add_documents(session, settings, cand, data, result, unit, received_on)
+            _add_documents(session, settings, cand, data, result, unit, received_on,
+                           links or LinkContext())
     except IntegrityError:
         # Another station sharing the database stored the same file meanwhile.
         log.info("file stored meanwhile by another run; skipped")
@@ -242,9 +246,11 @@ def _add_quarantined(session: Session, settings: Settings, cand: Candidate, data
 
 
 def _add_documents(session: Session, settings: Settings, cand: Candidate, data: bytes,
-                   result: FileResult, unit: str | None, received_on: date) -> None:
-    """Original, pages, documents and proposals of one file. Files on disk are written
-    first and by content, so a run killed before the commit leaves nothing half-done."""
+                   result: FileResult, unit: str | None, received_on: date,
+                   links: LinkContext) -> None:
+    """Original, pages, documents, proposals and duplicate links of one file. Files on disk
+    are written first and by content, so a run killed before the commit leaves nothing
+    half-done."""
     digest = result.digest
     rel = store.store_original(settings, data, digest, result.file_kind)
     source = schema.SourceFile(sha256=digest, source_path=cand.given_as, stored_path=rel,
@@ -252,6 +258,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
                                page_count=len(result.pages))
     session.add(source)
     urgent: list[schema.Document] = []
+    stored = []
     for d in result.documents:
         proposal, group = d.proposal, d.group
         doc = schema.Document(
@@ -263,6 +270,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
         session.add(doc)
         if doc.urgent:
             urgent.append(doc)
+        stored.append(doc)
         for page, why in zip(group.pages, group.reasons, strict=True):
             image_rel = (store.save_page_image(settings, digest, page.page_no, page.image_png)
                          if page.image_png else None)
@@ -278,5 +286,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             route=proposal.route, route_reason=proposal.route_reason, urgent=proposal.urgent,
             urgent_reason=proposal.urgent_reason, needs_review=proposal.needs_review))
     session.flush()
+    for doc in stored:  # policy 5.9: checked against what is already stored, in order
+        refresh_links(session, doc, links)
     for doc in urgent:  # the machine flagged it: the unit's supervisors hear at once
         notices.alert_urgent(session, doc, settings)

@@ -1,4 +1,5 @@
-"""The database schema: files, documents, pages, proposals, decisions, audit, users, logins."""
+"""The database schema: files, documents, pages, proposals, decisions, audit, users, logins,
+registered-petition history and duplicate links."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -145,6 +147,11 @@ class Document(Base):
         back_populates="document", order_by="Forwarding.id", cascade="all, delete-orphan")
     contact_attempts: Mapped[list[ContactAttempt]] = relationship(
         back_populates="document", order_by="ContactAttempt.id",
+        cascade="all, delete-orphan")
+    # Links from this document to earlier petitions (policy 5.9), repeats first.
+    duplicate_links: Mapped[list[DuplicateLink]] = relationship(
+        back_populates="document", foreign_keys="DuplicateLink.document_id",
+        order_by="(DuplicateLink.kind.desc(), DuplicateLink.score.desc())",
         cascade="all, delete-orphan")
 
     @property
@@ -288,3 +295,69 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()
+
+
+class PetitionHistory(Base):
+    """A petition already registered in SIADE or SINAPP before this installation, imported
+    from a CSV so the duplicate search (policy 5.9) finds it like a document."""
+
+    __tablename__ = "petition_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # siade | sinapp
+    folio: Mapped[str] = mapped_column(String(60))
+    registered_on: Mapped[date] = mapped_column(Date, index=True)
+    nss: Mapped[str | None] = mapped_column(String(11))
+    nombre: Mapped[str | None] = mapped_column(String(200))
+    tipo: Mapped[str | None] = mapped_column(String(80))
+    servicio: Mapped[str | None] = mapped_column(String(120))
+    resumen: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str | None] = mapped_column(String(120), index=True)  # who may see it
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("source", "folio", name="uq_petition_history_folio"),)
+
+
+class MatchKey(Base):
+    """One blocking key of a document or history petition (a hash of its NSS, CURP, phone,
+    e-mail or a pair of name words): the duplicate search looks candidates up by key and
+    date instead of comparing with every petition."""
+
+    __tablename__ = "match_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32))
+    received_on: Mapped[date] = mapped_column(Date)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    history_id: Mapped[int | None] = mapped_column(ForeignKey("petition_history.id"),
+                                                   index=True)
+
+    __table_args__ = (Index("ix_match_keys_lookup", "key", "received_on"),)
+
+
+class DuplicateLink(Base):
+    """A proposed link from a document to an earlier petition it may repeat (repeticion)
+    or follow up (relacionada): another document or a history petition. The reviewer
+    confirms or rejects it; proposed links are recomputed when identity data change."""
+
+    __tablename__ = "duplicate_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    other_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"),
+                                                          index=True)
+    history_id: Mapped[int | None] = mapped_column(ForeignKey("petition_history.id"),
+                                                   index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # repeticion | relacionada
+    score: Mapped[float] = mapped_column(Float)
+    similarity: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="propuesto")  # | confirmado | rechazado
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(foreign_keys=[document_id],
+                                              back_populates="duplicate_links")
+    other_document: Mapped[Document | None] = relationship(foreign_keys=[other_document_id])
+    history: Mapped[PetitionHistory | None] = relationship()

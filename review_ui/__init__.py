@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     """Build the review app; migrates the database to the current schema on start."""
     from intake import deadlines
     from intake.config import ensure_dirs, load_settings
+    from intake.links import link_context
     from models.db import make_engine, make_sessionmaker, migrate
     from review_ui import (
         accounts,
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["buzon_engine"] = engine
     factory = make_sessionmaker(engine)
     deadlines.attach(factory, settings)  # every session keeps the documents' due dates
+    # Duplicate rules and type names of the profile, for every relink after an edit.
+    app.extensions["buzon_links"] = link_context(app.config["INSTITUTION"])
     app.extensions["buzon_sessionmaker"] = factory
 
     db.init_app(app)

@@ -21,8 +21,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.schema import Document, OutboxMessage
-from review_ui import claims, decide, evidence, procedure, regroup, undo
+from models.schema import Decision, Document, OutboxMessage
+from review_ui import claims, decide, evidence, links, procedure, regroup, undo
 from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
@@ -102,11 +102,13 @@ def _followup(doc: Document) -> dict[str, Any]:
 
 
 def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
-            field_errors: dict[str, str] | None = None, status: int = 200
-            ) -> ResponseReturnValue:
+            field_errors: dict[str, str] | None = None, status: int = 200,
+            link_views: list[links.LinkView] | None = None) -> ResponseReturnValue:
     from review_ui.registration import questions_for
 
     session = get_session()
+    if link_views is None:
+        link_views = links.links_of(session, current_user, doc)
     other = claims.holder(doc, current_user.id)
     located = evidence.locate(doc.page_rows, doc.fields or {})
     return render_template(
@@ -127,7 +129,10 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         evidence=located,
         boxes_by_page={p.id: [e for e in located.values() if e.page_id == p.id]
                        for p in doc.page_rows},
-        duplicates=evidence.likely_duplicates(session, current_user, doc),
+        links=link_views,
+        this_side=links.side_of(doc),
+        pending_link=next((v for v in link_views if v.visible and v.status == "propuesto"),
+                          None),
         questions=questions_for(doc.missing or []),
         today=today(),
         **_followup(doc),
@@ -138,10 +143,13 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
 @login_required
 def view(doc_id: int) -> ResponseReturnValue:
     doc = _get_document(doc_id)
-    decide.record_view(get_session(), doc, current_user.id)
-    get_session().commit()
-    claims.try_claim(get_session(), doc, current_user.id)
-    return _render(doc)
+    session = get_session()
+    decide.record_view(session, doc, current_user.id)
+    views = links.links_of(session, current_user, doc)
+    links.audit_views(session, current_user, doc, views)
+    session.commit()
+    claims.try_claim(session, doc, current_user.id)
+    return _render(doc, link_views=views)
 
 
 @bp.route("/<id:doc_id>/siguiente")
@@ -183,11 +191,24 @@ def _apply(action: str, doc: Document) -> None:
         "separar": lambda: regroup.split_at(session, doc, uid, version,
                                             _int(form.get("pagina")),
                                             get_proposer(current_app)),
+        "confirmar_vinculo": lambda: links.decide(session, current_user, doc,
+                                                  _link_id(), links.CONFIRMED),
+        "rechazar_vinculo": lambda: links.decide(session, current_user, doc,
+                                                 _link_id(), links.REJECTED),
     }
     if action not in handlers:
         abort(404)
-    handlers[action]()
+    result = handlers[action]()
+    if action in links.RELINKING_ACTIONS:  # the new or merged document too
+        links.refresh(session, current_app.extensions["buzon_links"],
+                      [doc, result if isinstance(result, Document) else None])
     session.commit()
+
+
+def _link_id() -> int | None:
+    """The link chosen on the page; none: the first one still to review (the key)."""
+    value = _int(request.form.get("vinculo"))
+    return value if value > 0 else None
 
 
 _DONE = {
@@ -199,6 +220,8 @@ _DONE = {
     "urgente": "Documento {id} marcado como urgente; se avisó a la supervisión.",
     "unir": "Se unieron las páginas al documento {id}; revise la nueva propuesta.",
     "separar": "Documento {id} separado; revise las dos propuestas.",
+    "confirmar_vinculo": "Vínculo del documento {id} confirmado.",
+    "rechazar_vinculo": "Vínculo del documento {id} rechazado: no es un duplicado.",
 }
 
 
@@ -242,10 +265,18 @@ def _go_next(doc: Document | None) -> ResponseReturnValue:
 @bp.route("/deshacer", methods=("POST",))
 @login_required
 def undo_last() -> ResponseReturnValue:
-    """Undo the reviewer's own last decision and reopen that document."""
+    """Undo the reviewer's own last decision (on a document or on one of its possible
+    duplicates, whichever came last) and reopen that document."""
     session = get_session()
     try:
-        doc = undo.undo_last(session, current_user)
+        event = links.last_link_event(session, current_user)
+        last = session.scalar(select(Decision.created_at).where(
+            Decision.user_id == current_user.id).order_by(Decision.id.desc()).limit(1))
+        if event is not None and (last is None or event.created_at >= last):
+            doc = links.undo_decision(session, current_user, event)
+        else:
+            doc = undo.undo_last(session, current_user)
+            links.refresh(session, current_app.extensions["buzon_links"], [doc])
         session.commit()
     except (InvalidDecisionError, StaleDataError) as e:
         session.rollback()

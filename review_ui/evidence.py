@@ -1,5 +1,5 @@
-"""Where each value was read: boxes on the page images (for highlights and crops), and the
-likely duplicates of a document. No Flask here."""
+"""Where each value was read: boxes on the page images (for highlights and crops). No Flask
+here. (Likely duplicates are stored links now: review_ui.links.)"""
 
 from __future__ import annotations
 
@@ -7,23 +7,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
-
-from models.schema import Document
-
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from models.schema import Page
-    from review_ui.accounts import Reviewer
 
 _DIGIT_FIELDS = ("nss", "telefono")
-# Same-person documents compared per view (the most recent first): keeps the document page
-# fast even for a frequent petitioner.
-MAX_DUPLICATE_CANDIDATES = 20
 
 
 @dataclass(frozen=True)
@@ -101,47 +90,3 @@ def locate(pages: Sequence[Page], fields: Mapping[str, Any]) -> dict[str, Eviden
                 found[name] = Evidence(name, page.id, _union(match))
     return found
 
-
-def likely_duplicates(session: Session, reviewer: Reviewer, doc: Document,
-                      window_days: int | None = None) -> list[tuple[int, str]]:
-    """(document id, Spanish reason) of earlier documents this one may repeat: same NSS or
-    name within the window and a similar text (classifier.duplicates decides)."""
-    from classifier.duplicates import (
-        DEFAULT_WINDOW_DAYS,
-        PetitionRecord,
-        find_duplicates,
-        name_key,
-    )
-    from review_ui.scope import scoped
-
-    fields = doc.fields or {}
-    nss = re.sub(r"\D", "", fields.get("nss") or "")
-    name = name_key(fields.get("nombre"))
-    if len(nss) != 11 and not name:
-        return []
-    days = timedelta(days=window_days or DEFAULT_WINDOW_DAYS)
-    # Matched in SQL (json_extract / ->>) so the page stays fast with many documents; the
-    # name is matched as written here, and classifier.duplicates compares the texts.
-    same = []
-    if len(nss) == 11:
-        same.append(Document.fields["nss"].as_string() == nss)
-    if name and fields.get("nombre"):
-        same.append(Document.fields["nombre"].as_string() == fields["nombre"])
-    ids = list(session.scalars(scoped(reviewer, select(Document.id)).where(
-        Document.id != doc.id, Document.status != "fusionado", or_(*same),
-        Document.received_on.between(doc.received_on - days, doc.received_on + days),
-    ).order_by(Document.received_on.desc(), Document.id.desc())
-        .limit(MAX_DUPLICATE_CANDIDATES)))
-    if not ids:
-        return []
-    others = session.scalars(select(Document).where(Document.id.in_(ids))).all()
-    records = [PetitionRecord(d.id, d.text or "", d.received_on, (d.fields or {}).get("nss"),
-                              (d.fields or {}).get("nombre")) for d in [doc, *others]]
-    links = find_duplicates(records, window_days=days.days)
-    out = []
-    for link in links:
-        if link.document_id == doc.id:
-            out.append((int(link.duplicate_of), link.reason))
-        elif link.duplicate_of == doc.id:
-            out.append((int(link.document_id), link.reason))
-    return out

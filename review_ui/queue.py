@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models.schema import Document, utcnow
-from review_ui import claims
+from review_ui import claims, links
 from review_ui.background import jobs_of
 from review_ui.dates import today as today_
 from review_ui.db import get_session
@@ -70,6 +70,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "queue/index.html",
         docs=docs,
+        marks=links.marks(session, current_user, [d.id for d in docs]),
         total=total,
         page=page,
         pages=pages,

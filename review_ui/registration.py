@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from intake.history import FOLIO_RE
 from review_ui.decide import check_decidable, clean_fields, record_decision, reroute, snapshot
 from review_ui.errors import InvalidDecisionError
 
@@ -27,8 +28,8 @@ WORKSHEET_COLUMNS = (
     ("tipo", "Tipo de petición"), ("ruta", "Ruta"), ("nombre", "Nombre"), ("nss", "NSS"),
     ("telefono", "Teléfono"), ("correo", "Correo electrónico"), ("curp", "CURP"),
     ("servicio", "Servicio"), ("urgente", "Urgente"), ("motivo_urgencia", "Motivo de urgencia"),
-    ("resumen", "Texto (inicio)"), ("folio_siade", "Folio SIADE"),
-    ("accion", "Acción en SIADE"),
+    ("resumen", "Texto (inicio)"), ("posible_duplicado", "Posible duplicado"),
+    ("folio_siade", "Folio SIADE"), ("accion", "Acción en SIADE"),
 )
 QUESTIONS = {
     "nombre": "¿Cuál es su nombre completo?",
@@ -38,13 +39,17 @@ QUESTIONS = {
 # What the worksheet lists, and what the TAOD does with each in SIADE.
 TO_SIADE = ("confirmado", "cerrado")
 SIADE_ACTIONS = {"confirmado": "Registrar", "cerrado": "Cerrar por desinterés (actividad 48)"}
-_FOLIO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,59}$")
 _SUMMARY = 300
 
 
-def worksheet_rows(docs: Iterable[Document], type_name: Any, route_name: Any
-                   ) -> list[dict[str, str]]:
-    """One row per document, values as SIADE asks them (Spanish names, dd/mm/aaaa)."""
+def worksheet_rows(docs: Iterable[Document], type_name: Any, route_name: Any,
+                   duplicates: Mapping[int, str] | None = None) -> list[dict[str, str]]:
+    """One row per document, values as SIADE asks them (Spanish names, dd/mm/aaaa).
+
+    `duplicates`: document id -> what its link says ("Posible duplicado de folio buzón
+    12", ...), so the TAOD checks before registering it a second time (policy 5.9).
+    """
+    duplicates = duplicates or {}
     rows = []
     for doc in docs:
         f = doc.fields or {}
@@ -58,6 +63,7 @@ def worksheet_rows(docs: Iterable[Document], type_name: Any, route_name: Any
             "curp": f.get("curp") or "", "servicio": f.get("servicio") or "",
             "urgente": "Sí" if doc.urgent else "No", "motivo_urgencia": doc.urgent_reason or "",
             "resumen": text[:_SUMMARY] + ("…" if len(text) > _SUMMARY else ""),
+            "posible_duplicado": duplicates.get(doc.id, ""),
             "folio_siade": doc.siade_folio or "",
         })
     return rows
@@ -116,7 +122,7 @@ def set_folio(session: Session, doc: Document, user_id: int, version_id: int | N
     if doc.status not in TO_SIADE:
         raise InvalidDecisionError("Solo los documentos confirmados o cerrados por desinterés "
                                    "llevan folio SIADE.")
-    if not _FOLIO.match(folio):
+    if not FOLIO_RE.match(folio):
         raise InvalidDecisionError("El folio SIADE debe tener de 1 a 60 letras, números o "
                                    "los signos / . - _")
     before = snapshot(doc)

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.schema import AuditEvent, Document
-from review_ui import procedure, registration
+from review_ui import links, procedure, registration
 from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
@@ -68,8 +68,9 @@ def _audit(action: str, docs: list[Document], detail: dict[str, object]) -> None
 def siade() -> ResponseReturnValue:
     day = _day()
     docs = _confirmed(day)
+    marks = links.marks(get_session(), current_user, [d.id for d in docs])
     _audit("ver_registro", docs, {"dia": day.isoformat()})
-    return render_template("registry/siade.html", docs=docs, day=day)
+    return render_template("registry/siade.html", docs=docs, day=day, marks=marks)
 
 
 @bp.route("/registro/siade.<fmt>")
@@ -79,7 +80,9 @@ def worksheet(fmt: str) -> ResponseReturnValue:
         abort(404)
     day = _day()
     docs = _confirmed(day)
-    rows = registration.worksheet_rows(docs, type_name, route_name)
+    marks = links.marks(get_session(), current_user, [d.id for d in docs])
+    rows = registration.worksheet_rows(docs, type_name, route_name,
+                                       {i: m.text for i, m in marks.items()})
     _audit("exportar_siade", docs, {"dia": day.isoformat(), "formato": fmt})
     log.info("SIADE worksheet exported: %s rows as %s", len(rows), fmt)
     if fmt == "csv":
@@ -151,6 +154,7 @@ def contact_outcome(doc_id: int) -> ResponseReturnValue:
             session, doc, current_user.id, _version(), form.get("resultado", ""),
             {f: form.get(f) for f in CONTACT_FIELDS}, form.get("nota", ""),
             current_app.config["INSTITUTION"])
+        links.refresh(session, current_app.extensions["buzon_links"], [doc])
         session.commit()
         flash(f"Resultado del contacto guardado (documento {doc_id}).", "ok")
     except InvalidFieldsError as e:

@@ -50,6 +50,36 @@ def test_export_lines_follow_the_contract_and_skip_merged_documents(settings: Se
 
     with session_scope(factory) as s:  # a library call names no actor: nothing audited
         assert s.scalars(select(schema.AuditEvent)).all() == []
+    assert [r["duplicates"] for r in rows] == [[], []]
+
+
+def test_export_lines_carry_the_duplicate_links(settings: Settings) -> None:
+    """GIVEN a document linked to an imported SIADE petition and to an earlier document
+    WHEN exported THEN its line lists both links, the repeat first."""
+    _three_documents(settings)
+    factory = open_database(settings)
+    with session_scope(factory) as s:
+        first, _merged, last = s.scalars(select(schema.Document).order_by(
+            schema.Document.id)).all()
+        old = schema.PetitionHistory(source="siade", folio="2026/7",
+                                     registered_on=date(2026, 11, 1))
+        last.duplicate_links += [
+            schema.DuplicateLink(other_document=first, kind="relacionada", score=0.7,
+                                 similarity=0.1, reason="Mismo NSS."),
+            schema.DuplicateLink(history=old, kind="repeticion", score=0.9, similarity=0.8,
+                                 reason="Mismo NSS, texto 0.80 similar.",
+                                 status="confirmado")]
+    out = io.StringIO()
+    with session_scope(factory) as s:
+        write_jsonl(s, out)
+        first_id = s.scalars(select(schema.Document.id).order_by(schema.Document.id)).first()
+    line = [json.loads(x) for x in out.getvalue().splitlines()][-1]
+    assert line["duplicates"] == [
+        {"kind": "repeticion", "status": "confirmado", "score": 0.9, "similarity": 0.8,
+         "reason": "Mismo NSS, texto 0.80 similar.", "document": None,
+         "history": {"source": "siade", "folio": "2026/7"}},
+        {"kind": "relacionada", "status": "propuesto", "score": 0.7, "similarity": 0.1,
+         "reason": "Mismo NSS.", "document": first_id, "history": None}]
 
 
 def test_buzon_export_is_audited_as_the_system(

@@ -39,7 +39,8 @@ def test_sample_box_is_ingested_and_matches_truth(
     records = _export(tmp_path)
     assert records and set(records[0]) == {
         "id", "source", "pages", "kind", "type", "confidence", "scores", "fields", "missing",
-        "route", "urgent", "needs_review", "status", "received_on", "due_on", "text"}
+        "route", "urgent", "needs_review", "status", "received_on", "due_on", "duplicates",
+        "text"}
     today = date.today().isoformat()
     for r in records:
         assert r["status"] == "pendiente"

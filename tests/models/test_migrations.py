@@ -153,3 +153,42 @@ def test_0008_marks_quarantines_whose_cause_may_pass(engine: Engine) -> None:
     with make_sessionmaker(engine)() as s:
         assert [s.get(schema.SourceFile, n).transient for n in (1, 2, 3)] == [
             True, True, False]
+
+
+def test_0006_adds_history_keys_and_links_to_a_database_with_documents(engine: Engine) -> None:
+    """GIVEN a database at revision 0005 holding a document WHEN migrated to head THEN the
+    document survives, the three duplicate tables exist and a link to it can be stored."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        conn.execute(text(
+            "INSERT INTO source_files (id, sha256, source_path, stored_path, size, file_kind, "
+            "status, page_count, ingested_at) VALUES (1, 'x', 'a.pdf', 'o/a.pdf', 1, 'pdf', "
+            "'ok', 1, '2026-11-20 10:00:00')"))
+        conn.execute(text(
+            "INSERT INTO documents (id, source_file_id, pages, kind, received_on, text, type, "
+            "fields, missing, route, urgent, needs_review, status, created_at, updated_at, "
+            "version_id) VALUES (1, 1, '[1]', 'volante', '2026-11-20', 't', 'sugerencia', "
+            "'{}', '[]', 'registrar', false, true, 'pendiente', '2026-11-20 10:00:00', "
+            "'2026-11-20 10:00:00', 1)"))
+    migrate(engine)
+    assert _schema_diff(engine) == []
+    assert {"petition_history", "match_keys", "duplicate_links"} <= set(
+        inspect(engine).get_table_names())
+    with session_scope(make_sessionmaker(engine)) as s:
+        old = schema.PetitionHistory(source="siade", folio="2026/1", registered_on=date.today())
+        s.add(schema.DuplicateLink(document_id=1, history=old, kind="repeticion", score=0.9,
+                                   similarity=0.8, reason="Mismo NSS."))
+    with make_sessionmaker(engine)() as s:
+        doc = s.get(schema.Document, 1)
+        assert doc is not None and doc.type == "sugerencia"
+        assert [(x.kind, x.status, x.history.folio) for x in doc.duplicate_links] == [
+            ("repeticion", "propuesto", "2026/1")]

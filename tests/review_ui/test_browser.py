@@ -354,3 +354,61 @@ def test_the_report_page_shows_its_charts(live_server, make_document, db):
             page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_a_repeat_is_marked_and_one_key_confirms_it(live_server, app, make_document, db):
+    """GIVEN a complaint and its repeat, linked as at ingest WHEN the TAOD opens the queue
+    THEN the repeat carries its mark with the first one's folio; WHEN she opens it THEN the
+    first one is beside it; WHEN she presses "v" THEN the link is confirmed (audited)."""
+    from datetime import timedelta
+
+    from review_ui_testing import TODAY
+
+    from intake.links import refresh_links
+    from models.schema import AuditEvent, DuplicateLink
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    person = {"nombre": "Rosa Díaz Pérez", "nss": VALID_NSS, "telefono": "5512345678",
+              "correo": None, "curp": None, "unidad": "UMF 20", "servicio": "Farmacia"}
+    first = make_document(text=LETTER, fields=person, received_on=TODAY - timedelta(days=2),
+                          status="confirmado")
+    again = make_document(text="Vuelvo a escribir: " + LETTER.replace("Buenos días. ", ""),
+                          fields=person)
+    for doc in (first, again):
+        refresh_links(db, db.get(Document, doc.id), app.extensions["buzon_links"])
+    db.commit()
+    with sync_api.sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            page = browser.new_page(locale="es-MX")
+            page.set_default_timeout(15_000)
+            page.goto(live_server + "/auth/login")
+            page.fill("input[name=username]", "ana")
+            page.fill("input[name=password]", PASSWORD)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            page.wait_for_selector("html[data-keys=listo]", state="attached")
+            row = page.locator(f'tr[data-href$="/documentos/{again.id}"]')
+            assert row.locator(".dup-badge").inner_text() == "Posible repetición"
+            assert f"Posible duplicado de folio buzón {first.id}" in row.inner_text()
+            page.keyboard.press("Enter")  # the repeat is the only pending one: selected
+            page.wait_for_url(f"**/documentos/{again.id}")
+            page.wait_for_selector("html[data-keys=listo]", state="attached")
+            twin = page.locator(".side-by-side").first
+            assert twin.is_visible()
+            assert f"Folio buzón {first.id}" in twin.inner_text()
+            assert "Solicito que se surta el medicamento" in twin.inner_text()
+            with page.expect_navigation():
+                page.keyboard.press("v")
+            page.wait_for_url(f"**/documentos/{again.id}")
+            page.wait_for_selector("html[data-keys=listo]", state="attached")
+            assert "confirmado" in page.locator(".flash-ok").inner_text()
+            assert "confirmado" in page.locator(".dup-status").first.inner_text()
+        finally:
+            browser.close()
+    db.expire_all()
+    [link] = db.scalars(select(DuplicateLink)).all()
+    assert (link.document_id, link.other_document_id, link.status) == (
+        again.id, first.id, "confirmado")
+    assert db.scalars(select(AuditEvent.document_id).where(
+        AuditEvent.action == "confirmar_vinculo")).all() == [again.id]

@@ -1,4 +1,4 @@
-"""Each value highlighted where it was read, its crop beside the field, likely duplicates."""
+"""Each value highlighted where it was read, its crop beside the field."""
 
 from __future__ import annotations
 
@@ -50,15 +50,3 @@ def test_crops_refuse_bad_boxes_and_other_units(client, db, make_document):
     assert client.get(f"/paginas/{theirs.page_rows[0].id}/recorte?caja=0,0,5,5"
                       ).status_code == 404
 
-
-def test_likely_duplicates_are_linked(ana, make_document):
-    text = ("Solicito que se surta la metformina en la farmacia de la UMF 20, llevo tres "
-            "semanas sin medicamento y nadie me da solución.")
-    fields = {"nombre": "Rosa Díaz Pérez", "nss": VALID_NSS, "telefono": "5512345678"}
-    first = make_document(text=text, fields=fields)
-    again = make_document(text=text + " Gracias.", fields=fields)
-    unrelated = make_document(text="Felicito al personal de enfermería.", fields=fields)
-    html = ana.get(f"/documentos/{again.id}").text
-    assert "Posibles duplicados" in html
-    assert f'href="/documentos/{first.id}">Documento #{first.id}</a>: Mismo NSS' in html
-    assert f"Documento #{unrelated.id}</a>:" not in html
