@@ -123,6 +123,18 @@ def _launch(p):  # type: ignore[no-untyped-def]
               "--disable-component-update", "--disable-sync", "--no-first-run"])
 
 
+def _signed_in_page(browser, live_server: str, username: str, **options):  # type: ignore[no-untyped-def]
+    """A new page signed in as `username` through the login form."""
+    page = browser.new_page(locale="es-MX", **options)
+    page.set_default_timeout(15_000)
+    page.goto(live_server + "/auth/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    return page
+
+
 def test_clear_a_days_box_by_keyboard(live_server, make_document, db, settings):
     """GIVEN a day's box of 11 documents WHEN a TAOD works it with the keyboard only
     (confirm, retype, discard, contact, fix a field, merge two pages, urgent, undo)
@@ -271,13 +283,7 @@ def test_a_key_pressed_while_the_page_loads_is_not_lost(live_server, make_docume
     with sync_api.sync_playwright() as p:
         browser = _launch(p)
         try:
-            page = browser.new_page(locale="es-MX")
-            page.set_default_timeout(15_000)
-            page.goto(live_server + "/auth/login")
-            page.fill("input[name=username]", "ana")
-            page.fill("input[name=password]", PASSWORD)
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
+            page = _signed_in_page(browser, live_server, "ana")
             held: list = []
 
             def hold_first(route) -> None:  # type: ignore[no-untyped-def]
@@ -332,13 +338,8 @@ def test_the_report_page_shows_its_charts(live_server, make_document, db):
     with sync_api.sync_playwright() as p:
         browser = _launch(p)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 960}, locale="es-MX")
-            page.set_default_timeout(15_000)
-            page.goto(live_server + "/auth/login")
-            page.fill("input[name=username]", "sofia")
-            page.fill("input[name=password]", PASSWORD)
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
+            page = _signed_in_page(browser, live_server, "sofia",
+                                   viewport={"width": 1440, "height": 960})
             page.goto(live_server + "/supervision/informe?mes=2026-11")
             assert page.locator("h1").inner_text() == "Informe mensual: noviembre de 2026"
             charts = page.locator(".report-charts img")
@@ -380,13 +381,7 @@ def test_a_repeat_is_marked_and_one_key_confirms_it(live_server, app, make_docum
     with sync_api.sync_playwright() as p:
         browser = _launch(p)
         try:
-            page = browser.new_page(locale="es-MX")
-            page.set_default_timeout(15_000)
-            page.goto(live_server + "/auth/login")
-            page.fill("input[name=username]", "ana")
-            page.fill("input[name=password]", PASSWORD)
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
+            page = _signed_in_page(browser, live_server, "ana")
             page.wait_for_selector("html[data-keys=listo]", state="attached")
             row = page.locator(f'tr[data-href$="/documentos/{again.id}"]')
             assert row.locator(".dup-badge").inner_text() == "Posible repetición"
