@@ -7,6 +7,8 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from flask import Flask
 
     from classifier.types import Proposal
@@ -30,8 +32,9 @@ def get_proposer(app: Flask) -> Proposer:
         settings = app.config["BUZON_SETTINGS"]
         model = load_or_train(settings.models_dir, lambda msg: log.info("%s", msg))
 
-        def proposer(text: str, unit: str | None) -> Proposal:
-            return propose(text, model, unit=unit)
+        def proposer(text: str, unit: str | None,
+                     form_fields: Mapping[str, str] | None = None) -> Proposal:
+            return propose(text, model, unit=unit, form_fields=form_fields or None)
 
         app.extensions["buzon_proposer"] = proposer
         return proposer

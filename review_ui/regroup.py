@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# (text, unit) -> the classifier's proposal; see review_ui.proposer.
-Proposer = Callable[[str, "str | None"], "Proposal"]
+# (text, unit, values read from a volante's boxes) -> the classifier's proposal; see
+# review_ui.proposer.
+Proposer = Callable[[str, "str | None", "Mapping[str, str]"], "Proposal"]
 
 
 def _text_of(doc: Document) -> str:
@@ -30,10 +31,26 @@ def _text_of(doc: Document) -> str:
                        if p.text).strip()
 
 
-def _apply_proposal(session: Session, doc: Document, proposer: Proposer) -> None:
-    """Propose again from the document's pages; stored as a new machine proposal."""
+def form_values(*docs: Document) -> dict[str, str]:
+    """What the machine read from the volante's boxes (not the text) in the documents'
+    latest proposals; the first document's value wins. A re-proposal after a merge or split
+    passes these on, as ingest did, so the boxes' NSS and name are not lost to the text."""
+    values: dict[str, str] = {}
+    for doc in docs:
+        spans = (doc.proposal.spans or {}) if doc.proposal is not None else {}
+        for name, span in spans.items():
+            if isinstance(span, dict) and span.get("source") == "formulario" and span.get(
+                    "value"):
+                values.setdefault(name, str(span["value"]))
+    return values
+
+
+def _apply_proposal(session: Session, doc: Document, proposer: Proposer,
+                    boxes: Mapping[str, str] | None = None) -> None:
+    """Propose again from the document's pages (and its volante's boxes); stored as a new
+    machine proposal."""
     doc.text = _text_of(doc)
-    prop = proposer(doc.text, doc.unit)
+    prop = proposer(doc.text, doc.unit, dict(boxes or {}))
     session.add(ProposalRow(
         document=doc, model_version=prop.model_version or "desconocido", type=prop.type,
         confidence=prop.confidence, scores=dict(prop.scores), fields=dict(prop.fields),
@@ -88,6 +105,7 @@ def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: 
         raise InvalidDecisionError(f"El documento {other.id} ya fue decidido; no se puede unir.")
     check_decidable(other, user_id, other.version_id)
     before, other_before = snapshot(doc), snapshot(other)
+    boxes = form_values(doc, other)
     for page in list(other.page_rows):
         page.document = doc
     session.flush()
@@ -98,7 +116,7 @@ def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: 
     other.status = "fusionado"
     other.merged_into_id = doc.id
     other.needs_review = False
-    _apply_proposal(session, doc, proposer)
+    _apply_proposal(session, doc, proposer, boxes)
     record_decision(session, other, user_id, "unir", other_before, f"Unido al documento {doc.id}")
     record_decision(session, doc, user_id, "unir", before, f"Se le unió el documento {other.id}")
     return other
@@ -113,6 +131,7 @@ def split_at(session: Session, doc: Document, user_id: int, version_id: int | No
         raise InvalidDecisionError("Elija una página del documento, que no sea la primera, "
                                    "donde empieza el nuevo documento.")
     before = snapshot(doc)
+    boxes = form_values(doc)  # the volante's boxes are on its first page, which stays
     new = Document(source_file_id=doc.source_file_id, pages=[p for p in pages if p >= page_no],
                    kind=doc.kind, unit=doc.unit, received_on=doc.received_on, type=doc.type,
                    route=doc.route)
@@ -126,7 +145,7 @@ def split_at(session: Session, doc: Document, user_id: int, version_id: int | No
     session.expire(doc, ["page_rows"])
     session.expire(new, ["page_rows"])
     doc.pages = [p for p in pages if p < page_no]
-    _apply_proposal(session, doc, proposer)
+    _apply_proposal(session, doc, proposer, boxes)
     _apply_proposal(session, new, proposer)
     record_decision(session, doc, user_id, "separar", before,
                     f"Páginas {page_no}+ al documento {new.id}")

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from classifier.types import Extracted
 from classifier.types import Proposal as ClassifierProposal
 from intake.config import Settings
 from review_ui import create_app
@@ -34,12 +35,17 @@ def csrf_token_of(html: str) -> str:
     return m.group(1)
 
 
-def fake_proposer(text: str, unit: str | None) -> ClassifierProposal:
-    """Stands in for the trained classifier after merges and splits (training is slow)."""
+def fake_proposer(text: str, unit: str | None,
+                  form_fields: dict[str, str] | None = None) -> ClassifierProposal:
+    """Stands in for the trained classifier after merges and splits (training is slow);
+    like the real one, values read from a volante's boxes win over the text."""
+    boxes = form_fields or {}
     return ClassifierProposal(
         type="queja_servicio", confidence=0.91,
         scores={"queja_servicio": 0.91, "sugerencia": 0.09}, needs_review=False,
-        fields={"nombre": "Persona Unida", "nss": VALID_NSS, "telefono": "5512345678",
+        fields={"nombre": boxes.get("nombre", "Persona Unida"),
+                "nss": boxes.get("nss", VALID_NSS), "telefono": "5512345678",
                 "correo": None, "curp": None, "unidad": unit, "servicio": None},
+        spans={k: Extracted(v, source="formulario") for k, v in boxes.items()},
         missing=[], route="registrar", route_reason="Datos completos: registrar.",
         model_version="falso-1")

@@ -96,3 +96,33 @@ def test_undo_refused_when_someone_decided_after(app, db, make_document):
     page = ana.post("/documentos/deshacer", follow_redirects=True)
     assert "Otra persona decidió después" in page.text
     assert db.get(Document, doc.id).status == "confirmado"
+
+
+def test_merging_a_volante_keeps_the_nss_read_from_its_boxes(ana, db, make_document):
+    """GIVEN a volante whose NSS and name were read from its boxes, and the next page of the
+    scan WHEN the TAOD merges them THEN the new proposal still has the boxes' NSS and name
+    (the text alone would give another), and a split keeps them on the volante's part."""
+    boxes_nss, boxes_name = "12345678903", "Rosa Elena Juárez Paz"
+    volante = make_document(text="Volante. Queja de farmacia.", pages=2)
+    sheet = make_document(text="Hoja dos.", source_file_id=volante.source_file_id,
+                          first_page=3)
+    row = db.scalar(select(Proposal).where(Proposal.document_id == volante.id))
+    row.spans = {"nss": {"value": boxes_nss, "start": -1, "end": -1, "source": "formulario",
+                         "valid": True},
+                 "nombre": {"value": boxes_name, "start": -1, "end": -1,
+                            "source": "formulario", "valid": True},
+                 "telefono": {"value": "5512345678", "start": 3, "end": 13,
+                              "source": "texto", "valid": True}}
+    db.commit()
+    ana.post(f"/documentos/{volante.id}/unir", data={"version_id": volante.version_id})
+    db.expire_all()
+    merged = db.get(Document, volante.id)
+    assert merged.pages == [1, 2, 3] and merged.proposal.model_version == "falso-1"
+    assert db.get(Document, sheet.id).status == "fusionado"
+    assert (merged.fields["nss"], merged.fields["nombre"]) == (boxes_nss, boxes_name)
+    ana.post(f"/documentos/{volante.id}/separar",
+             data={"version_id": merged.version_id, "pagina": "3"})
+    db.expire_all()
+    kept = db.get(Document, volante.id)
+    new = db.scalar(select(Document).where(Document.pages == [3]))
+    assert kept.fields["nss"] == boxes_nss and new.fields["nss"] != boxes_nss
