@@ -109,6 +109,9 @@ def test_fill_is_reproducible() -> None:
     assert a == b
 
 
+DANGLING = r"(?im)\b(tel|cel|nss|correo)[.:]?\s*$"  # a label whose value was dropped
+
+
 def test_dropping_data_keeps_the_petition() -> None:
     """GIVEN every corpus petition WHEN its contact data is dropped THEN the petition text
     survives (no label left hanging, most words kept)."""
@@ -120,7 +123,9 @@ def test_dropping_data_keeps_the_petition() -> None:
             assert "{" not in out.text
             if words >= 8:
                 assert len(out.text.split()) >= 0.5 * words, (item.id, out.text)
-            assert not re.search(r"(?im)\b(tel|cel|nss|correo)[.:]?\s*$", out.text), item.id
+            # ("ya puedo cargar el cel" ends so as written: only a drop may not leave it)
+            if not re.search(DANGLING, item.text):
+                assert not re.search(DANGLING, out.text), item.id
 
 
 def test_english_level_aliases() -> None:
