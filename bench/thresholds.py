@@ -21,10 +21,12 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
 from classifier.corpus import load_corpus, split
-from classifier.model import Classifier, train
-from classifier.training import COPIES, item_samples
+from classifier.model import Classifier
+from classifier.profile import load_profile
+from classifier.training import COPIES, item_samples, train
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PROFILE = load_profile("imss")  # the corpus's own taxonomy; its thresholds are computed here
 MIN_ACCEPTED = 10
 FLOOR = 0.5
 DISCARD_FLOOR = 0.6
@@ -33,7 +35,7 @@ DISCARD_FLOOR = 0.6
 def out_of_writer_predictions(seed: int = 0) -> tuple[list[str], list[str], np.ndarray]:
     """(truth, predicted, confidence) for every train-split sample, its writer unseen."""
     items = split(load_corpus())[0]
-    samples = item_samples(items, random.Random(seed))
+    samples = item_samples(items, random.Random(seed), PROFILE)
     groups = [item.source for item in items for _ in range(COPIES)]
     texts = [t for t, _ in samples]
     labels = [lab for _, lab in samples]
@@ -42,9 +44,9 @@ def out_of_writer_predictions(seed: int = 0) -> tuple[list[str], list[str], np.n
     for k, (fit_idx, held_idx) in enumerate(folds.split(texts, labels, groups), 1):
         held_writers = sorted({groups[i] for i in held_idx})
         print(f"fold {k}: predicting {', '.join(held_writers)}", flush=True)
-        bundle = train([samples[i] for i in fit_idx], seed=seed,
+        bundle = train([samples[i] for i in fit_idx], PROFILE, seed=seed,
                        groups=[groups[i] for i in fit_idx])
-        model = Classifier(bundle)
+        model = Classifier(bundle, PROFILE)
         probs = model.predict_proba_many([texts[i] for i in held_idx])
         truth += [labels[i] for i in held_idx]
         pred += [model.labels[j] for j in probs.argmax(axis=1)]
