@@ -74,7 +74,8 @@ def _excerpt(text: str | None) -> str:
 
 
 def _doc_folio(doc: Document) -> str:
-    return f"folio buzón {doc.id}" + (f" (SIADE {doc.siade_folio})" if doc.siade_folio else "")
+    registered = f" (registrado con el folio {doc.siade_folio})" if doc.siade_folio else ""
+    return f"folio buzón {doc.id}{registered}"
 
 
 def side_of(doc: Document) -> dict[str, Any]:
