@@ -9,6 +9,7 @@ from rapidfuzz.fuzz import ratio
 
 from classifier._text import fold
 from classifier.identity import FEMALE_NAMES, MALE_NAMES, SURNAMES
+from classifier.profile import bundled_codes
 
 _UP = "A-ZÁÉÍÓÚÑÜ"
 _LOW = "a-záéíóúñü"
@@ -47,9 +48,9 @@ _LOWER_LABELLED = re.compile(
     rf"({_ANY_WORD}(?:[ \t]+{_ANY_WORD}){{1,6}})"
 )
 
-# Words that end or disqualify a name (folded forms).
-STOP_WORDS = frozenset(
-    """imss issste umf hgz hgr hgo umae clinica hospital unidad seguro social instituto
+# Words that end or disqualify a name (folded forms); the institutions' own acronyms too.
+STOP_WORDS = bundled_codes() | frozenset(
+    """umf hgz hgr hgo umae clinica hospital unidad seguro social instituto
     mexicano doctor doctora dr dra lic ing enf enfermera enfermero medico medica
     farmacia urgencias laboratorio consultorio servicio area modulo direccion director
     tel telefono cel celular whatsapp correo email mail nss curp afiliacion numero no

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# The export contract's field names (DOMAIN.md); null where absent.
-FIELD_NAMES = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
+# The export contract's field names (DOMAIN.md); null where absent. A profile shows and asks
+# for the ones it needs (classifier.profile: `fields`, `minimum_data`).
+FIELD_NAMES = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio",
+               "domicilio", "personal_involucrado")
 ROUTES = ("desechar", "publico_general", "contactar", "registrar")
 
 
@@ -29,7 +31,7 @@ class Proposal:
     needs_review: bool
     fields: dict[str, str | None]
     spans: dict[str, Extracted] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)  # subset of nombre, nss, contacto
+    missing: list[str] = field(default_factory=list)  # the profile's required data absent
     route: str = "publico_general"
     route_reason: str = ""
     urgent: bool = False

@@ -143,10 +143,9 @@ def attach(factory: sessionmaker[Session], settings: Settings, batch: int = 500)
     """Keep due dates on `factory`'s sessions, with the configured institution's rules and
     calendar, and bring the open documents' due dates up to date (documents stored before
     deadlines existed, or a calendar changed since: new days off move every due date)."""
-    from classifier.profile import load_profile
     from intake.business_days import calendar_for
 
-    rules, calendar = load_profile(settings.institution).deadlines, calendar_for(settings)
+    rules, calendar = settings.profile.deadlines, calendar_for(settings)
     keep_due_dates(factory, rules, calendar)
     session = factory()
     try:

@@ -23,12 +23,13 @@ from classifier.duplicates import (
     PetitionRecord,
     blocking_keys,
     links_for,
-    rules_for_profile,
 )
 from models.schema import Document, DuplicateLink, MatchKey, PetitionHistory
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from classifier.profile import Profile
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +50,15 @@ _HISTORY_COLUMNS = (PetitionHistory.id, PetitionHistory.resumen,
 @dataclass(frozen=True)
 class LinkContext:
     """What the search needs from the installation: the profile's rules and type names
-    (history rows carry SIADE's type names; documents carry labels)."""
+    (history rows carry the case system's type names; documents carry labels)."""
 
     rules: DuplicateRules = field(default_factory=DuplicateRules)
     type_names: Mapping[str, str] = field(default_factory=dict)
 
 
-def link_context(institution: str) -> LinkContext:
-    """The context for an institution profile ("imss", "issste" or a TOML path)."""
-    from classifier.profile import load_profile
-
-    return LinkContext(rules_for_profile(institution), dict(load_profile(institution).types))
+def link_context(profile: Profile) -> LinkContext:
+    """The context for an institution profile: its duplicate rules and type names."""
+    return LinkContext(profile.duplicates, dict(profile.types))
 
 
 def stored_key(key: str) -> str:

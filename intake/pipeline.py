@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
-from classifier.model import load_or_train
+from classifier.training import load_or_train
 from intake import deadlines, mail, notices, store
 from intake._dask import dask_client, run_bounded
 from intake.analyze import OcrOptions
@@ -148,8 +148,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
         factory = open_database(settings)
     else:
         ensure_dirs(settings)
-    model = load_or_train(settings.models_dir, notify)
-    links = link_context(settings.institution)
+    model = load_or_train(settings.models_dir, settings.profile, notify)
+    links = link_context(settings.profile)
     unit = unit or settings.default_unit
     received_on = received_on or date.today()
     found = discover(paths)

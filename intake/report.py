@@ -184,6 +184,7 @@ def monthly_report(session: Session, profile: Profile, calendar: BusinessCalenda
         day += timedelta(days=1)
     return {
         "institucion": profile.code,
+        "sistema": profile.case_system,
         "mes": first.strftime("%Y-%m"),
         "unidades": sorted(units) if units is not None else None,
         "generado": datetime.now().isoformat(timespec="seconds"),
@@ -232,7 +233,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[tuple[str, object]]
     return [
         ("Resumen", [
             ("Documentos recibidos", report["total"]),
-            ("Registrados en SIADE", reg["registrados"]),
+            (f"Registrados en {report.get('sistema') or 'el sistema'}", reg["registrados"]),
             ("Registrados el mismo día de la recepción", reg["mismo_dia"]),
             ("Días de la recepción al registro: promedio", _n(reg["promedio"])),
             ("Días de la recepción al registro: mediana", _n(reg["mediana"])),

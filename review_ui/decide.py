@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from classifier.types import FIELD_NAMES
 from models.schema import AuditEvent, Decision, Document
 from review_ui.claims import check_claim
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
@@ -20,11 +21,13 @@ from review_ui.routing import discard_type, missing_data, route_for
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from classifier.profile import Profile
     from intake.config import Settings
 
 log = logging.getLogger(__name__)
 
-EDITABLE_FIELDS = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
+# Every field a reviewer may correct; a station shows its profile's (Profile.fields).
+EDITABLE_FIELDS = FIELD_NAMES
 MAX_TEXT = 200
 MAX_REASON = 1000
 SNAPSHOT_KEYS = ("type", "fields", "missing", "route", "route_reason", "status",
@@ -69,9 +72,9 @@ def record_decision(session: Session, doc: Document, user_id: int, action: str,
     return decision
 
 
-def reroute(doc: Document, institution: str) -> None:
-    doc.missing = missing_data(doc.fields, institution)
-    doc.route, doc.route_reason = route_for(doc.type, doc.fields, institution)
+def reroute(doc: Document, profile: Profile) -> None:
+    doc.missing = missing_data(doc.fields, profile, doc.type)
+    doc.route, doc.route_reason = route_for(doc.type, doc.fields, profile)
 
 
 def confirm(session: Session, doc: Document, user_id: int, version_id: int | None) -> Decision:
@@ -84,24 +87,25 @@ def confirm(session: Session, doc: Document, user_id: int, version_id: int | Non
 
 
 def change_type(session: Session, doc: Document, user_id: int, version_id: int | None,
-                new_type: str, institution: str = "imss") -> Decision:
+                new_type: str, profile: Profile) -> Decision:
     """Set another petition type and recompute the route; the document stays pending."""
     check_decidable(doc, user_id, version_id)
-    if new_type not in type_names(institution):
+    if new_type not in type_names(profile):
         raise InvalidDecisionError("Tipo de petición desconocido.")
     before = snapshot(doc)
     doc.type = new_type
-    reroute(doc, institution)
+    reroute(doc, profile)
     return record_decision(session, doc, user_id, "cambiar_tipo", before)
 
 
 def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
-    """Validate and normalise edited fields; raises InvalidFieldsError with Spanish messages."""
+    """Validate and normalise the edited fields present in `raw` (others are left as they
+    are); raises InvalidFieldsError with Spanish messages."""
     from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 
     out: dict[str, str | None] = {}
     errors: dict[str, str] = {}
-    for name in EDITABLE_FIELDS:
+    for name in (f for f in EDITABLE_FIELDS if f in raw):
         value = re.sub(r"\s+", " ", (raw.get(name) or "")).strip()
         if len(value) > MAX_TEXT:
             errors[name] = f"El campo {name} es demasiado largo (máximo {MAX_TEXT} caracteres)."
@@ -133,13 +137,13 @@ def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
 
 
 def edit_fields(session: Session, doc: Document, user_id: int, version_id: int | None,
-                raw: Mapping[str, str | None], institution: str = "imss") -> Decision:
+                raw: Mapping[str, str | None], profile: Profile) -> Decision:
     """Replace the person's data, then recompute missing data and route."""
     check_decidable(doc, user_id, version_id)
     cleaned = clean_fields(raw)
     before = snapshot(doc)
     doc.fields = {**(doc.fields or {}), **cleaned}
-    reroute(doc, institution)
+    reroute(doc, profile)
     return record_decision(session, doc, user_id, "editar_campos", before)
 
 
@@ -154,12 +158,12 @@ def required_reason(reason: str | None, when_missing: str) -> str:
 
 
 def discard(session: Session, doc: Document, user_id: int, version_id: int | None,
-            reason: str, institution: str = "imss") -> Decision:
+            reason: str, profile: Profile) -> Decision:
     """Not a petition (activity 42): kept for audit, routed to desechar."""
     check_decidable(doc, user_id, version_id)
     reason = required_reason(reason, "Indique por qué no es una petición.")
     before = snapshot(doc)
-    doc.type = discard_type(institution)
+    doc.type = discard_type(profile)
     doc.route = "desechar"
     doc.route_reason = "Descartado por la persona revisora: no es una petición."
     doc.status = "descartado"

@@ -1,5 +1,5 @@
 """Duplicate links in the review station (policy 5.9): what a reviewer may see of them, the
-mark in the queue and on the SIADE worksheet, and confirming or rejecting one. No Flask.
+mark in the queue and on the case system's worksheet, and confirming or rejecting one. No Flask.
 
 Links are computed for the whole installation (a person may write to two units), but shown
 by unit: a link to a petition of a unit the reviewer may not see says only that one exists.
@@ -74,7 +74,8 @@ def _excerpt(text: str | None) -> str:
 
 
 def _doc_folio(doc: Document) -> str:
-    return f"folio buzón {doc.id}" + (f" (SIADE {doc.siade_folio})" if doc.siade_folio else "")
+    registered = f" (registrado con el folio {doc.siade_folio})" if doc.siade_folio else ""
+    return f"folio buzón {doc.id}{registered}"
 
 
 def side_of(doc: Document) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def side_of(doc: Document) -> dict[str, Any]:
 
 def _history_side(h: PetitionHistory) -> dict[str, Any]:
     return {"recibido": h.registered_on, "unidad": h.unit, "nombre": h.nombre, "nss": h.nss,
-            "servicio": h.servicio, "tipo_siade": h.tipo, "texto": _excerpt(h.resumen)}
+            "servicio": h.servicio, "tipo_historial": h.tipo, "texto": _excerpt(h.resumen)}
 
 
 def _view(link: DuplicateLink, reviewer: Reviewer, direction: str) -> LinkView:

@@ -94,7 +94,6 @@ def remind(session: Session, doc: Document, user_id: int, version_id: int | None
     """A reminder to an area whose answer is pending (ISSSTE 6-7): the first, then the
     second; after that the area's superior is told by letter, outside the station. The
     area gets it by e-mail when e-mail is on and the catalogue has its address."""
-    from classifier.profile import load_profile
     from intake.deadlines import answer_due
     from intake.notices import remind_area
 
@@ -113,7 +112,7 @@ def remind(session: Session, doc: Document, user_id: int, version_id: int | None
                                    "superior jerárquico del área.")
     record_decision(session, doc, user_id, "recordatorio", before,
                     f"{'Primer' if n == 1 else 'Segundo'} recordatorio a {sent.area}")
-    rules = load_profile(settings.institution).deadlines
+    rules = settings.profile.deadlines
     remind_area(session, doc, sent, n, settings, answer_due(doc, rules), actor_id=user_id)
     return sent
 

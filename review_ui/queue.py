@@ -16,7 +16,7 @@ from review_ui import claims, links
 from review_ui.background import jobs_of
 from review_ui.dates import today as today_
 from review_ui.db import get_session
-from review_ui.labels import STATUS_NAMES, route_names, type_names
+from review_ui.labels import STATUS_NAMES, current_profile, route_names, type_names
 from review_ui.scope import STATUSES, QueueFilter, day_counts, queue_query, scoped
 from review_ui.supervision import unsent_notices
 
@@ -42,8 +42,8 @@ def _filter_from_args() -> tuple[QueueFilter, str]:
         day = None
     return QueueFilter(
         status=None if status == "todos" else status,
-        type=type_ if type_ in type_names(current_app.config["INSTITUTION"]) else None,
-        route=route if route in route_names(current_app.config["INSTITUTION"]) else None,
+        type=type_ if type_ in type_names(current_profile()) else None,
+        route=route if route in route_names(current_profile()) else None,
         day=day,
         unit=args.get("unidad") or None,
     ), status
@@ -81,8 +81,8 @@ def index() -> ResponseReturnValue:
         counts=day_counts(session, current_user, today),
         today=today,
         statuses=STATUS_NAMES,
-        types=type_names(current_app.config["INSTITUTION"]),
-        routes=route_names(current_app.config["INSTITUTION"]),
+        types=type_names(current_profile()),
+        routes=route_names(current_profile()),
         units=units,
         uploads=bool(jobs_of(current_app).recent("carga")),
         claim_cutoff=utcnow() - claims.timeout(),

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.corpus import CorpusItem, fill, load_corpus, make_identity, split
+from classifier.corpus import FILLED_FIELDS, CorpusItem, fill, load_corpus, make_identity, split
 from classifier.errors import CorpusError
-from classifier.types import FIELD_NAMES
 from classifier.validate import normalize_phone
 
 
@@ -74,7 +73,7 @@ def test_fill_complete_matches_truth() -> None:
         person = make_identity(rng)
         item = CorpusItem("a", "gestion", False, TEXT, "Medicina Familiar", "UMF 20")
         out = fill(item, person, rng, "completo")
-        assert set(out.fields) == set(FIELD_NAMES)
+        assert set(out.fields) == set(FILLED_FIELDS)
         assert "{" not in out.text
         assert out.fields["nss"] == person.nss
         assert out.fields["telefono"] == person.telefono

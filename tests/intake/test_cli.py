@@ -41,6 +41,40 @@ def test_classify_writes_one_proposal_per_line_and_reports_bad_lines(
     assert rows[1]["route"] == "registrar" and rows[1]["missing"] == []
 
 
+def test_classify_under_issste_answers_in_issste_types_and_asks_no_nss(
+        settings: Settings, trained_issste_model: Path, tmp_path: Path,
+        cli_env: Callable[[Settings], Settings], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN BUZON_INSTITUTION=issste and its trained bundle WHEN `buzon classify` reads a
+    complaint with a name, address, phone, e-mail and the staff involved, and no NSS THEN
+    it answers with ISSSTE's types, reads the address and the staff, asks for no NSS and
+    registers it in SINAPP (the IMSS bundle beside it is not used)."""
+    import shutil
+
+    from classifier.model import bundle_path
+
+    cli_env(settings)
+    monkeypatch.setenv("BUZON_INSTITUTION", "issste")
+    settings.models_dir.mkdir(parents=True)
+    shutil.copy(trained_issste_model, bundle_path(settings.models_dir, "issste"))
+    src = tmp_path / "t.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": (
+        "El enfermero Ramón Téllez del turno vespertino nos contestó de mala manera y no "
+        "quiso cambiar el suero de mi papá aunque se lo pedimos tres veces. Ana Ruiz Soto, "
+        "Calle Pino 45, Col. Centro, C.P. 06000, tel. 55 1234 5678, ana.ruiz@gmail.com")},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["classify", str(src), "--out", str(out)]) == 0
+    assert "No hay modelo" not in capsys.readouterr().err
+    [row] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert set(row["scores"]) == {"inconformidad", "reconocimiento", "sugerencia",
+                                  "solicitud_servicio", "orientacion", "no_peticion"}
+    assert row["type"] == "inconformidad"
+    assert row["fields"]["domicilio"] == "Calle Pino 45, Col. Centro, C.P. 06000"
+    assert row["fields"]["personal_involucrado"] == "enfermero Ramón Téllez"
+    assert row["missing"] == [] and row["route"] == "registrar"
+
+
 def test_form_writes_a_pdf(env: Settings, tmp_path: Path) -> None:
     out = tmp_path / "volante.pdf"
     assert main(["form", "--out", str(out), "--unit", "HGZ 1"]) == 0
@@ -52,7 +86,7 @@ def test_train_saves_a_model_that_classify_then_uses(
         capsys: pytest.CaptureFixture[str]) -> None:
     cli_env(settings)
     assert main(["train"]) == 0
-    assert (settings.models_dir / "clasificador.joblib").exists()
+    assert (settings.models_dir / "clasificador-imss.joblib").exists()
     assert (settings.models_dir / "digitos.pkl").exists()  # the first batch only loads it
     capsys.readouterr()
     src = tmp_path / "t.jsonl"

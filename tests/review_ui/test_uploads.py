@@ -13,7 +13,7 @@ from models.schema import SourceFile
 from review_ui.accounts import create_user
 from review_ui.background import jobs_of
 
-MODEL_FILE = "clasificador.joblib"
+MODEL_FILE = "clasificador-imss.joblib"
 
 
 def test_two_uploads_at_the_same_moment_on_a_fresh_database_both_land(
