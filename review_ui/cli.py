@@ -113,8 +113,10 @@ def _accounts(ctx: click.Context) -> Iterator[Session]:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             yield session
-    except ReviewError as e:
-        raise click.ClickException(str(e)) from e
+    except ReviewError as e:  # shown as click shows its errors, with the error's own code
+        failure = click.ClickException(str(e))
+        failure.exit_code = e.exit_code
+        raise failure from e
     finally:
         engine.dispose()
 
