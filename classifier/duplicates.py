@@ -25,12 +25,12 @@ from classifier._names import name_block_keys, name_match, name_tokens
 from classifier._text import fold
 from classifier.errors import ProfileError
 from classifier.model import normalize
+from classifier.types import LinkKind
 from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 
 log = logging.getLogger(__name__)
 
-REPETICION = "repeticion"
-RELACIONADA = "relacionada"
+REPETICION, RELACIONADA = LinkKind.REPEAT, LinkKind.RELATED
 DEFAULT_WINDOW_DAYS = 30
 
 

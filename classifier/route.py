@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from classifier.profile import Profile, load_profile
+from classifier.types import Route
 
 _NAMES_ES = {"nombre": "nombre", "nss": "NSS", "contacto": "teléfono o correo"}
 
@@ -32,16 +33,17 @@ def route_for(
     """The route for a petition type and its data, with the reason in Spanish (DOMAIN.md)."""
     profile = profile or load_profile("imss")
     if petition_type == profile.discard_type:
-        return "desechar", "No es una petición: se desecha y se conserva para auditoría."
+        return Route.DISCARD, "No es una petición: se desecha y se conserva para auditoría."
     missing = missing_data(fields, profile)
     if "contacto" in missing:
         if missing == ["contacto"]:
-            return "publico_general", "Sin teléfono ni correo: se registra como público en general."
+            return (Route.GENERAL_PUBLIC,
+                    "Sin teléfono ni correo: se registra como público en general.")
         return (
-            "publico_general",
+            Route.GENERAL_PUBLIC,
             f"Sin datos de contacto y faltan {_join_es(missing)}: "
             "se registra como público en general.",
         )
     if missing:
-        return "contactar", f"Hay datos de contacto pero falta {_join_es(missing)}: contactar."
-    return "registrar", "Datos mínimos completos (nombre, NSS y contacto): registrar en SIADE."
+        return Route.CONTACT, f"Hay datos de contacto pero falta {_join_es(missing)}: contactar."
+    return Route.REGISTER, "Datos mínimos completos (nombre, NSS y contacto): registrar en SIADE."

@@ -27,13 +27,14 @@ from classifier.model import (
     training_fingerprint,
 )
 from models.schema import Decision, Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-REVIEWED_STATUSES = ("confirmado", "descartado", "contactar")
+REVIEWED_STATUSES = (DocumentStatus.CONFIRMED, DocumentStatus.DISCARDED, DocumentStatus.TO_CONTACT)
 # A reviewed document is real box data, rarer and more valuable than a corpus copy.
 REVIEW_COPIES = 2
 _PERSONAL_KEYS = ("nombre", "nss", "telefono", "correo", "curp")

@@ -26,14 +26,15 @@ from classifier.duplicates import (
     rules_for_profile,
 )
 from models.schema import Document, DuplicateLink, MatchKey, PetitionHistory
+from models.states import DocumentStatus, LinkStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-PROPOSED, CONFIRMED, REJECTED = "propuesto", "confirmado", "rechazado"
-MERGED = "fusionado"
+PROPOSED, CONFIRMED, REJECTED = LinkStatus.PROPOSED, LinkStatus.CONFIRMED, LinkStatus.REJECTED
+MERGED = DocumentStatus.MERGED
 # Petitions compared per search: the key lookup returns at most this many (most recent
 # keys first does not matter: a block this large is a name shared by many people).
 MAX_CANDIDATES = 200
@@ -219,8 +220,8 @@ def relink_for_keys(session: Session, keys: Sequence[str], ctx: LinkContext) -> 
             MatchKey.key.in_(chunk), MatchKey.document_id.is_not(None))))
     n = 0
     for chunk in _chunks(sorted(doc_ids)):
-        for doc in session.scalars(select(Document).where(Document.id.in_(chunk),
-                                                          Document.status == "pendiente")):
+        for doc in session.scalars(select(Document).where(
+                Document.id.in_(chunk), Document.status == DocumentStatus.PENDING)):
             relink(session, doc, ctx)
             n += 1
     session.flush()

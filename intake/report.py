@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from intake.export import MERGED
 from intake.labels import STATUS_NAMES
 from models.schema import Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -132,7 +133,7 @@ def _late(docs: Sequence[Document], profile: Profile, calendar: BusinessCalendar
     by_rule: Counter[str] = Counter()
     folios = []
     for doc in docs:
-        if doc.status == "descartado":
+        if doc.status == DocumentStatus.DISCARDED:
             continue  # not a petition: no deadline ever ran
         settled = is_settled(doc)
         missed = [s.key for s in evaluate(profile.deadlines, events_of(doc), calendar)
@@ -146,7 +147,7 @@ def _late(docs: Sequence[Document], profile: Profile, calendar: BusinessCalendar
 
 
 def _discards(docs: Sequence[Document]) -> dict[str, Any]:
-    discarded = [d for d in docs if d.status == "descartado"]
+    discarded = [d for d in docs if d.status == DocumentStatus.DISCARDED]
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     for doc in discarded:
         text = " ".join((doc.discard_reason or "sin motivo").split())

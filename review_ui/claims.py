@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, or_, update
 
 from models.schema import Document, User, utcnow
+from models.states import DocumentStatus
 from review_ui.errors import ClaimedError
 
 if TYPE_CHECKING:
@@ -43,12 +44,12 @@ def try_claim(session: Session, doc: Document, user_id: int) -> bool:
     """Take (or refresh) the claim on a pending document in one conditional UPDATE, so two
     reviewers opening it at the same moment cannot both get it. The Core UPDATE leaves
     `version_id` alone: claiming is not a change of the document."""
-    if doc.status != "pendiente":
+    if doc.status != DocumentStatus.PENDING:
         return False
     now = utcnow()
     table = Document.__table__
     result = session.execute(
-        update(table).where(and_(table.c.id == doc.id, table.c.status == "pendiente",
+        update(table).where(and_(table.c.id == doc.id, table.c.status == DocumentStatus.PENDING,
                                  free_for(user_id, now)))
         .values(claimed_by=user_id, claimed_at=now))
     session.commit()

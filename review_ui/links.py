@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from classifier.types import LinkKind
 from intake.links import CONFIRMED, PROPOSED, REJECTED, LinkContext, refresh_links
 from models.schema import AuditEvent, Document, DuplicateLink, PetitionHistory, utcnow
+from models.states import DecisionAction, DocumentStatus
 from review_ui.claims import check_claim
 from review_ui.errors import InvalidDecisionError
 
@@ -29,12 +31,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HIDDEN = "Existe un posible duplicado en otra unidad."
-KIND_NAMES = {"repeticion": "Posible repetición", "relacionada": "Relacionada"}
+KIND_NAMES = {LinkKind.REPEAT: "Posible repetición", LinkKind.RELATED: "Relacionada"}
 STATUS_NAMES = {PROPOSED: "por revisar", CONFIRMED: "confirmado", REJECTED: "rechazado"}
 # What changes who wrote the petition or what it is about: after these the links are
 # recomputed (through intake.links.refresh_links, the same path as ingest).
-RELINKING_ACTIONS = frozenset({"editar_campos", "unir", "separar", "resultado_contacto",
-                               "deshacer"})
+RELINKING_ACTIONS = frozenset({DecisionAction.EDIT_FIELDS, DecisionAction.MERGE,
+                               DecisionAction.SPLIT, DecisionAction.CONTACT_RESULT,
+                               DecisionAction.UNDO})
 _EXCERPT = 600
 
 
@@ -113,7 +116,7 @@ def links_of(session: Session, reviewer: Reviewer, doc: Document) -> list[LinkVi
         DuplicateLink.other_document_id == doc.id).options(
         selectinload(DuplicateLink.document)).order_by(DuplicateLink.id))
     out += [_view(x, reviewer, "posterior") for x in later
-            if x.document is not None and x.document.status != "fusionado"]
+            if x.document is not None and x.document.status != DocumentStatus.MERGED]
     return out
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from intake.history import FOLIO_RE
+from models.states import DecisionAction, DocumentStatus
 from review_ui.decide import check_decidable, clean_fields, record_decision, reroute, snapshot
 from review_ui.errors import InvalidDecisionError
 
@@ -37,8 +38,9 @@ QUESTIONS = {
     "contacto": "¿A qué teléfono o correo podemos comunicarnos con usted?",
 }
 # What the worksheet lists, and what the TAOD does with each in SIADE.
-TO_SIADE = ("confirmado", "cerrado")
-SIADE_ACTIONS = {"confirmado": "Registrar", "cerrado": "Cerrar por desinterés (actividad 48)"}
+TO_SIADE = (DocumentStatus.CONFIRMED, DocumentStatus.CLOSED)
+SIADE_ACTIONS = {DocumentStatus.CONFIRMED: "Registrar",
+                 DocumentStatus.CLOSED: "Cerrar por desinterés (actividad 48)"}
 _SUMMARY = 300
 
 
@@ -128,8 +130,8 @@ def set_folio(session: Session, doc: Document, user_id: int, version_id: int | N
     before = snapshot(doc)
     doc.siade_folio = folio
     doc.registered_on = doc.registered_on or today
-    decision = record_decision(session, doc, user_id, "folio_siade", before)
-    if doc.status == "confirmado":
+    decision = record_decision(session, doc, user_id, DecisionAction.SIADE_FOLIO, before)
+    if doc.status == DocumentStatus.CONFIRMED:
         acknowledge(session, doc, load_profile(settings.institution), settings,
                     actor_id=user_id)
     return decision
@@ -145,7 +147,7 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
     """Obtained: the data given are stored and the document is confirmed for registration.
     Not obtained: closed for lack of interest (activity 48)."""
     check_decidable(doc, user_id, version_id)
-    if doc.status != "contactar":
+    if doc.status != DocumentStatus.TO_CONTACT:
         raise InvalidDecisionError("Este documento no está marcado para contactar.")
     note = (note or "").strip()[:1000] or None
     before = snapshot(doc)
@@ -154,9 +156,9 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
                                                           if v and v.strip()}})
         doc.fields = {**(doc.fields or {}), **cleaned}
         reroute(doc, institution)
-        doc.status = "confirmado"
+        doc.status = DocumentStatus.CONFIRMED
     elif outcome == "no_obtenido":
-        doc.status = "cerrado"
+        doc.status = DocumentStatus.CLOSED
         doc.route_reason = ("No se obtuvieron los datos al contactar: concluido por "
                             "desinterés (actividad 48).")
     else:
@@ -164,4 +166,4 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
     doc.contact_outcome = outcome
     doc.contact_note = note
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "resultado_contacto", before, note)
+    return record_decision(session, doc, user_id, DecisionAction.CONTACT_RESULT, before, note)
