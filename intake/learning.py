@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from classifier.errors import ModelBundleError
-from classifier.identity import make_identity
+from classifier.identity import NAME_PARTICLES, make_identity
 from classifier.model import (
     BUNDLE_NAME,
     Bundle,
@@ -39,7 +39,7 @@ REVIEWED_STATUSES = (DocumentStatus.CONFIRMED, DocumentStatus.DISCARDED, Documen
 REVIEW_COPIES = 2
 _PERSONAL_KEYS = ("nombre", "nss", "telefono", "correo", "curp")
 # Parts of names that are also ordinary words: replacing them would garble the text.
-_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "santa", "y", "mc", "van"})
+_PARTICLES = NAME_PARTICLES | {"san", "santa"}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from classifier._text import fold
 from intake.export import MERGED
 from intake.labels import STATUS_NAMES
 from models.schema import Document
@@ -50,8 +50,7 @@ def _next_month(first: date) -> date:
 
 def _fold(text: str) -> str:
     """Case, accents and spacing folded: how two spellings of one name are matched."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+    return " ".join(fold(text).split())
 
 
 def _service(doc: Document) -> str | None:
