@@ -287,7 +287,8 @@ def links_for(new: PetitionRecord, candidates: Sequence[PetitionRecord],
         return []
     sims = text_similarities(petition_body(new.text, new.nombre),
                              [petition_body(c.text, c.nombre) for c, _who in people])
-    repeats, related = [], []
+    repeats: list[tuple[PetitionRecord, DuplicateLink]] = []
+    related: list[tuple[PetitionRecord, DuplicateLink]] = []
     for (c, who), sim in zip(people, sims, strict=True):
         same_service = _same_value(new.servicio, c.servicio)
         same_type = _same_value(new.tipo, c.tipo)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from classifier.errors import ProfileError
 from classifier.types import ROUTES
@@ -63,7 +64,7 @@ class Profile:
         return self.thresholds.get(label, self.default_threshold)
 
 
-def _parse(data: dict, origin: str) -> Profile:
+def _parse(data: dict[str, Any], origin: str) -> Profile:
     try:
         inst = data["institution"]
         types = {k: v["name"] for k, v in data["types"].items()}

@@ -20,7 +20,7 @@ class Route(StrEnum):
     REGISTER = "registrar"
 
 
-ROUTES = tuple(Route)
+ROUTES: tuple[str, ...] = tuple(Route)
 
 
 @unique

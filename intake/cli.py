@@ -330,17 +330,19 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the CLI and maps every error to its exit code (common.errors)."""
     _click_in_spanish()
     try:
-        cli.main(args=argv, prog_name="buzon", standalone_mode=False)
+        # Not standalone, click returns the code of an Exit (`buzon user` errors) instead
+        # of leaving the process.
+        code = cli.main(args=argv, prog_name="buzon", standalone_mode=False)
     except click.exceptions.Abort:
         _stderr("Cancelado.")
         return ExitCode.INTERRUPTED
-    except click.ClickException as e:  # usage errors; `buzon user` wraps its BuzonError
+    except click.ClickException as e:  # click's own: usage errors
         e.show()
         return e.exit_code
     except BuzonError as e:
         _stderr(f"Error: {e}")
         return e.exit_code
-    return ExitCode.OK
+    return code if isinstance(code, int) else ExitCode.OK
 
 
 if __name__ == "__main__":

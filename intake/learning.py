@@ -51,6 +51,11 @@ class ReviewedSample:
     text: str
 
 
+def _literally(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts `replacement` as is (no backslash escapes)."""
+    return lambda _match: replacement
+
+
 def _pseudonymize(text: str, fields: Mapping[str, object], seed: int) -> str:
     """Replace the person's recorded data in the text by an invented identity's.
 
@@ -69,10 +74,10 @@ def _pseudonymize(text: str, fields: Mapping[str, object], seed: int) -> str:
             for i, part in enumerate(value.split()):
                 if len(part) > 2 and part.lower() not in _PARTICLES:
                     new = fake_parts[i % len(fake_parts)]
-                    text = re.sub(rf"(?i)\b{re.escape(part)}\b", lambda _m, n=new: n, text)
+                    text = re.sub(rf"(?i)\b{re.escape(part)}\b", _literally(new), text)
         else:
             new = replacements[key]
-            text = re.sub(re.escape(value), lambda _m, n=new: n, text, flags=re.IGNORECASE)
+            text = re.sub(re.escape(value), _literally(new), text, flags=re.IGNORECASE)
     return text
 
 

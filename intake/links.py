@@ -170,10 +170,11 @@ def relink(session: Session, doc: Document, ctx: LinkContext,
     if any(x.kind == REPETICION and x.status == CONFIRMED for x in decided):
         proposed = [x for x in proposed if x.kind != REPETICION]
     rows = []
-    for link in proposed:
-        other_doc, hist = _pair(link.duplicate_of)
-        row = DuplicateLink(other_document_id=other_doc, history_id=hist, kind=link.kind,
-                            score=link.score, similarity=link.similarity, reason=link.reason,
+    for found_link in proposed:
+        other_doc, hist = _pair(found_link.duplicate_of)
+        row = DuplicateLink(other_document_id=other_doc, history_id=hist, kind=found_link.kind,
+                            score=found_link.score, similarity=found_link.similarity,
+                            reason=found_link.reason,
                             status=PROPOSED)
         doc.duplicate_links.append(row)
         rows.append(row)

@@ -92,8 +92,9 @@ def _people(docs: Sequence[Document]) -> list[list[int]]:
     first: dict[tuple[str, str], int] = {}
     for doc in docs:
         fields = doc.fields or {}
-        for key in (("nss", str(fields.get("nss") or "")),
-                    ("nombre", _fold(str(fields.get("nombre") or "")))):
+        keys: list[tuple[str, str]] = [("nss", str(fields.get("nss") or "")),
+                                       ("nombre", _fold(str(fields.get("nombre") or "")))]
+        for key in keys:
             if not key[1] or (key[0] == "nombre" and len(key[1].split()) < 2):
                 continue  # a single word is no one in particular
             if key in first:
@@ -151,9 +152,9 @@ def _discards(docs: Sequence[Document]) -> dict[str, Any]:
     for doc in discarded:
         text = " ".join((doc.discard_reason or "sin motivo").split())
         reasons[_fold(text)][text] += 1
-    rows = [{"motivo": c.most_common(1)[0][0], "documentos": sum(c.values())}
-            for c in reasons.values()]
-    rows.sort(key=lambda r: (-int(r["documentos"]), str(r["motivo"])))
+    counted = sorted(((sum(c.values()), c.most_common(1)[0][0]) for c in reasons.values()),
+                     key=lambda n_text: (-n_text[0], n_text[1]))
+    rows = [{"motivo": text, "documentos": n} for n, text in counted]
     return {"total": len(discarded), "motivos": rows}
 
 

@@ -138,7 +138,7 @@ def _deskew(img: np.ndarray) -> np.ndarray:
     if abs(m["mu02"]) < 1e-2:
         return img
     slant = m["mu11"] / m["mu02"]
-    shear = np.float32([[1, slant, -0.5 * SIDE * slant], [0, 1, 0]])
+    shear = np.array([[1, slant, -0.5 * SIDE * slant], [0, 1, 0]], dtype=np.float32)
     return cv2.warpAffine(img, shear, (SIDE, SIDE), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
 
 
@@ -173,7 +173,7 @@ def _distort(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     c = SIDE
     angle = float(rng.uniform(-14, 14))
     scale = float(rng.uniform(0.85, 1.1))
-    m = cv2.getRotationMatrix2D((c, c), angle, scale)
+    m = np.asarray(cv2.getRotationMatrix2D((c, c), angle, scale), dtype=np.float64)
     m[0, 1] += float(rng.uniform(-0.3, 0.3))
     m[:, 2] += rng.uniform(-2, 2, size=2)
     out = cv2.warpAffine(big, m, (SIDE * 2, SIDE * 2), flags=cv2.INTER_LINEAR, borderValue=0)

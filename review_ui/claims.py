@@ -14,7 +14,7 @@ from models.states import DocumentStatus
 from review_ui.errors import ClaimedError
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
+    from sqlalchemy import ColumnElement, Table
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,11 @@ def free_for(user_id: int, now: datetime | None = None) -> ColumnElement[bool]:
                Document.claimed_at.is_(None), Document.claimed_at < cutoff)
 
 
+def _documents() -> Table:
+    """The documents table for Core UPDATEs (Document.__table__ is typed as any FROM)."""
+    return Document.metadata.tables[Document.__tablename__]
+
+
 def try_claim(session: Session, doc: Document, user_id: int) -> bool:
     """Take (or refresh) the claim on a pending document in one conditional UPDATE, so two
     reviewers opening it at the same moment cannot both get it. The Core UPDATE leaves
@@ -47,8 +52,8 @@ def try_claim(session: Session, doc: Document, user_id: int) -> bool:
     if doc.status != DocumentStatus.PENDING:
         return False
     now = utcnow()
-    table = Document.__table__
-    result = session.execute(
+    table = _documents()
+    result = session.connection().execute(
         update(table).where(and_(table.c.id == doc.id, table.c.status == DocumentStatus.PENDING,
                                  free_for(user_id, now)))
         .values(claimed_by=user_id, claimed_at=now))
@@ -85,6 +90,6 @@ def check_claim(doc: Document, user_id: int) -> None:
 
 def release(session: Session, user_id: int) -> None:
     """Drop every claim the user holds (on logout)."""
-    table = Document.__table__
+    table = _documents()
     session.execute(update(table).where(table.c.claimed_by == user_id)
                     .values(claimed_by=None, claimed_at=None))

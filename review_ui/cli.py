@@ -41,7 +41,7 @@ def _settings(ctx: click.Context) -> Settings:
 def make_server(app: Flask, host: str = "127.0.0.1", port: int = 5000,
                 threads: int = THREADS) -> Any:
     """A waitress server for `app` (not started: call .run(), and .close() to stop)."""
-    from waitress import create_server
+    from waitress.server import create_server
 
     from review_ui.uploads import MAX_UPLOAD
 
@@ -113,10 +113,9 @@ def _accounts(ctx: click.Context) -> Iterator[Session]:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             yield session
-    except ReviewError as e:  # shown as click shows its errors, with the error's own code
-        failure = click.ClickException(str(e))
-        failure.exit_code = e.exit_code
-        raise failure from e
+    except ReviewError as e:  # the Spanish message, then the error's own exit code
+        click.echo(f"Error: {e}", err=True)
+        raise click.exceptions.Exit(e.exit_code) from e
     finally:
         engine.dispose()
 

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HIDDEN = "Existe un posible duplicado en otra unidad."
-KIND_NAMES = {LinkKind.REPEAT: "Posible repetición", LinkKind.RELATED: "Relacionada"}
-STATUS_NAMES = {PROPOSED: "por revisar", CONFIRMED: "confirmado", REJECTED: "rechazado"}
+KIND_NAMES: dict[str, str] = {LinkKind.REPEAT: "Posible repetición",
+                              LinkKind.RELATED: "Relacionada"}
+STATUS_NAMES: dict[str, str] = {PROPOSED: "por revisar", CONFIRMED: "confirmado",
+                                REJECTED: "rechazado"}
 # What changes who wrote the petition or what it is about: after these the links are
 # recomputed (through intake.links.refresh_links, the same path as ingest).
 RELINKING_ACTIONS = frozenset({DecisionAction.EDIT_FIELDS, DecisionAction.MERGE,
@@ -94,8 +96,8 @@ def _history_side(h: PetitionHistory) -> dict[str, Any]:
 
 def _view(link: DuplicateLink, reviewer: Reviewer, direction: str) -> LinkView:
     other = link.document if direction == "posterior" else link.other_document
-    base = {"id": link.id, "kind": link.kind, "status": link.status, "score": link.score,
-            "direction": direction}
+    base: dict[str, Any] = {"id": link.id, "kind": link.kind, "status": link.status,
+                            "score": link.score, "direction": direction}
     if other is not None:
         if not reviewer.may_see_unit(other.unit):
             return LinkView(**base, visible=False)

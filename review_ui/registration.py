@@ -39,8 +39,8 @@ QUESTIONS = {
 }
 # What the worksheet lists, and what the TAOD does with each in SIADE.
 TO_SIADE = (DocumentStatus.CONFIRMED, DocumentStatus.CLOSED)
-SIADE_ACTIONS = {DocumentStatus.CONFIRMED: "Registrar",
-                 DocumentStatus.CLOSED: "Cerrar por desinterés (actividad 48)"}
+SIADE_ACTIONS: dict[str, str] = {DocumentStatus.CONFIRMED: "Registrar",
+                                 DocumentStatus.CLOSED: "Cerrar por desinterés (actividad 48)"}
 _SUMMARY = 300
 
 
@@ -92,7 +92,7 @@ def to_xlsx(rows: list[dict[str, str]]) -> bytes:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook opens on one empty sheet
     by_route: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_route.setdefault(row["ruta"], []).append(row)
@@ -149,7 +149,7 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
     check_decidable(doc, user_id, version_id)
     if doc.status != DocumentStatus.TO_CONTACT:
         raise InvalidDecisionError("Este documento no está marcado para contactar.")
-    note = (note or "").strip()[:1000] or None
+    kept_note = (note or "").strip()[:1000] or None
     before = snapshot(doc)
     if outcome == "obtenido":
         cleaned = clean_fields({**(doc.fields or {}), **{k: v for k, v in raw_fields.items()
@@ -164,6 +164,7 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
     else:
         raise InvalidDecisionError("Elija el resultado del contacto.")
     doc.contact_outcome = outcome
-    doc.contact_note = note
+    doc.contact_note = kept_note
     doc.needs_review = False
-    return record_decision(session, doc, user_id, DecisionAction.CONTACT_RESULT, before, note)
+    return record_decision(session, doc, user_id, DecisionAction.CONTACT_RESULT, before,
+                           kept_note)

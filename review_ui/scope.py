@@ -49,7 +49,7 @@ class QueueFilter:
     unit: str | None = None
 
 
-def scoped(reviewer: Reviewer, stmt: Select) -> Select:  # type: ignore[type-arg]
+def scoped(reviewer: Reviewer, stmt: Select[Any]) -> Select[Any]:
     """Limit a Document query to the reviewer's units."""
     if reviewer.sees_all_units:
         return stmt
@@ -57,7 +57,7 @@ def scoped(reviewer: Reviewer, stmt: Select) -> Select:  # type: ignore[type-arg
 
 
 def queue_query(reviewer: Reviewer, flt: QueueFilter, today: date
-                ) -> Select:  # type: ignore[type-arg]
+                ) -> Select[Any]:
     stmt = scoped(reviewer, select(Document))
     if flt.status:
         stmt = stmt.where(Document.status == flt.status)
@@ -123,7 +123,7 @@ class DayCounts:
 
 def day_counts(session: Session, reviewer: Reviewer, today: date) -> DayCounts:
     """Counts of the documents received `today`, plus pending ones from earlier days."""
-    def n(status: str) -> object:
+    def n(status: str) -> ColumnElement[Any]:
         return func.sum(case((Document.status == status, 1), else_=0))
 
     stmt = scoped(reviewer, select(
@@ -135,5 +135,7 @@ def day_counts(session: Session, reviewer: Reviewer, today: date) -> DayCounts:
         Document.status == DocumentStatus.PENDING, Document.received_on < today)))
     overdue = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
         late(today))))
-    return DayCounts(*(int(v or 0) for v in row), atrasados=int(earlier or 0),
-                     vencidos=int(overdue or 0))
+    received, confirmed, discarded, to_contact, pending = (int(v or 0) for v in row)
+    return DayCounts(recibidos=received, confirmados=confirmed, descartados=discarded,
+                     por_contactar=to_contact, pendientes=pending,
+                     atrasados=int(earlier or 0), vencidos=int(overdue or 0))

@@ -241,7 +241,9 @@ def _report_request() -> tuple[Any, list[str] | None, str | None]:
     if current_user.sees_all_units:
         return month, [unit] if unit else None, unit
     mine = list(current_user.units)
-    return month, [unit] if unit in mine else mine, unit if unit in mine else None
+    if unit is not None and unit in mine:
+        return month, [unit], unit
+    return month, mine, None
 
 
 def _monthly(month: Any, units: list[str] | None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_NOT_UNDOABLE = {DecisionAction.MERGE: "una unión de documentos (use «separar»)",
+_NOT_UNDOABLE: dict[str, str] = {DecisionAction.MERGE: "una unión de documentos (use «separar»)",
                  DecisionAction.SPLIT: "una separación de páginas (use «unir»)",
                  DecisionAction.UNDO: "un «deshacer»",
                  **{step: "un paso del seguimiento, que ya ocurrió fuera de la estación"
