@@ -82,6 +82,16 @@ def test_commands_are_reachable_through_buzon(settings, cli_env):
     assert "--port" in runner.invoke(cli, ["serve", "--help"]).output
 
 
+def test_buzon_user_exits_with_the_review_error_code(settings, cli_env, capsys):
+    """`buzon user` reports a ReviewError in Spanish and exits with that error's own code
+    (not click's generic 1) through the entry point scripts and cron see."""
+    from intake.cli import main
+
+    cli_env(settings)
+    assert main(["user", "disable", "nadie"]) == ExitCode.REVIEW
+    assert capsys.readouterr().err == "Error: No existe el usuario nadie.\n"
+
+
 # --- accounts from the command line (issue 12, item 14) -----------------------------------
 
 def test_a_taod_needs_a_unit_and_all_units_must_be_asked_for(settings):
