@@ -8,13 +8,14 @@ from functools import lru_cache
 from rapidfuzz.fuzz import ratio
 
 from classifier._text import fold
-from classifier.identity import FEMALE_NAMES, MALE_NAMES, SURNAMES
+from classifier.identity import FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, SURNAMES
 from classifier.profile import bundled_codes
 
 _UP = "A-ZÁÉÍÓÚÑÜ"
 _LOW = "a-záéíóúñü"
 _NAME_WORD = rf"(?:[{_UP}][{_LOW}]+|[{_UP}]{{2,}}|[{_UP}]\.)"
-_PARTICLE = r"(?:de(?:l| la| los| las)?|la|y|van|von|mc)"
+_PARTICLE = "(?:de (?:la|los|las)|{})".format(
+    "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)))
 # 1-7 name words on one line; particles allowed between words.
 _NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,6}}"
 _NAME_RE = re.compile(_NAME)
@@ -70,7 +71,7 @@ STOP_WORDS = bundled_codes() | frozenset(
 KNOWN_NAMES = frozenset(
     fold(w) for n in (*MALE_NAMES, *FEMALE_NAMES, *SURNAMES) for w in n.split()
 )
-_PARTICLES = frozenset({"de", "del", "la", "los", "las", "y", "van", "von", "mc"})
+_PARTICLES = NAME_PARTICLES
 
 
 def _clean(candidate: str) -> tuple[str, int] | None:

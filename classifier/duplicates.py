@@ -21,12 +21,12 @@ from classifier._names import name_block_keys, name_match, name_tokens
 from classifier._text import fold
 from classifier.duplicate_rules import DEFAULT_RULES, DuplicateRules
 from classifier.model import normalize
+from classifier.types import LinkKind
 from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 
 log = logging.getLogger(__name__)
 
-REPETICION = "repeticion"
-RELACIONADA = "relacionada"
+REPETICION, RELACIONADA = LinkKind.REPEAT, LinkKind.RELATED
 
 
 @dataclass(frozen=True)
@@ -260,7 +260,8 @@ def links_for(new: PetitionRecord, candidates: Sequence[PetitionRecord],
         return []
     sims = text_similarities(petition_body(new.text, new.nombre),
                              [petition_body(c.text, c.nombre) for c, _who in people])
-    repeats, related = [], []
+    repeats: list[tuple[PetitionRecord, DuplicateLink]] = []
+    related: list[tuple[PetitionRecord, DuplicateLink]] = []
     for (c, who), sim in zip(people, sims, strict=True):
         same_service = _same_value(new.servicio, c.servicio)
         same_type = _same_value(new.tipo, c.tipo)

@@ -14,6 +14,7 @@ from classifier._places import find_service, find_unit, normalize_service, norma
 from classifier._text import fold
 from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
+from classifier.identity import NAME_PARTICLES
 from classifier.staff import find_staff, staff_from_form
 from classifier.types import Extracted
 from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
@@ -219,7 +220,7 @@ def _from_text(text: str, reference: dt.date | None = None) -> dict[str, Extract
     return out
 
 
-_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "van", "von"})
+_PARTICLES = NAME_PARTICLES - {"mc"}  # written in lower case inside a name; "Mc" is not
 
 
 def name_case(name: str) -> str:

@@ -7,10 +7,8 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 import pickle
 import re
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +27,7 @@ from classifier._text import fold
 from classifier.errors import ModelBundleError
 from classifier.profile import Profile, load_profile
 from classifier.speech import cue_tokens, delexicalised
+from common.files import atomic_writer
 
 log = logging.getLogger(__name__)
 
@@ -162,16 +161,8 @@ def bundle_path(models_dir: Path, profile_code: str) -> Path:
 
 def save_bundle(bundle: Bundle, path: Path) -> None:
     """Write the bundle atomically: a temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".clasificador-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            joblib.dump(dataclasses.asdict(bundle) | {"pipeline": bundle.pipeline}, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(Path(path)) as fh:
+        joblib.dump(dataclasses.asdict(bundle) | {"pipeline": bundle.pipeline}, fh)
     log.info("model bundle saved (%s)", bundle.version)
 
 

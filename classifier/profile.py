@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from classifier.corpus import CORPUS_LABELS
 from classifier.duplicate_rules import DEFAULT_RULES, DuplicateRules, rules_from
@@ -91,7 +92,7 @@ class Profile:
         return self.corpus_labels.get(label, label)
 
 
-def _parse(data: dict, origin: str) -> Profile:
+def _parse(data: dict[str, Any], origin: str) -> Profile:
     try:
         inst = data["institution"]
         types = {k: v["name"] for k, v in data["types"].items()}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from classifier.types import Route
+
 if TYPE_CHECKING:
     from classifier.profile import Profile
 
@@ -47,18 +49,18 @@ def route_for(
     no phone nor e-mail -> publico_general; reachable but something required is missing ->
     contactar; everything the profile requires -> registrar."""
     if petition_type == profile.discard_type:
-        return "desechar", "No es una petición: se desecha y se conserva para auditoría."
+        return Route.DISCARD, "No es una petición: se desecha y se conserva para auditoría."
     missing = missing_data(fields, profile, petition_type)
     general = profile.routes["publico_general"].lower()
     if not reachable(fields):
         if all(m in _CONTACT for m in missing):
-            return "publico_general", f"Sin teléfono ni correo: se registra como {general}."
+            return Route.GENERAL_PUBLIC, f"Sin teléfono ni correo: se registra como {general}."
         return (
-            "publico_general",
+            Route.GENERAL_PUBLIC,
             f"Sin datos de contacto y faltan {_join_es(missing)}: se registra como {general}.",
         )
     if missing:
-        return "contactar", f"Hay datos de contacto pero falta {_join_es(missing)}: contactar."
+        return Route.CONTACT, f"Hay datos de contacto pero falta {_join_es(missing)}: contactar."
     required = profile.required_for(petition_type)
-    return "registrar", (f"Datos mínimos completos ({_join_es(required)}): registrar en "
-                         f"{profile.case_system}.")
+    return Route.REGISTER, (f"Datos mínimos completos ({_join_es(required)}): registrar en "
+                            f"{profile.case_system}.")

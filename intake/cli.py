@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from common.errors import BuzonError, ExitCode
 from intake.config import Settings, load_settings
 from intake.errors import SomeFilesFailed, SomeRowsFailed
 
@@ -200,7 +201,7 @@ def classify(ctx: click.Context, source: Any, out: Any, unit: str | None) -> Non
             "scores": p.scores, "fields": p.fields, "missing": p.missing, "route": p.route,
             "urgent": p.urgent}, ensure_ascii=False) + "\n")
     if bad:
-        raise SomeFilesFailed(f"{bad} línea(s) no válidas")
+        raise SomeRowsFailed(f"{bad} línea(s) no válidas")
 
 
 @cli.command()
@@ -326,23 +327,22 @@ def _system_user() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the CLI and maps every layer's error to its exit code."""
+    """Entry point: runs the CLI and maps every error to its exit code (common.errors)."""
     _click_in_spanish()
     try:
-        cli.main(args=argv, prog_name="buzon", standalone_mode=False)
+        # Not standalone, click returns the code of an Exit (`buzon user` errors) instead
+        # of leaving the process.
+        code = cli.main(args=argv, prog_name="buzon", standalone_mode=False)
     except click.exceptions.Abort:
         _stderr("Cancelado.")
-        return 130
-    except click.ClickException as e:
+        return ExitCode.INTERRUPTED
+    except click.ClickException as e:  # click's own: usage errors
         e.show()
         return e.exit_code
-    except Exception as e:  # every layer's root error carries exit_code
-        code = getattr(e, "exit_code", None)
-        if code is None:
-            raise
+    except BuzonError as e:
         _stderr(f"Error: {e}")
-        return int(code)
-    return 0
+        return e.exit_code
+    return code if isinstance(code, int) else ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, select
 
 from models.schema import Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Statuses with no deadline left: not a petition, closed for lack of interest, merged.
-SETTLED = ("descartado", "cerrado", "fusionado")
+SETTLED = (DocumentStatus.DISCARDED, DocumentStatus.CLOSED, DocumentStatus.MERGED)
 
 
 @dataclass(frozen=True)

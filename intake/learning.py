@@ -10,24 +10,30 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from classifier.identity import make_identity
+from classifier.identity import NAME_PARTICLES, make_identity
 from classifier.training import ReviewedSample
 from models.schema import Decision, Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-REVIEWED_STATUSES = ("confirmado", "descartado", "contactar")
+REVIEWED_STATUSES = (DocumentStatus.CONFIRMED, DocumentStatus.DISCARDED, DocumentStatus.TO_CONTACT)
 _PERSONAL_KEYS = ("nombre", "nss", "telefono", "correo", "curp")
 # Parts of names that are also ordinary words: replacing them would garble the text.
-_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "santa", "y", "mc", "van"})
+_PARTICLES = NAME_PARTICLES | {"san", "santa"}
+
+
+def _literally(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts `replacement` as is (no backslash escapes)."""
+    return lambda _match: replacement
 
 
 def _pseudonymize(text: str, fields: Mapping[str, object], seed: int) -> str:
@@ -48,10 +54,10 @@ def _pseudonymize(text: str, fields: Mapping[str, object], seed: int) -> str:
             for i, part in enumerate(value.split()):
                 if len(part) > 2 and part.lower() not in _PARTICLES:
                     new = fake_parts[i % len(fake_parts)]
-                    text = re.sub(rf"(?i)\b{re.escape(part)}\b", lambda _m, n=new: n, text)
+                    text = re.sub(rf"(?i)\b{re.escape(part)}\b", _literally(new), text)
         else:
             new = replacements[key]
-            text = re.sub(re.escape(value), lambda _m, n=new: n, text, flags=re.IGNORECASE)
+            text = re.sub(re.escape(value), _literally(new), text, flags=re.IGNORECASE)
     return text
 
 

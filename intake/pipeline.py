@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -104,7 +104,8 @@ def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: Ingest
 
 
 def _tasks(todo: list[tuple[Candidate, str]], options: OcrOptions, unit: str | None,
-           report: IngestReport) -> Iterator[tuple[tuple[Candidate, bytes, str], tuple]]:
+           report: IngestReport
+           ) -> Iterator[tuple[tuple[Candidate, bytes, str], tuple[Any, ...]]]:
     """Read each file only when its task is submitted: bytes travel to the workers."""
     for cand, digest in todo:
         try:

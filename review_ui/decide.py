@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from classifier.types import FIELD_NAMES
+from classifier.types import FIELD_NAMES, Route
 from models.schema import AuditEvent, Decision, Document
+from models.states import DecisionAction, DocumentStatus
 from review_ui.claims import check_claim
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import type_names
@@ -50,7 +51,7 @@ def check_decidable(doc: Document, user_id: int, version_id: int | None) -> None
     check_claim(doc, user_id)
 
 
-def record_decision(session: Session, doc: Document, user_id: int, action: str,
+def record_decision(session: Session, doc: Document, user_id: int, action: DecisionAction,
             before: dict[str, Any], reason: str | None = None) -> Decision:
     from models.schema import utcnow
 
@@ -81,9 +82,9 @@ def confirm(session: Session, doc: Document, user_id: int, version_id: int | Non
     """The reviewer agrees with the current type, data and route."""
     check_decidable(doc, user_id, version_id)
     before = snapshot(doc)
-    doc.status = "confirmado"
+    doc.status = DocumentStatus.CONFIRMED
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "confirmar", before)
+    return record_decision(session, doc, user_id, DecisionAction.CONFIRM, before)
 
 
 def change_type(session: Session, doc: Document, user_id: int, version_id: int | None,
@@ -95,7 +96,7 @@ def change_type(session: Session, doc: Document, user_id: int, version_id: int |
     before = snapshot(doc)
     doc.type = new_type
     reroute(doc, profile)
-    return record_decision(session, doc, user_id, "cambiar_tipo", before)
+    return record_decision(session, doc, user_id, DecisionAction.CHANGE_TYPE, before)
 
 
 def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
@@ -144,7 +145,7 @@ def edit_fields(session: Session, doc: Document, user_id: int, version_id: int |
     before = snapshot(doc)
     doc.fields = {**(doc.fields or {}), **cleaned}
     reroute(doc, profile)
-    return record_decision(session, doc, user_id, "editar_campos", before)
+    return record_decision(session, doc, user_id, DecisionAction.EDIT_FIELDS, before)
 
 
 def required_reason(reason: str | None, when_missing: str) -> str:
@@ -164,12 +165,12 @@ def discard(session: Session, doc: Document, user_id: int, version_id: int | Non
     reason = required_reason(reason, "Indique por qué no es una petición.")
     before = snapshot(doc)
     doc.type = discard_type(profile)
-    doc.route = "desechar"
+    doc.route = Route.DISCARD
     doc.route_reason = "Descartado por la persona revisora: no es una petición."
-    doc.status = "descartado"
+    doc.status = DocumentStatus.DISCARDED
     doc.discard_reason = reason
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "descartar", before, reason)
+    return record_decision(session, doc, user_id, DecisionAction.DISCARD, before, reason)
 
 
 def mark_contact(session: Session, doc: Document, user_id: int, version_id: int | None,
@@ -177,9 +178,9 @@ def mark_contact(session: Session, doc: Document, user_id: int, version_id: int 
     """The person must be contacted to obtain missing data."""
     check_decidable(doc, user_id, version_id)
     before = snapshot(doc)
-    doc.status = "contactar"
+    doc.status = DocumentStatus.TO_CONTACT
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "contactar", before,
+    return record_decision(session, doc, user_id, DecisionAction.MARK_CONTACT, before,
                            (reason or "").strip() or None)
 
 
@@ -196,7 +197,7 @@ def escalate(session: Session, doc: Document, user_id: int, version_id: int | No
     doc.urgent = True
     doc.urgent_reason = reason
     doc.escalated_at = utcnow()
-    decision = record_decision(session, doc, user_id, "urgente", before, reason)
+    decision = record_decision(session, doc, user_id, DecisionAction.URGENT, before, reason)
     alert_urgent(session, doc, settings, actor_id=user_id)
     return decision
 

@@ -291,4 +291,6 @@ def _local(url: str | None) -> bool:
     from review_ui.auth import _safe_next
 
     host = request.host_url
-    return bool(url) and (url.startswith(host) or _safe_next(url) is not None)
+    if not url:
+        return False
+    return url.startswith(host) or _safe_next(url) is not None

@@ -66,8 +66,9 @@ def render_sheet(institution: str, unit: str | None, area: str, day: date,
                   styles["BodyText"]),
         Spacer(1, 4 * mm),
     ]
-    rows = [["Folio buzón", f"Folio {case_system}".strip(), "Tipo", "Ruta", "Recibido",
-             "Responder a más tardar"]]
+    rows: list[list[str | Paragraph]] = [[
+        "Folio buzón", f"Folio {case_system}".strip(), "Tipo", "Ruta", "Recibido",
+        "Responder a más tardar"]]
     rows += [[f"#{i.folio}", i.siade_folio or "—", Paragraph(escape(i.type_name), small),
               Paragraph(escape(i.route_name), small), _d(i.received_on), _d(i.answer_due)]
              for i in items]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models.schema import Document, utcnow
+from models.states import DocumentStatus
 from review_ui import claims, links
 from review_ui.background import jobs_of
 from review_ui.dates import today as today_
@@ -31,7 +32,7 @@ PAGE_SIZE = 50
 def _filter_from_args() -> tuple[QueueFilter, str]:
     """The filter and the status value to show in the form ("todos" = any)."""
     args = request.args
-    status = args.get("estado", "pendiente")
+    status = args.get("estado", DocumentStatus.PENDING)
     if status not in STATUSES:
         status = "todos"
     type_ = args.get("tipo") or None
@@ -94,4 +95,4 @@ def index() -> ResponseReturnValue:
 def _escalated(session: Session) -> int:
     """Urgent cases TAOD staff reported to supervision that are still open."""
     return session.scalar(scoped(current_user, select(func.count(Document.id))).where(
-        Document.escalated_at.is_not(None), Document.status == "pendiente")) or 0
+        Document.escalated_at.is_not(None), Document.status == DocumentStatus.PENDING)) or 0

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from intake.history import FOLIO_RE
+from models.states import DecisionAction, DocumentStatus
 from review_ui.decide import check_decidable, clean_fields, record_decision, reroute, snapshot
 from review_ui.errors import InvalidDecisionError
 from review_ui.labels import FIELD_NAMES
@@ -36,8 +37,9 @@ QUESTIONS = {
     "personal_involucrado": "¿Cuál es el nombre del personal involucrado?",
 }
 # What the worksheet lists, and what the TAOD does with each in the case system.
-TO_REGISTER = ("confirmado", "cerrado")
-CASE_ACTIONS = {"confirmado": "Registrar", "cerrado": "Cerrar por desinterés (actividad 48)"}
+TO_REGISTER = (DocumentStatus.CONFIRMED, DocumentStatus.CLOSED)
+CASE_ACTIONS: dict[str, str] = {DocumentStatus.CONFIRMED: "Registrar",
+                                DocumentStatus.CLOSED: "Cerrar por desinterés (actividad 48)"}
 
 
 def worksheet_columns(profile: Profile) -> tuple[tuple[str, str], ...]:
@@ -101,7 +103,7 @@ def to_xlsx(rows: list[dict[str, str]], columns: tuple[tuple[str, str], ...]) ->
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook opens on one empty sheet
     by_route: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_route.setdefault(row["ruta"], []).append(row)
@@ -140,8 +142,8 @@ def set_folio(session: Session, doc: Document, user_id: int, version_id: int | N
     before = snapshot(doc)
     doc.siade_folio = folio
     doc.registered_on = doc.registered_on or today
-    decision = record_decision(session, doc, user_id, "folio_siade", before)
-    if doc.status == "confirmado":
+    decision = record_decision(session, doc, user_id, DecisionAction.SIADE_FOLIO, before)
+    if doc.status == DocumentStatus.CONFIRMED:
         acknowledge(session, doc, settings.profile, settings,
                     actor_id=user_id)
     return decision
@@ -157,23 +159,24 @@ def record_contact(session: Session, doc: Document, user_id: int, version_id: in
     """Obtained: the data given are stored and the document is confirmed for registration.
     Not obtained: closed for lack of interest (activity 48)."""
     check_decidable(doc, user_id, version_id)
-    if doc.status != "contactar":
+    if doc.status != DocumentStatus.TO_CONTACT:
         raise InvalidDecisionError("Este documento no está marcado para contactar.")
-    note = (note or "").strip()[:1000] or None
+    kept_note = (note or "").strip()[:1000] or None
     before = snapshot(doc)
     if outcome == "obtenido":
         cleaned = clean_fields({**(doc.fields or {}), **{k: v for k, v in raw_fields.items()
                                                           if v and v.strip()}})
         doc.fields = {**(doc.fields or {}), **cleaned}
         reroute(doc, profile)
-        doc.status = "confirmado"
+        doc.status = DocumentStatus.CONFIRMED
     elif outcome == "no_obtenido":
-        doc.status = "cerrado"
+        doc.status = DocumentStatus.CLOSED
         doc.route_reason = ("No se obtuvieron los datos al contactar: concluido por "
                             "desinterés (actividad 48).")
     else:
         raise InvalidDecisionError("Elija el resultado del contacto.")
     doc.contact_outcome = outcome
-    doc.contact_note = note
+    doc.contact_note = kept_note
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "resultado_contacto", before, note)
+    return record_decision(session, doc, user_id, DecisionAction.CONTACT_RESULT, before,
+                           kept_note)

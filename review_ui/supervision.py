@@ -20,6 +20,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from models.schema import AuditEvent, Document, OutboxMessage, User
+from models.states import DocumentStatus, OutboxStatus
 from review_ui.accounts import role_required
 from review_ui.background import jobs_of
 from review_ui.db import get_session
@@ -75,7 +76,8 @@ def audit() -> ResponseReturnValue:
     escalated = list(session.scalars(
         scoped(current_user, select(Document)).where(
             Document.escalated_at.is_not(None),
-            Document.status.in_(("pendiente", "contactar", "confirmado")))
+            Document.status.in_((DocumentStatus.PENDING, DocumentStatus.TO_CONTACT,
+                                 DocumentStatus.CONFIRMED)))
         .order_by(Document.escalated_at.desc()).limit(50)))
     return render_template("supervision/audit.html", events=events, page=page, pages=pages,
                            total=total, user_name=user_name, doc_id=doc_id,
@@ -186,7 +188,7 @@ def _visible_notices() -> Any:
 def unsent_notices(session: Any) -> int:
     """Notices that failed at least once and are not sent yet (shown on the queue)."""
     return session.scalar(select(func.count()).select_from(_visible_notices().where(
-        OutboxMessage.status != "enviado", OutboxMessage.attempts > 0).subquery())) or 0
+        OutboxMessage.status != OutboxStatus.SENT, OutboxMessage.attempts > 0).subquery())) or 0
 
 
 @bp.route("/avisos")
@@ -242,7 +244,9 @@ def _report_request() -> tuple[Any, list[str] | None, str | None]:
     if current_user.sees_all_units:
         return month, [unit] if unit else None, unit
     mine = list(current_user.units)
-    return month, [unit] if unit in mine else mine, unit if unit in mine else None
+    if unit is not None and unit in mine:
+        return month, [unit], unit
+    return month, mine, None
 
 
 def _monthly(month: Any, units: list[str] | None) -> dict[str, Any]:

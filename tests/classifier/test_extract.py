@@ -214,3 +214,11 @@ def test_curp_placeholder_filled_and_found_in_every_wording() -> None:
                 if "nombre" in found:  # a bare name alone is not always found; never longer
                     assert found["nombre"].value == name_case(filled.fields["nombre"] or ""), \
                         filled.text
+
+
+def test_name_case_writes_the_particles_in_lower_case_but_not_mc() -> None:
+    """The one particle list (classifier.identity.NAME_PARTICLES) decides which words of a
+    name in capitals stay lower case; "Mc" keeps its capital."""
+    assert name_case("ROCÍO DE LA CRUZ") == "Rocío de la Cruz"
+    assert name_case("ANA MC GREGOR DE LOS SANTOS Y VON HAGEN") == (
+        "Ana Mc Gregor de los Santos y von Hagen")

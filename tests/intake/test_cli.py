@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from common.errors import ExitCode
 from intake.cli import main
 from intake.config import Settings
 
@@ -29,7 +30,7 @@ def test_classify_writes_one_proposal_per_line_and_reports_bad_lines(
                                        "Ana Ruiz Soto"}),
     ]) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["classify", str(src), "--out", str(out)]) == 1  # one bad line
+    assert main(["classify", str(src), "--out", str(out)]) == ExitCode.ROWS_FAILED
     assert "Línea 2" in capsys.readouterr().err
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
@@ -102,7 +103,7 @@ def test_a_bad_configuration_is_an_error_with_its_exit_code(
     cfg = tmp_path / "buzon.toml"
     cfg.write_text('sin_sentido = 1\n')
     monkeypatch.setenv("BUZON_CONFIG", str(cfg))
-    assert main(["export"]) == 2
+    assert main(["export"]) == ExitCode.CONFIG
     assert "desconocidas" in capsys.readouterr().err
 
 

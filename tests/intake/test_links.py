@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from classifier.profile import load_profile
+from common.errors import ExitCode
 from intake.cli import main
 from intake.config import Settings
 from intake.errors import UnsupportedFileError
@@ -99,11 +100,11 @@ def test_buzon_historial_imports_and_exits_1_on_bad_lines(
     cli_env(settings)
     path = tmp_path / "siade.csv"
     path.write_text(HISTORY.replace("2099-01-01", "2026-11-05"), encoding="utf-8")
-    assert main(["historial", str(path), "--unit", "UMF 20"]) == 1
+    assert main(["historial", str(path), "--unit", "UMF 20"]) == ExitCode.ROWS_FAILED
     err = capsys.readouterr().err
     assert "Historial importado: 3 petición(es) nueva(s)." in err
     assert "Línea 3: la fecha «31/02/2026» no es válida" in err
-    assert main(["historial", str(path)]) == 1  # the same bad lines, nothing new
+    assert main(["historial", str(path)]) == ExitCode.ROWS_FAILED  # the same bad lines
     assert "0 petición(es) nueva(s), 3 ya estaban importadas" in capsys.readouterr().err
 
 
