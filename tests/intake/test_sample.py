@@ -184,3 +184,86 @@ def test_digit_boxes_hold_real_handwriting_the_digit_model_never_saw() -> None:
         assert (mask[y0:y1, x0:x1] > 128).sum() > 20  # a digit in every box
     inside = sum(int((mask[y0:y1, x0:x1] > 0).sum()) for x0, y0, x1, y1 in zones)
     assert inside >= 0.99 * int((mask > 0).sum())  # and (all but a faint edge) inside them
+
+
+def test_hands_are_tuning_hands_unless_held_out_ones_are_asked_for() -> None:
+    """GIVEN many writers WHEN hands are picked with and without held-out hands THEN
+    without, none is held out; with, about a third are, and every other writer keeps the
+    very hand it had without."""
+    import random
+
+    from intake.sample import ink
+
+    tuning = set(ink.HANDS)
+    plain = [ink.pick_hand(random.Random(i)) for i in range(600)]
+    mixed = [ink.pick_hand(random.Random(i), held_out=True) for i in range(600)]
+    assert set(plain) <= tuning and len(set(plain)) == len(tuning)
+    held = [m for m in mixed if m in ink.HELD_OUT_HANDS]
+    assert set(held) == set(ink.HELD_OUT_HANDS)
+    assert 0.2 <= len(held) / len(mixed) <= 0.4
+    assert all(p == m for p, m in zip(plain, mixed, strict=True) if m in tuning)
+    assert {h.capitals for h in ink.HELD_OUT_HANDS} == {True, False}  # caps and not
+
+
+def test_the_digit_model_never_trains_on_a_held_out_hand() -> None:
+    from intake.sample import ink
+    from ocr import digits
+
+    trained = {Path(f).name for f in digits.PRINT_FONTS}
+    assert trained.isdisjoint(Path(h.path).name for h in ink.HELD_OUT_HANDS)
+
+
+def test_the_default_box_says_which_tuning_hand_drew_each_document(
+        box: tuple[Path, list[dict]]) -> None:
+    from intake.sample import ink
+
+    _out, truth = box
+    names = {h.name for h in ink.HANDS}
+    for rec in truth:
+        assert rec["held_out"] is False
+        drawn_by_hand = rec["style"] in ("volante", "manuscrito", "nota")
+        assert (rec["hand"] in names) if drawn_by_hand else rec["hand"] is None
+    assert len({r["hand"] for r in truth if r["hand"]}) >= 4
+
+
+def test_a_benchmark_box_changes_only_the_hands_it_holds_out(tmp_path: Path) -> None:
+    """GIVEN one seed WHEN drawn with and without held-out hands THEN the same documents
+    with the same texts; only those drawn in a held-out hand changed hand."""
+    from intake.sample import ink
+
+    plain = write_sample(tmp_path / "a", count=8, seed=3)
+    bench = write_sample(tmp_path / "b", count=8, seed=3, held_out=True)
+    held = {h.name for h in ink.HELD_OUT_HANDS}
+    # this seed holds out a volante and a letter written in capitals
+    assert {r["style"] for r in bench if r["held_out"]} == {"volante", "manuscrito"}
+    assert all(r["hand"] in held for r in bench if r["held_out"])
+    for p, b in zip(plain, bench, strict=True):
+        assert (p["type"], p["fields"], p["corpus_ids"]) == (b["type"], b["fields"],
+                                                             b["corpus_ids"])
+        assert p["text"].upper() == b["text"].upper()
+        if not b["held_out"]:
+            assert (p["hand"], p["text"], p["page_texts"]) == (b["hand"], b["text"],
+                                                               b["page_texts"])
+
+
+def test_a_hand_that_writes_in_capitals_is_read_back_in_capitals() -> None:
+    import random
+
+    from intake.sample import hand, ink
+
+    caps = next(h for h in ink.HANDS if h.capitals)
+    _pages, texts = hand.render([("body", "Les pido que me atiendan, gracias.")],
+                                random.Random(1), 100, caps, numbered=False)
+    assert texts == ["LES PIDO QUE ME ATIENDAN, GRACIAS."]
+
+
+def test_a_missing_font_is_named_before_anything_is_drawn(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from intake.sample import ink
+
+    gone = ink.Hand("perdida", "/usr/share/fonts/no-existe/Perdida.ttf", 1)
+    monkeypatch.setattr(ink, "HELD_OUT_HANDS", (gone,))
+    write_sample(tmp_path / "ok", count=1, seed=1)  # held-out hands are not needed here
+    with pytest.raises(generate.SampleFontsMissing, match="Perdida.ttf"):
+        write_sample(tmp_path / "b", count=1, seed=1, held_out=True)
+    assert not (tmp_path / "b").exists()
