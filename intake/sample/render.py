@@ -83,7 +83,8 @@ def render_doc(doc: DocPlan, seed: int, unit: str, dpi: int, *,
         assert item is not None
         petition = item.type != "no_peticion"
         ltr = letter.compose(text, text_fields, ident, rng, unit=unit, day=day,
-                             typed=doc.style == "typed", petition=petition)
+                             typed=doc.style == "typed", petition=petition,
+                             long=bool(doc.more))
         text, text_fields = ltr.text, ltr.fields
         if doc.style == "typed":
             lay = typed.layout(ltr, rng, paper, long_hand=big)

@@ -267,3 +267,36 @@ def test_a_missing_font_is_named_before_anything_is_drawn(tmp_path: Path,
     with pytest.raises(generate.SampleFontsMissing, match="Perdida.ttf"):
         write_sample(tmp_path / "b", count=1, seed=1, held_out=True)
     assert not (tmp_path / "b").exists()
+
+
+def test_long_letters_go_on_over_the_page_mid_sentence_and_sign_on_the_last(
+        box: tuple[Path, list[dict]]) -> None:
+    """GIVEN the box WHEN its letters run over the page THEN some second page starts mid-
+    sentence in lower case, and the contact block sits on the last page, not the first."""
+    _out, truth = box
+    multi = [r for r in truth if r["kind"] == "escrito_libre" and len(r["pages"]) > 1]
+    assert len(multi) >= 3
+
+    def body(text: str) -> list[str]:
+        return [ln for ln in text.split("\n") if not PAGE_MARK.fullmatch(ln)]
+
+    assert any(body(r["page_texts"][1])[0][:1].islower() for r in multi)
+    signed = [r for r in multi if r["fields"]["telefono"] or r["fields"]["correo"]]
+    assert signed
+    for r in signed:
+        written = r["fields"]["correo"] or r["fields"]["telefono"]
+        squeeze = [t.replace(" ", "").replace("-", "").lower() for t in r["page_texts"]]
+        assert written in squeeze[-1] and written not in squeeze[0]
+
+
+def test_buzon_sample_draws_held_out_hands_only_when_asked(tmp_path: Path) -> None:
+    from intake.cli import main
+    from intake.truth import load_jsonl
+
+    args = ["sample", "--count", "3", "--seed", "14"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b"), "--estilos-reservados"]) == 0
+    plain, bench = (load_jsonl(tmp_path / d / TRUTH_FILE) for d in "ab")
+    assert [r["held_out"] for r in plain] == [False, False, False]
+    assert [(r["style"], r["hand"]) for r in bench if r["held_out"]] == [
+        ("volante", "steve_hand")]
