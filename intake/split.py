@@ -4,9 +4,11 @@ No separator sheets: a volante always starts a document, blank pages stand apart
 never dropped; a run of them is one "hojas en blanco" item, not one empty document per
 sheet), and a text page joins the previous letter (or the volante whose
 description goes on over the leaf) when it reads like a continuation: the previous page says
-"sigue", a page number >= 2, text that starts mid-sentence, or a previous page written down
-to its foot without a signature; never when it opens like a letter (date line, salutation,
-subject).
+"sigue", a page number >= 2, the signature or the contact block that went over the leaf,
+text that starts mid-sentence (in lower case, or after a previous page that stops on a word
+no sentence ends with), or a previous page written down to its foot without a signature;
+never when it opens like a letter (date line, salutation, subject). A letter is signed on
+its last page only, so a previous page that ends signed stops the text rules.
 """
 
 from __future__ import annotations
@@ -36,6 +38,23 @@ _CLOSING = re.compile(
 # The last lines of a signed letter: a closing, or contact data under the name.
 _CONTACT_LINE = re.compile(r"@|mail|\.com\b|\bnss\b|\btel\b|\bcel\b|(?:\d[\s.-]?){8,}",
                            re.IGNORECASE)
+# A line of the contact block itself: it starts with its label, or holds little beside the
+# datum ("Tel. 55 1234 5678", "maria@gmail.com", "NSS 12345678901"); a line of running
+# text that mentions a number or "cel" in passing is not one.
+_CONTACT_LABEL = re.compile(
+    r"^(?:tel(?:[eé]fono)?s?\b|cel(?:ular)?\b|whats?\s*app|correo|e-?\s?mail|mail\b|nss\b"
+    r"|n[uú]m(?:ero)?\.?\s+de\s+(?:seguridad|afiliaci[oó]n)|afiliaci[oó]n|curp\b)",
+    re.IGNORECASE)
+_DATUM = re.compile(r"\S*@\S*|\S+\.com\S*|(?:\+?\d[\s.()-]*){8,}", re.IGNORECASE)
+CONTACT_LINE_MAX_OTHER_WORDS = 2
+# Words no sentence ends with (articles, prepositions, conjunctions, possessives, clitics):
+# a page whose text stops on one goes on over the leaf.
+_OPEN_END = re.compile(
+    r"(?:^|\s)(?:a|al|ante|con|de|del|desde|e|el|en|entre|hacia|hasta|la|las|le|les|lo|los"
+    r"|me|mi|mis|muy|ni|nos|o|para|pero|por|porque|que|se|sin|sobre|su|sus|tan|te|tu|tus|u"
+    r"|un|una|unos|unas|y)\s*$",
+    re.IGNORECASE)
+OPEN_END_MIN_WORDS = 3  # a lone "a" or "y" at the foot is as likely margin noise
 # Writing whose last line sits below this share of the page height reaches the foot.
 FOOT_SHARE = 0.8
 FOOT_MIN_WORD_CONF = 30.0
@@ -121,33 +140,58 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
         return None
     if _CLOSING.match(body[0]) and len(body) <= 6:
         return "empieza con la despedida y la firma"
+    if len(body) <= 6 and all(is_contact_line(ln) for ln in body):
+        return "solo trae los datos de contacto de la firma"
     if ends_signed(prev_body):
+        return None
+    # A volante's description goes on over the leaf only from a full box: one that stops
+    # short ended there, whatever the next page starts with.
+    full = reaches_foot(prev)
+    if prev.volante is not None and not full:
         return None
     if body[0][:1].islower() or body[0][:1] in ",;:":
         return "empieza a media frase"
-    if reaches_foot(prev):
+    if prev_body and len(prev_body[-1].split()) >= OPEN_END_MIN_WORDS and \
+            _OPEN_END.search(prev_body[-1]):
+        return "la página anterior termina a media frase"
+    if full and prev.volante is None:
         return "la página anterior llega al pie sin firma"
     return None
 
 
 def reaches_foot(page: PageRead) -> bool:
-    """Whether the writing on `page` goes down to the foot of the sheet.
+    """Whether the writing on `page` goes down to the foot of the sheet (of a volante: of
+    its description box).
 
     A letter that ends stops mid-page or signs; one written down to the last line and not
     signed goes on over the leaf. Only words read with some confidence count (dust and
     margin noise read as stray letters do not), and not a page number at the foot.
     """
-    if not page.height:
+    top, foot = 0, page.height
+    desc = page.volante.fields.get("descripcion") if page.volante is not None else None
+    if desc is not None:
+        top, foot = desc.box[1], desc.box[3]
+    if foot <= top:
         return False
     bottoms = [w.box[3] for w in page.words if w.confidence >= FOOT_MIN_WORD_CONF
                and len(w.text) >= 2 and not _PAGE_NUMBER.match(w.text)]
-    return bool(bottoms) and max(bottoms) >= FOOT_SHARE * page.height
+    return bool(bottoms) and max(bottoms) >= top + FOOT_SHARE * (foot - top)
+
+
+def is_contact_line(line: str) -> bool:
+    """A line of a contact block: a label and its datum, or a phone, NSS or e-mail alone."""
+    if not _CONTACT_LINE.search(line):
+        return False
+    if _CONTACT_LABEL.match(line):
+        return True
+    return _DATUM.search(line) is not None and \
+        len(_DATUM.sub(" ", line).split()) <= CONTACT_LINE_MAX_OTHER_WORDS
 
 
 def ends_signed(body: list[str]) -> bool:
     """Whether a page ends like a signed letter (closing formula or contact data last)."""
     tail = body[-3:]
-    return bool(tail) and (bool(_CONTACT_LINE.search(tail[-1]))
+    return bool(tail) and (is_contact_line(tail[-1])
                            or any(_CLOSING.match(ln) for ln in tail))
 
 
