@@ -157,7 +157,12 @@ def test_the_contact_block_that_went_over_the_leaf_stays_with_its_letter() -> No
              page(3, "Tel. 55 1234 5678\nGracias por la atención que me dieron en la farmacia.")]
     groups = split_pages(pages)
     assert [g.page_numbers for g in groups] == [[1, 2], [3]]
-    assert groups[0].reasons[1] == "solo trae los datos de contacto de la firma"
+    assert groups[0].reasons[1] == "solo trae la firma y los datos de contacto"
+    name_too = page(2, "SOFÍA BENÍTEZ DÍAZ\nNSS 41139577690\nTel. +525567526521")
+    unsigned = page(1, LETTER_1 + " estamos con el guardia")
+    assert [g.page_numbers for g in split_pages([unsigned, name_too])] == [[1, 2]]
+    note = page(2, "Pongan más sillas en la sala\nTel. 55 1234 5678")
+    assert [g.page_numbers for g in split_pages([pages[0], note])] == [[1], [2]]
 
 
 def test_a_number_in_running_text_is_no_signature() -> None:
@@ -210,3 +215,48 @@ def test_a_volante_goes_on_over_the_leaf_only_from_a_full_description_box() -> N
     full = _volante(1, "La doctora no me quiso atender y me mandó a", 1390)
     assert [g.page_numbers for g in split_pages([half, note])] == [[1], [2]]
     assert [g.page_numbers for g in split_pages([full, note])] == [[1, 2]]
+
+
+def test_a_page_ocr_read_nothing_of_is_judged_by_the_page_before() -> None:
+    """GIVEN a page with ink that OCR read nothing of (large cursive) WHEN the page before
+    stops mid-sentence, or is written to its foot unsigned, THEN it goes on with the letter;
+    after a signed page, or one that stops mid-sheet, it stands apart (a scribble)."""
+    unread = page(2, "")
+    mid = page(1, LETTER_1 + " nadie contesta en la")
+    full = _written_to(1, "Quiero quejarme del trato que recibí en urgencias.", 900)
+    signed = _written_to(1, "Quiero quejarme del trato.\nAtentamente\nRosa Méndez", 900)
+    half = _written_to(1, "Quiero quejarme del trato que recibí en urgencias.", 500)
+    assert [g.page_numbers for g in split_pages([mid, unread])] == [[1, 2]]
+    assert [g.page_numbers for g in split_pages([full, unread])] == [[1, 2]]
+    for first in (signed, half):
+        assert [g.page_numbers for g in split_pages([first, unread])] == [[1], [2]]
+
+
+def test_a_line_that_opens_like_a_closing_but_stops_mid_sentence_is_no_signature() -> None:
+    assert not ends_signed(["Les escribo para agradecer.", "Gracias a todo el equipo de la"])
+    assert ends_signed(["Les escribo para agradecer.", "Gracias a todo el equipo."])
+    pages = [page(1, LETTER_1 + " les quiero decir algo.\nGracias a todo el equipo de la"),
+             page(2, "Noche del sábado, que atendió a mi papá.\nRosa Méndez")]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1, 2]]
+
+
+def test_a_misread_page_one_after_a_page_that_stops_mid_sentence_goes_on() -> None:
+    """GIVEN page 1 stopping on "DE" and page 2 whose handwritten "2/2" OCR read as "1/2"
+    WHEN split THEN one letter; a page numbered 1 after a finished page starts one."""
+    pages = [page(1, "SEÑOR SE SALVÓ. GRACIAS A TODO EL EQUIPO DE"),
+             page(2, "LA NOCHE DEL SÁBADO.\nATENTAMENTE\nAGUSTÍN VILLANUEVA\n1/2")]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1, 2]]
+    done = page(1, "SEÑOR SE SALVÓ. GRACIAS A TODO EL EQUIPO.")
+    assert [g.page_numbers for g in split_pages([done, pages[1]])] == [[1], [2]]
+
+
+def test_a_closing_followed_by_running_text_is_no_signature() -> None:
+    assert not ends_signed(["GRACIAS X LOS CONTACTOS", "NUEVOS JUNTO A FARMACIA ME",
+                            "SALVARON JAJAJA"])
+    assert ends_signed(["Gracias por su atención.", "Rosa Méndez", "Colonia Centro"])
+
+
+def test_sigue_in_capitals_misread_still_goes_on_over_the_leaf() -> None:
+    front = page(1, "Nombre\nLLORANDO EL RESTO DE LA NOCHE. NOSOTROS (SiovE)", volante=True)
+    back = page(2, "ENTENDEMOS QUE EL PERSONAL ES POCO.\nATENTAMENTE, LA FAMILIA")
+    assert [g.page_numbers for g in split_pages([front, back])] == [[1, 2]]
