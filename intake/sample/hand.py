@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from PIL import Image
 
 from intake.sample import ink
+from intake.sample.ink import Hand
 from intake.sample.letter import Letter, choose_marks, page_mark
 from intake.sample.typed import MAX_PAGES, PAGE_SIZES_MM
 
 
 @dataclass
 class HandStyle:
-    hand: ink.Hand
+    hand: Hand
     size: int  # px
     ink: tuple[int, int, int]
     lined: bool
@@ -24,7 +25,7 @@ class HandStyle:
         return self.hand.path
 
     @classmethod
-    def pick(cls, rng: random.Random, dpi: int, hand: ink.Hand,
+    def pick(cls, rng: random.Random, dpi: int, hand: Hand,
              large: bool = False) -> HandStyle:
         mm = rng.uniform(5.5, 7.5) if not large else rng.uniform(8.5, 11.0)
         return cls(hand, int(mm * dpi / 25.4),
@@ -71,7 +72,7 @@ def _plan(paragraphs: list[tuple[str, str]], style: HandStyle, size: tuple[int, 
     return pages, {"top": top, "pitch": pitch, "left": left, "rule": rule, "margin": margin}
 
 
-def render(paragraphs: list[tuple[str, str]], rng: random.Random, dpi: int, hand: ink.Hand,
+def render(paragraphs: list[tuple[str, str]], rng: random.Random, dpi: int, hand: Hand,
            paper: str = "a4", large: bool = False,
            numbered: bool = True) -> tuple[list[Image.Image], list[str]]:
     """Handwrite the paragraphs on one to three pages; returns images and per-page text.
@@ -122,6 +123,6 @@ def render(paragraphs: list[tuple[str, str]], rng: random.Random, dpi: int, hand
     return images, texts
 
 
-def letter_pages(letter: Letter, rng: random.Random, dpi: int, hand: ink.Hand,
+def letter_pages(letter: Letter, rng: random.Random, dpi: int, hand: Hand,
                  paper: str = "a4", large: bool = False) -> tuple[list[Image.Image], list[str]]:
     return render(letter.paragraphs, rng, dpi, hand, paper, large)
