@@ -2,7 +2,11 @@
 
 Usage: python -m bench.accuracy [--count 60] [--seed 7] [--workers N]
 Prints the figures and writes bench/results/accuracy.json. Every run is isolated in a
-temporary data dir (BUZON_DATA_DIR) with its own SQLite database.
+temporary data dir (BUZON_DATA_DIR) with its own SQLite database. The box holds the
+held-out handwriting styles (`buzon sample --estilos-reservados`), reported in a column
+of their own ("estilos_reservados"); the other columns count only the tuning hands.
+Reviewer effort: keys per document as `intake.truth.review_keys` counts them, against
+typing every value by hand, overall, by style and by handwriting font.
 """
 
 from __future__ import annotations
@@ -16,7 +20,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from intake.truth import compare, load_jsonl, scores, scores_by
+from intake.sample.ink import HELD_OUT_HANDS
+from intake.truth import (
+    HELD_OUT,
+    boundary_scores,
+    by_hand,
+    compare,
+    effort,
+    effort_by,
+    load_jsonl,
+    scores,
+    scores_by,
+    style_or_held_out,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -36,7 +52,7 @@ def main() -> int:
         env = {**os.environ, "BUZON_DATA_DIR": str(data)}
         env.pop("BUZON_DATABASE_URL", None)
         buzon("sample", "--out", str(box), "--count", str(args.count), "--seed",
-              str(args.seed), env=env)
+              str(args.seed), "--estilos-reservados", env=env)
         buzon("train", env=env)
         t0 = time.perf_counter()
         buzon("ingest", str(box), "--unit", "UMF 20", "--workers", str(args.workers),
@@ -46,7 +62,13 @@ def main() -> int:
         buzon("export", "--out", str(out), env=env)
         cmp = compare(load_jsonl(out), load_jsonl(box / "truth.jsonl"))
         result = scores(cmp)
-        result["by_style"] = scores_by(cmp, "style")
+        result["by_style"] = scores_by(cmp, style_or_held_out)
+        result["by_hand"] = scores_by(cmp, by_hand)
+        result["boundaries"] = boundary_scores(cmp)
+        result["effort"] = effort(cmp)
+        result["effort_by_style"] = effort_by(cmp, style_or_held_out)
+        result["effort_by_hand"] = effort_by(cmp, by_hand)
+        result["held_out_hands"] = [h.name for h in HELD_OUT_HANDS]
     result.update({"count": args.count, "seed": args.seed, "workers": args.workers,
                    "ingest_seconds": round(ingest_s, 1)})
     RESULTS.mkdir(exist_ok=True)
@@ -62,16 +84,34 @@ def main() -> int:
     print("  field exact match (recall / precision, n in truth):")
     for name, f in result["fields"].items():
         print(f"    {name:9s} {f['recall']:.3f} / {f['precision']:.3f}  (n={f['truth']})")
-    print("  by style (n, type acc., route acc., nombre/nss/telefono/correo recall):")
-    for style, r in result["by_style"].items():
-        f = r["fields"]
-        print(f"    {style:15s} n={r['documents_truth']:3d} {r['type_accuracy']:.2f} "
-              f"{r['route_accuracy']:.2f}  " + " ".join(
-                  f"{f[k]['recall']:.2f}" if f[k]["truth"] else " -- "
-                  for k in ("nombre", "nss", "telefono", "correo")))
+    _table("by style", result["by_style"], result["effort_by_style"])
+    _table("by handwriting font (* held out)", result["by_hand"], result["effort_by_hand"],
+           held_out=set(result["held_out_hands"]))
+    e = result["effort"]
+    print(f"  reviewer keys per document {e['keys_per_document']} (by hand "
+          f"{e['by_hand_per_document']}), confirmed with one key {e['one_key_share']:.3f}")
+    for name, b in result["boundaries"].items():
+        print(f"  boundaries {name:17s} F1 {b['f1']:.3f} (precision {b['precision']:.3f}, "
+              f"recall {b['recall']:.3f}, {b['exact']}/{b['truth']} exact, "
+              f"{b['proposed']} proposed)")
     print(f"  ingest wall time {ingest_s:.1f} s with {args.workers} worker(s)")
     print(f"written {RESULTS / 'accuracy.json'}")
     return 0
+
+
+def _table(title: str, fields: dict, keys: dict, held_out: frozenset[str] | set[str] = frozenset()
+           ) -> None:
+    print(f"  {title} (n, type acc., route acc., nombre/nss/telefono/correo recall "
+          "/ precision, keys per doc, by hand, one-key share):")
+    for name, r in fields.items():
+        f, k = r["fields"], keys[name]
+        mark = "*" if name in held_out or name == HELD_OUT else " "
+        print(f"   {mark}{name:19s} n={r['documents_truth']:3d} {r['type_accuracy']:.2f} "
+              f"{r['route_accuracy']:.2f}  " + " ".join(
+                  f"{f[c]['recall']:.2f}/{f[c]['precision']:.2f}" if f[c]["truth"]
+                  else "  --/--  " for c in ("nombre", "nss", "telefono", "correo"))
+              + f"  {k['keys_per_document']:5.1f} {k['by_hand_per_document']:5.1f} "
+              f"{k['one_key_share']:.2f}")
 
 
 if __name__ == "__main__":

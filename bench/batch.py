@@ -217,7 +217,8 @@ def main() -> int:
         if box is None:
             box = tmp / "buzon"
             subprocess.run([PY, "-m", "intake.cli", "sample", "--out", str(box), "--count",
-                            str(args.count), "--seed", str(args.seed)], check=True,
+                            str(args.count), "--seed", str(args.seed), "--estilos-reservados"],
+                           check=True,
                            env=_env(tmp / "x"))
         model_home = tmp / "modelo"
         subprocess.run([PY, "-m", "intake.cli", "train"], env=_env(model_home), check=True,

@@ -7,6 +7,8 @@ orientation errors do not blur the comparison) and reads each page with every va
 clean-up, full-page psm 3, in this process. Prints the character error rate by style and
 for skewed/noisy vs clean pages, and writes bench/results/ocr_variants.json. `actual` is
 what ocr.read does today; the others are the alternatives it was measured against.
+This chooses the clean-up, so it is a tuning step: its box never holds the held-out hands
+(`write_sample` without `held_out`).
 """
 
 from __future__ import annotations

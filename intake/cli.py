@@ -97,13 +97,17 @@ def settings_from(ctx: click.Context) -> Settings:
               help="Número de documentos.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Semilla (reproducible).")
 @click.option("--unit", default="UMF 20", show_default=True, help="Unidad del buzón.")
-def sample(out: Path, count: int, seed: int, unit: str) -> None:
+@click.option("--estilos-reservados", "held_out", is_flag=True,
+              help="Escribe parte de los manuscritos con letras reservadas para medir "
+                   "(solo para benchmarks: nada que se ajuste o entrene debe leerlas).")
+def sample(out: Path, count: int, seed: int, unit: str, held_out: bool) -> None:
     """Genera un buzón de ejemplo realista con su verdad de referencia (truth.jsonl)."""
     from intake.sample import write_sample
 
     out.mkdir(parents=True, exist_ok=True)
     with click.progressbar(length=count, label="Generando documentos", file=sys.stderr) as bar:
-        truth = write_sample(out, count, seed, unit=unit, progress=lambda n: bar.update(n))
+        truth = write_sample(out, count, seed, unit=unit, progress=lambda n: bar.update(n),
+                             held_out=held_out)
     files = {t["source"] for t in truth}
     _stderr(f"{len(truth)} documentos en {len(files)} archivos escritos en {out}")
 

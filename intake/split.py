@@ -4,9 +4,12 @@ No separator sheets: a volante always starts a document, blank pages stand apart
 never dropped; a run of them is one "hojas en blanco" item, not one empty document per
 sheet), and a text page joins the previous letter (or the volante whose
 description goes on over the leaf) when it reads like a continuation: the previous page says
-"sigue", a page number >= 2, text that starts mid-sentence, or a previous page written down
-to its foot without a signature; never when it opens like a letter (date line, salutation,
-subject).
+"sigue", a page number >= 2, the signature or the contact block that went over the leaf,
+text that starts mid-sentence (in lower case, or after a previous page that stops on a word
+no sentence ends with), or a previous page written down to its foot without a signature;
+never when it opens like a letter (date line, salutation, subject). A letter is signed on
+its last page only, so a previous page that ends signed stops the text rules; a contact
+block on the last page is the whole document's (its proposal reads every page's text).
 """
 
 from __future__ import annotations
@@ -36,13 +39,34 @@ _CLOSING = re.compile(
 # The last lines of a signed letter: a closing, or contact data under the name.
 _CONTACT_LINE = re.compile(r"@|mail|\.com\b|\bnss\b|\btel\b|\bcel\b|(?:\d[\s.-]?){8,}",
                            re.IGNORECASE)
+# A line of the contact block itself: it starts with its label, or holds little beside the
+# datum ("Tel. 55 1234 5678", "maria@gmail.com", "NSS 12345678901"); a line of running
+# text that mentions a number or "cel" in passing is not one.
+_CONTACT_LABEL = re.compile(
+    r"^(?:tel(?:[eé]fono)?s?\b|cel(?:ular)?\b|whats?\s*app|correo|e-?\s?mail|mail\b|nss\b"
+    r"|n[uú]m(?:ero)?\.?\s+de\s+(?:seguridad|afiliaci[oó]n)|afiliaci[oó]n|curp\b)",
+    re.IGNORECASE)
+_DATUM = re.compile(r"\S*@\S*|\S+\.com\S*|(?:\+?\d[\s.()-]*){8,}", re.IGNORECASE)
+CONTACT_LINE_MAX_OTHER_WORDS = 2
+SIGNATURE_BLOCK_MAX_LINES = 6
+SHORT_CLOSING_WORDS = 4  # "Atentamente", "Gracias por todo.": not "Gracias a la doctora que..."
+_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
+_NAME_WORD = re.compile(r"[A-ZÁÉÍÓÚÑÜ][A-Za-zÁÉÍÓÚÑÜáéíóúñü'.-]{2,}")
+# Words no sentence ends with (articles, prepositions, conjunctions, possessives, clitics):
+# a page whose text stops on one goes on over the leaf.
+_OPEN_END = re.compile(
+    r"(?:^|\s)(?:a|al|ante|con|de|del|desde|e|el|en|entre|hacia|hasta|la|las|le|les|lo|los"
+    r"|me|mi|mis|muy|ni|nos|o|para|pero|por|porque|que|se|sin|sobre|su|sus|tan|te|tu|tus|u"
+    r"|un|una|unos|unas|y)\s*$",
+    re.IGNORECASE)
+OPEN_END_MIN_WORDS = 3  # words of 2+ letters: a lone "a" or "y" at the foot is likely noise
 # Writing whose last line sits below this share of the page height reaches the foot.
 FOOT_SHARE = 0.8
 FOOT_MIN_WORD_CONF = 30.0
 _SENTENCE_END = re.compile(r"[.!?)»\"]\s*$")
 # People write these at the foot of a full page: the text goes on over the leaf.
-_GOES_ON = re.compile(  # OCR reads "(sigue)" in capitals as "(SISUE>" and the like
-    r"\(?\s*(?:s[il1|][gqs9]u[eo]|contin[uú]a|ver\s+(?:al\s+)?reverso|pasa\s+a\s+la\s+vuelta)"
+_GOES_ON = re.compile(  # OCR reads "(sigue)" in capitals as "(SISUE>", "(SiovE)"...
+    r"\(?\s*(?:s[il1|][gqs9o][uv][eo]|contin[uú]a|ver\s+(?:al\s+)?reverso|pasa\s+a\s+la\s+vuelta)"
     r"[^\n]{0,20}[)>\]]?\s*$", re.IGNORECASE)
 
 
@@ -104,9 +128,11 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
     """Why `page` is the next page of the letter that ends with `prev` (None if it is not).
 
     A page that ends without a full stop is no evidence: lists and notes often do. What
-    counts is the previous page saying "sigue", a page number, a closing that starts the
-    page (the signature went over the leaf), a page that starts mid-sentence, or a previous
-    page written down to its foot without a signature.
+    counts is the previous page saying "sigue", a page number, a closing or a contact block
+    that makes the page (the signature went over the leaf), a page that starts in lower
+    case, a previous page that stops on a word no sentence ends with ("de", "la", "y"), or
+    one written down to its foot without a signature. A page OCR read nothing of is judged
+    by the last two. After a volante, the text rules need its description box full.
     """
     if opens_like_letter(page.text):
         return None
@@ -114,41 +140,109 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
     if prev_body and _GOES_ON.search(prev_body[-1]):
         return "la página anterior dice que sigue"
     number = page_number(page.text)
-    if number is not None:
-        return f"número de página {number}" if number >= 2 else None
+    if number is not None and number >= 2:
+        return f"número de página {number}"
+    # A page numbered 1 starts a document, unless the page before stops mid-sentence: OCR
+    # reads a handwritten "2/2" as "1/1" more often than a letter stops on "de la".
+    first = number is not None
+    prev_open = bool(prev_body) and stops_mid_sentence(prev_body[-1])
+    if first:
+        return "la página anterior termina a media frase" if prev_open and \
+            not ends_signed(prev_body) and prev.volante is None else None
     body = _body_lines(page.text)
-    if not body:
-        return None
-    if _CLOSING.match(body[0]) and len(body) <= 6:
+    if body and _CLOSING.match(body[0]) and len(body) <= 6:
         return "empieza con la despedida y la firma"
+    if body and is_signature_block(body):
+        return "solo trae la firma y los datos de contacto"
     if ends_signed(prev_body):
         return None
-    if body[0][:1].islower() or body[0][:1] in ",;:":
+    # A volante's description goes on over the leaf only from a full box: one that stops
+    # short ended there, whatever the next page starts with.
+    full = reaches_foot(prev)
+    if prev.volante is not None and not full:
+        return None
+    if body and (body[0][:1].islower() or body[0][:1] in ",;:"):
         return "empieza a media frase"
-    if reaches_foot(prev):
+    # From here on a page OCR read nothing of (ink, but large cursive or a scribble) is
+    # judged by the page before it alone.
+    if prev_open:
+        return "la página anterior termina a media frase"
+    if full and prev.volante is None:
         return "la página anterior llega al pie sin firma"
     return None
 
 
+def stops_mid_sentence(line: str) -> bool:
+    """A line of running text that stops on a word no sentence ends with.
+
+    Running text: a few words of two letters or more, so margin noise read as "A A A" or
+    a stray "y" does not count.
+    """
+    words = sum(len(re.sub(r"\W", "", w)) >= 2 for w in line.split())
+    return words >= OPEN_END_MIN_WORDS and _OPEN_END.search(line) is not None
+
+
 def reaches_foot(page: PageRead) -> bool:
-    """Whether the writing on `page` goes down to the foot of the sheet.
+    """Whether the writing on `page` goes down to the foot of the sheet (of a volante: of
+    its description box).
 
     A letter that ends stops mid-page or signs; one written down to the last line and not
     signed goes on over the leaf. Only words read with some confidence count (dust and
     margin noise read as stray letters do not), and not a page number at the foot.
     """
-    if not page.height:
+    top, foot = 0, page.height
+    desc = page.volante.fields.get("descripcion") if page.volante is not None else None
+    if desc is not None:
+        top, foot = desc.box[1], desc.box[3]
+    if foot <= top:
         return False
     bottoms = [w.box[3] for w in page.words if w.confidence >= FOOT_MIN_WORD_CONF
                and len(w.text) >= 2 and not _PAGE_NUMBER.match(w.text)]
-    return bool(bottoms) and max(bottoms) >= FOOT_SHARE * page.height
+    return bool(bottoms) and max(bottoms) >= top + FOOT_SHARE * (foot - top)
+
+
+def is_contact_line(line: str) -> bool:
+    """A line of a contact block: a label and its datum, or a phone, NSS or e-mail alone."""
+    if not _CONTACT_LINE.search(line):
+        return False
+    if _CONTACT_LABEL.match(line):
+        return True
+    return _DATUM.search(line) is not None and \
+        len(_DATUM.sub(" ", line).split()) <= CONTACT_LINE_MAX_OTHER_WORDS
+
+
+def _is_name_line(line: str) -> bool:
+    """A name as signed: 2 to 5 capitalised words, particles between them ("de la"), and
+    no sentence punctuation at the end."""
+    words = line.split()
+    names = [w for w in words if w.lower() not in _NAME_PARTICLES]
+    return 2 <= len(words) <= 5 and len(names) >= 2 and line[-1:] not in ".,;:!?" and all(
+        _NAME_WORD.fullmatch(w) for w in names)
+
+
+def is_signature_block(body: list[str]) -> bool:
+    """A short page of contact lines, under the name and the closing at most: the end of
+    a letter whose signature went over the leaf."""
+    return len(body) <= SIGNATURE_BLOCK_MAX_LINES and any(is_contact_line(ln) for ln in body) \
+        and all(is_contact_line(ln) or _is_name_line(ln)
+                or (_CLOSING.match(ln) and len(ln.split()) <= SHORT_CLOSING_WORDS) for ln in body)
 
 
 def ends_signed(body: list[str]) -> bool:
-    """Whether a page ends like a signed letter (closing formula or contact data last)."""
+    """Whether a page ends like a signed letter (closing formula or contact data last).
+
+    A page whose last line stops mid-sentence is not signed, even below a line that opens
+    like a closing ("Gracias a todo el equipo de la").
+    """
     tail = body[-3:]
-    return bool(tail) and (bool(_CONTACT_LINE.search(tail[-1]))
-                           or any(_CLOSING.match(ln) for ln in tail))
+    if not tail or stops_mid_sentence(tail[-1]):
+        return False
+    if is_contact_line(tail[-1]):
+        return True
+    # A closing is followed by the name and the contact lines, not by running text that
+    # goes on ("Gracias por los contactos / nuevos junto a farmacia, me / salvaron").
+    return any(_CLOSING.match(ln) and not any(stops_mid_sentence(x) for x in tail[i:])
+               for i, ln in enumerate(tail))
 
 
 def is_blank(page: PageRead) -> bool:

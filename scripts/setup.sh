@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
+# handwriting fonts for `buzon sample` (intake/sample/ink.py HANDS and HELD_OUT_HANDS)
 apt_pkgs=(tesseract-ocr tesseract-ocr-spa fonts-dejavu-core fonts-liberation2 fonts-humor-sans
-          fonts-comic-neue fonts-dkg-handwriting fonts-femkeklaver python3-venv)
+          fonts-comic-neue fonts-dkg-handwriting fonts-femkeklaver fonts-breip
+          fonts-tlwg-purisa-ttf fonts-bwht fonts-dancingscript fonts-sjfonts fonts-kristi
+          python3-venv)
 [ "$want_test" = 1 ] && apt_pkgs+=(chromium)
 
 missing=()

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from intake.sample import _source, defects, files, typed
+from intake.errors import IntakeError
+from intake.sample import _source, defects, files, ink, typed
 from intake.sample.plan import FilePlan, plan_docs, plan_files
 from intake.sample.render import box_day, render_doc
 
@@ -23,11 +24,17 @@ TRUTH_FILE = "truth.jsonl"
 PARALLEL_MIN_FILES = 12
 
 
-def _write_file(fp: FilePlan, out: Path, seed: int, unit: str) -> list[dict[str, Any]]:
+class SampleFontsMissing(IntakeError):
+    """A font the sample draws with is not installed (its Debian package is missing)."""
+
+
+def _write_file(fp: FilePlan, out: Path, seed: int, unit: str,
+                held_out: bool) -> list[dict[str, Any]]:
     """Render, scan and write one file; returns the truth records of its documents."""
     rng = random.Random(fp.seed)
     digital = fp.batch_format == "digital"
-    rendered = [render_doc(d, seed, unit, fp.dpi, digital=digital) for d in fp.docs]
+    rendered = [render_doc(d, seed, unit, fp.dpi, digital=digital, held_out=held_out)
+                for d in fp.docs]
     records: list[dict[str, Any]] = []
     if digital:
         lay = rendered[0].layout
@@ -77,10 +84,10 @@ def _ordered(rec: dict[str, Any]) -> dict[str, Any]:
 
 def write_sample(out: Path, count: int, seed: int, unit: str = "UMF 20",
                  progress: Callable[[int], None] | None = None,
-                 workers: int = 1) -> list[dict[str, Any]]:
+                 workers: int = 1, held_out: bool = False) -> list[dict[str, Any]]:
     """Write `count` documents as scan files into `out`, plus `out/truth.jsonl`.
 
-    The result depends only on (count, seed, unit): same arguments, same bytes.
+    The result depends only on (count, seed, unit, held_out): same arguments, same bytes.
 
     Args:
         out: directory to write into (created if missing).
@@ -90,11 +97,19 @@ def write_sample(out: Path, count: int, seed: int, unit: str = "UMF 20",
         progress: called with the number of documents finished after each file is written.
         workers: threads to draw with (default 1). Serial drawing of 60 documents takes
             about 17 s of CPU; threads only help on an idle multi-core machine.
+        held_out: also draw in the held-out hands (`ink.HELD_OUT_HANDS`), for benchmark
+            boxes only: nothing that tunes or trains may read such a box. The documents
+            not drawn in a held-out hand are the same as without it.
 
     Returns:
         The truth records, in document order (also written to truth.jsonl).
     """
     started = time.monotonic()
+    missing = [p for p in ink.font_paths(held_out) if not Path(p).is_file()]
+    if missing:
+        raise SampleFontsMissing(
+            "faltan fuentes para dibujar el buzón de ejemplo (instálalas con "
+            f"scripts/setup.sh): {', '.join(missing)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if any(out.iterdir()):
@@ -109,14 +124,15 @@ def write_sample(out: Path, count: int, seed: int, unit: str = "UMF 20",
         # Threads, not processes: Pillow and numpy release the GIL in the heavy work (rotate,
         # blur, encode), and threads need no __main__ guard in the caller's script.
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_write_file, fp, out, seed, unit): fp.index for fp in plan}
+            futures = {pool.submit(_write_file, fp, out, seed, unit, held_out): fp.index
+                       for fp in plan}
             for fut in as_completed(futures):
                 records[futures[fut]] = fut.result()
                 if progress:
                     progress(len(records[futures[fut]]))
     else:
         for fp in plan:
-            records[fp.index] = _write_file(fp, out, seed, unit)
+            records[fp.index] = _write_file(fp, out, seed, unit, held_out)
             if progress:
                 progress(len(records[fp.index]))
     flat = [_ordered(r) for recs in records for r in recs]

@@ -8,21 +8,27 @@ from dataclasses import dataclass
 from PIL import Image
 
 from intake.sample import ink
+from intake.sample.ink import Hand
 from intake.sample.letter import Letter, choose_marks, page_mark
 from intake.sample.typed import MAX_PAGES, PAGE_SIZES_MM
 
 
 @dataclass
 class HandStyle:
-    font_path: str
+    hand: Hand
     size: int  # px
     ink: tuple[int, int, int]
     lined: bool
 
+    @property
+    def font_path(self) -> str:
+        return self.hand.path
+
     @classmethod
-    def pick(cls, rng: random.Random, dpi: int, large: bool = False) -> HandStyle:
+    def pick(cls, rng: random.Random, dpi: int, hand: Hand,
+             large: bool = False) -> HandStyle:
         mm = rng.uniform(5.5, 7.5) if not large else rng.uniform(8.5, 11.0)
-        return cls(ink.pick_hand(rng), int(mm * dpi / 25.4),
+        return cls(hand, int(mm * dpi / 25.4),
                    ink.INKS[rng.choice(("azul", "azul", "negro", "azul_claro"))],
                    rng.random() < 0.45)
 
@@ -66,12 +72,17 @@ def _plan(paragraphs: list[tuple[str, str]], style: HandStyle, size: tuple[int, 
     return pages, {"top": top, "pitch": pitch, "left": left, "rule": rule, "margin": margin}
 
 
-def render(paragraphs: list[tuple[str, str]], rng: random.Random, dpi: int, paper: str = "a4",
-           large: bool = False, numbered: bool = True) -> tuple[list[Image.Image], list[str]]:
-    """Handwrite the paragraphs on one to three pages; returns images and per-page text."""
+def render(paragraphs: list[tuple[str, str]], rng: random.Random, dpi: int, hand: Hand,
+           paper: str = "a4", large: bool = False,
+           numbered: bool = True) -> tuple[list[Image.Image], list[str]]:
+    """Handwrite the paragraphs on one to three pages; returns images and per-page text.
+
+    A hand that writes in capitals gives the per-page text in capitals: it is what the
+    page shows.
+    """
     k = dpi / 25.4
     size = (round(PAGE_SIZES_MM[paper][0] * k), round(PAGE_SIZES_MM[paper][1] * k))
-    style = HandStyle.pick(rng, dpi, large)
+    style = HandStyle.pick(rng, dpi, hand, large)
     state = rng.getstate()
     while True:
         rng.setstate(state)
@@ -107,10 +118,11 @@ def render(paragraphs: list[tuple[str, str]], rng: random.Random, dpi: int, pape
             page_lines = [mark, *page_lines] if where == "top" else [*page_lines, mark]
         layer.apply(page, style.ink)
         images.append(page)
-        texts.append("\n".join(page_lines))
+        text = "\n".join(page_lines)
+        texts.append(text.upper() if hand.capitals else text)
     return images, texts
 
 
-def letter_pages(letter: Letter, rng: random.Random, dpi: int, paper: str = "a4",
-                 large: bool = False) -> tuple[list[Image.Image], list[str]]:
-    return render(letter.paragraphs, rng, dpi, paper, large)
+def letter_pages(letter: Letter, rng: random.Random, dpi: int, hand: Hand,
+                 paper: str = "a4", large: bool = False) -> tuple[list[Image.Image], list[str]]:
+    return render(letter.paragraphs, rng, dpi, hand, paper, large)

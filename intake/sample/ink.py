@@ -11,12 +11,46 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-HAND_FONTS = (
-    "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
-    "/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf",
-    "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf",
-    "/usr/share/fonts/truetype/femkeklaver/femkeklaver.ttf",
+
+@dataclass(frozen=True)
+class Hand:
+    """A handwriting font and how its writer writes."""
+
+    name: str  # as reported by the benchmarks ("breip", "kristi"...)
+    path: str
+    weight: int  # how often a writer has this hand, relative to the others in its set
+    capitals: bool = False  # writes everything in capitals: the truth text is upper-case
+
+
+_FONTS = "/usr/share/fonts"
+# The hands every tool may draw with: print, all-caps and joined cursive. Whatever tunes or
+# trains on sample pages (bench.ocr_variants, a threshold chosen on `buzon sample`) sees
+# only these.
+HANDS = (
+    Hand("humor_sans", f"{_FONTS}/truetype/humor-sans/Humor-Sans.ttf", 3),
+    Hand("comic_neue", f"{_FONTS}/opentype/comic-neue/ComicNeue-Regular.otf", 3),
+    Hand("dkg", f"{_FONTS}/truetype/fifthhorseman/dkg.ttf", 3),
+    # outlined capitals and digits: a rarer hand
+    Hand("femkeklaver", f"{_FONTS}/truetype/femkeklaver/femkeklaver.ttf", 1),
+    Hand("breip", f"{_FONTS}/truetype/breip/Breip.ttf", 3),
+    Hand("purisa", f"{_FONTS}/truetype/tlwg/Purisa.ttf", 2),
+    Hand("because_we_mentor", f"{_FONTS}/opentype/bwht/BecauseWeMentor-Regular.otf", 2,
+         capitals=True),
+    Hand("dancing_script", f"{_FONTS}/opentype/dancingscript/DancingScript-Regular.otf", 1),
 )
+# Hands kept out of every tuning and training step (issue 13): only benchmark boxes
+# (`write_sample(held_out=True)`, `buzon sample --estilos-reservados`) hold them, and the
+# benchmarks report them in a column of their own ("estilos reservados"). One print, one
+# all-caps and one cursive hand, as hard for Tesseract on average as the others.
+HELD_OUT_HANDS = (
+    Hand("steve_hand", f"{_FONTS}/truetype/sjfonts/SteveHand.ttf", 1),
+    Hand("because_we_connect", f"{_FONTS}/opentype/bwht/BecauseWeConnect-Regular.otf", 1,
+         capitals=True),
+    Hand("kristi", f"{_FONTS}/truetype/kristi/Kristi.ttf", 1),
+)
+# The share of handwritten documents a benchmark box draws in a held-out hand.
+HELD_OUT_SHARE = 0.3
+
 TYPED_FONTS = (
     "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -34,13 +68,22 @@ _ACCENTED = {"á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "Á": "A", "
              "Í": "I", "Ó": "O", "Ú": "U", "ñ": "n", "Ñ": "N", "ü": "u", "Ü": "U",
              "¿": "?", "¡": "!"}
 
-# femkeklaver draws outlined capitals and digits: a rarer hand, and never for digit boxes.
-HAND_WEIGHTS = (3, 3, 3, 1)
-DIGIT_FONTS = HAND_FONTS[:3]
+
+def pick_hand(rng: random.Random, held_out: bool = False) -> Hand:
+    """One writer's hand; with `held_out`, a share of writers get a held-out hand.
+
+    Both draws happen either way, so a document keeps its hand whether or not held-out
+    hands are on, unless it is one of those drawn in a held-out hand.
+    """
+    reserved = rng.random() < HELD_OUT_SHARE
+    pool = HELD_OUT_HANDS if held_out and reserved else HANDS
+    return rng.choices(pool, [h.weight for h in pool])[0]
 
 
-def pick_hand(rng: random.Random) -> str:
-    return rng.choices(HAND_FONTS, HAND_WEIGHTS)[0]
+def font_paths(held_out: bool = False) -> list[str]:
+    """Every font file a sample box draws with."""
+    hands = HANDS + (HELD_OUT_HANDS if held_out else ())
+    return [h.path for h in hands] + list(TYPED_FONTS) + list(BOLD_FONTS)
 
 
 INKS = {

@@ -73,8 +73,14 @@ def salutation(unit: str, rng: random.Random) -> list[str]:
 
 
 def compose(body: str, fields: dict[str, str | None], ident: Identity, rng: random.Random, *,
-            unit: str, day: dt.date, typed: bool, petition: bool) -> Letter:
-    """Wrap a corpus body in the parts of a letter people add around it."""
+            unit: str, day: dt.date, typed: bool, petition: bool,
+            long: bool = False) -> Letter:
+    """Wrap a corpus body in the parts of a letter people add around it.
+
+    A `long` letter (several matters, the kind that runs over the page) is signed more
+    often, and leaves a phone or e-mail under the name more often: the contact block then
+    sits on its last page.
+    """
     letter = Letter(body=body, fields=dict(fields))
     greets = _GREETING.match(body) is not None
     if petition or rng.random() < 0.3:
@@ -85,18 +91,20 @@ def compose(body: str, fields: dict[str, str | None], ident: Identity, rng: rand
             letter.header.extend(salutation(unit, rng))
     if not letter.header:
         letter.body = body[:1].upper() + body[1:]
-    if petition and not fields.get("nombre") and rng.random() < (0.6 if typed else 0.4):
+    signs = 0.85 if long else 0.6 if typed else 0.4
+    phone, mail = (0.6, 0.85) if long else (0.35, 0.5)
+    if petition and not fields.get("nombre") and rng.random() < signs:
         if "atentamente" not in body.lower():
             letter.closing.append(rng.choice(("Atentamente", "Atentamente,", "Gracias.",
                                               "Saludos")))
         letter.closing.append(ident.nombre)
         letter.fields["nombre"] = ident.nombre
         extra = rng.random()
-        if extra < 0.35 and not fields.get("telefono"):
+        if extra < phone and not fields.get("telefono"):
             letter.closing.append(rng.choice(("Tel. ", "Cel. ", "Teléfono: ")) +
                                   ident.telefono_escrito)
             letter.fields["telefono"] = ident.telefono
-        elif extra < 0.5 and not fields.get("correo"):
+        elif extra < mail and not fields.get("correo"):
             letter.closing.append("Correo: " + ident.correo)
             letter.fields["correo"] = ident.correo
         if rng.random() < 0.3 and not fields.get("nss"):

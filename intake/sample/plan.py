@@ -16,7 +16,8 @@ STYLE_SHARES = {"volante": 0.30, "typed": 0.25, "otro": 0.135}  # the rest is ha
 OTHER_STYLES = (("blank", 0.25), ("advert", 0.25), ("doodle", 0.2), ("note", 0.3))
 LETTER_NO_PETITION = 0.04  # letters whose text is not a petition
 # Corpus texts are short; a long letter airs several matters of one kind, one per paragraph.
-LONG_LETTER = 0.3
+# Written by hand, most run over to a second or third page (about one letter in three).
+LONG_LETTER = 0.45
 
 
 @dataclass
@@ -108,7 +109,7 @@ def plan_docs(items: list[Item], count: int, rng: random.Random) -> list[DocPlan
         more = []
         if style in ("typed", "hand") and item and item.type != "no_peticion" and \
                 rng.random() < LONG_LETTER:
-            more = texts.companions(item, rng.randint(2, 3))
+            more = texts.companions(item, rng.randint(2, 4))
         docs.append(DocPlan(i, style, item, more))
     petitions = [d for d in docs if d.item and d.item.type != "no_peticion"]
     if count >= 15 and petitions and not any(d.item and d.item.urgent for d in petitions):

@@ -9,11 +9,13 @@ from typing import Any
 
 from PIL import Image
 
-from intake.sample import _source, hand, letter, others, typed, volante
+from intake.sample import _source, ink, letter, others, typed, volante
+from intake.sample import hand as handwriting
 from intake.sample.plan import DocPlan
 
 KIND = {"volante": "volante", "typed": "escrito_libre", "hand": "escrito_libre",
         "blank": "otro", "advert": "otro", "doodle": "otro", "note": "otro"}
+HANDWRITTEN = frozenset({"volante", "hand", "note"})  # styles drawn in a handwriting font
 STYLE_NAMES = {"volante": "volante", "typed": "mecanografiado", "hand": "manuscrito",
                "blank": "hoja_en_blanco", "advert": "volante_publicitario", "doodle": "garabato",
                "note": "nota"}
@@ -44,9 +46,17 @@ def _fields(text_fields: dict[str, str | None], item: _source.Item | None,
 
 
 def render_doc(doc: DocPlan, seed: int, unit: str, dpi: int, *,
-               digital: bool = False) -> RenderedDoc:
-    """Draw the document's pages (clean, before scanning) and build its truth record."""
+               digital: bool = False, held_out: bool = False) -> RenderedDoc:
+    """Draw the document's pages (clean, before scanning) and build its truth record.
+
+    `held_out` lets a share of the handwritten documents be drawn in the held-out hands
+    (benchmark boxes only); the truth says which hand drew each document.
+    """
     rng = random.Random(f"{seed}:doc:{doc.index}")
+    # The hand has a stream of its own: turning held-out hands on changes only the hands
+    # of the documents drawn in them, nothing else in the box.
+    hand = ink.pick_hand(random.Random(f"{seed}:hand:{doc.index}"), held_out) \
+        if doc.style in HANDWRITTEN else None
     day = box_day(seed) - dt.timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5, 8)))
     paper = "carta" if doc.style in ("typed", "hand", "note") and rng.random() < 0.35 else "a4"
     ident = _source.new_identity(rng)
@@ -60,7 +70,9 @@ def render_doc(doc: DocPlan, seed: int, unit: str, dpi: int, *,
     lay = None
     if doc.style == "volante":
         assert item is not None
-        v = volante.fill(item.type, text, ident, item.servicio, rng, unit=unit, day=day, dpi=dpi)
+        assert hand is not None
+        v = volante.fill(item.type, text, ident, item.servicio, rng, unit=unit, day=day, dpi=dpi,
+                         hand=hand)
         pages = [v.image] + ([v.back] if v.back else [])
         page_texts = v.page_texts
         merged = dict(text_fields)
@@ -71,18 +83,20 @@ def render_doc(doc: DocPlan, seed: int, unit: str, dpi: int, *,
         assert item is not None
         petition = item.type != "no_peticion"
         ltr = letter.compose(text, text_fields, ident, rng, unit=unit, day=day,
-                             typed=doc.style == "typed", petition=petition)
+                             typed=doc.style == "typed", petition=petition,
+                             long=bool(doc.more))
         text, text_fields = ltr.text, ltr.fields
         if doc.style == "typed":
             lay = typed.layout(ltr, rng, paper, long_hand=big)
             pages = [] if digital else typed.rasterise(lay, dpi, rng)
             page_texts = lay.page_texts
         else:
-            pages, page_texts = hand.letter_pages(ltr, rng, dpi, paper, large=big)
+            assert hand is not None
+            pages, page_texts = handwriting.letter_pages(ltr, rng, dpi, hand, paper, large=big)
     elif doc.style == "note":
-        assert item is not None
-        pages, page_texts = hand.render([("body", p) for p in text.split("\n")], rng, dpi,
-                                        paper, numbered=False)
+        assert item is not None and hand is not None
+        pages, page_texts = handwriting.render([("body", p) for p in text.split("\n")], rng,
+                                               dpi, hand, paper, numbered=False)
     else:
         draw = {"blank": others.blank, "advert": others.advert, "doodle": others.doodle}
         page, text = draw[doc.style](rng, dpi, paper)
@@ -90,6 +104,8 @@ def render_doc(doc: DocPlan, seed: int, unit: str, dpi: int, *,
     type_ = item.type if item else "no_peticion"
     fields = _fields(text_fields, item, unit)
     kind = KIND[doc.style]
+    if hand is not None and hand.capitals:
+        text = text.upper()  # what the page says; the fields stay canonical
     truth = {
         "kind": kind,
         "type": type_,
@@ -99,6 +115,8 @@ def render_doc(doc: DocPlan, seed: int, unit: str, dpi: int, *,
         "text": text,
         "style": STYLE_NAMES[doc.style],
         "corpus_ids": [it.id for it in (item, *doc.more) if it],
+        "hand": hand.name if hand else None,
+        "held_out": hand in ink.HELD_OUT_HANDS,
         **extra,
     }
     return RenderedDoc(pages, truth, lay if digital else None, page_texts)

@@ -113,12 +113,14 @@ def _digits(layer: ink.InkLayer, zones: list[tuple[int, int, int, int]], digits:
 
 
 def fill(type_: str, description: str, ident: Identity, item_servicio: str | None,
-         rng: random.Random, *, unit: str, day: dt.date, dpi: int) -> FilledVolante:
-    """Fill a blank volante by hand. `written` holds what the form fields say."""
+         rng: random.Random, *, unit: str, day: dt.date, dpi: int,
+         hand: ink.Hand) -> FilledVolante:
+    """Fill a blank volante by `hand`. `written` holds what the form fields say (canonical
+    values); the page texts are as written (in capitals for a hand that writes so)."""
     t = template()
     page = blank_form(unit, dpi).copy()
     layer = ink.InkLayer(page.size)
-    path = ink.pick_hand(rng)
+    path = hand.path
     pen = ink.INKS[rng.choice(("azul", "azul", "negro", "azul_claro"))]
     k = dpi / 25.4
     field_size = int(rng.uniform(5.5, 7.0) * k)
@@ -157,7 +159,9 @@ def fill(type_: str, description: str, ident: Identity, item_servicio: str | Non
         ink.hand_line(layer, x0 + rng.uniform(0.5, 3) * k, y0 + (i + 1) * pitch - 0.12 * pitch,
                       ln.words, path, size, rng, slope=rng.uniform(-0.008, 0.008))
     layer.apply(page, pen)
-    page_texts = [_front_text(written, checked, [ln.text for ln in front])]
+    shown = str.upper if hand.capitals else str
+    page_texts = [_front_text({k: v and shown(v) for k, v in written.items()}, checked,
+                              [shown(ln.text) for ln in front])]
     if rest:
         back = ink.paper(page.size, rng)
         blayer = ink.InkLayer(page.size)
@@ -167,7 +171,7 @@ def fill(type_: str, description: str, ident: Identity, item_servicio: str | Non
             ink.hand_line(blayer, rng.uniform(15, 22) * k, by + i * step, ln.words, path, size,
                           rng, slope=rng.uniform(-0.01, 0.01))
         blayer.apply(back, pen)
-        page_texts.append("\n".join(ln.text for ln in rest))
+        page_texts.append("\n".join(shown(ln.text) for ln in rest))
     return FilledVolante(page, back, written, checked, page_texts)
 
 

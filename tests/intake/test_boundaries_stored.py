@@ -52,3 +52,36 @@ def test_each_page_keeps_why_it_starts_or_continues_a_document(
     engine.dispose()
     assert reasons == {1: "encabezado de carta", 2: "número de página 2",
                        3: "encabezado de carta"}
+
+
+def test_a_two_page_letter_with_its_contact_data_on_page_two_is_one_document_with_the_data(
+        tmp_path: Path, ready_settings: Settings) -> None:
+    """GIVEN a scanned two-page letter, no page numbers, whose page 1 ends mid-sentence on a
+    line that mentions a folio, and whose page 2 goes on in lower case and signs with phone
+    and NSS WHEN ingested with real Tesseract THEN one document that carries page 2's data
+    (it used to be cut in two, the data on a document of its own)."""
+    pages = [
+        _page(["A quien corresponda:", "Quiero quejarme porque en la farmacia no me",
+               "surtieron la receta de mi mamá. Llamé varias veces,",
+               "me dieron el folio 20261234 pero nadie contesta en la"]),
+        _page(["clínica ni en el módulo de atención.", "Atentamente", "María López Ruiz",
+               "Tel. 55 8765 4321", "NSS 92919084431"]),
+    ]
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], dpi=(150, 150))
+    scan = tmp_path / "carta.tif"
+    scan.write_bytes(buf.getvalue())
+
+    report = ingest_paths([str(scan)], ready_settings, unit="UMF 20")
+    assert report.documents == 1
+
+    engine = make_engine(ready_settings.database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        doc = session.scalars(select(Document)).one()
+        assert doc.pages == [1, 2]
+        assert doc.fields["telefono"] == "5587654321"
+        assert doc.fields["nss"] == "92919084431"
+        assert "nss" not in doc.missing
+        reasons = [p.boundary_reason for p in session.scalars(select(Page).order_by(Page.page_no))]
+    engine.dispose()
+    assert reasons == ["encabezado de carta", "empieza a media frase"]

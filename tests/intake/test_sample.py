@@ -186,3 +186,119 @@ def test_digit_boxes_hold_real_handwriting_the_digit_model_never_saw() -> None:
         assert (mask[y0:y1, x0:x1] > 128).sum() > 20  # a digit in every box
     inside = sum(int((mask[y0:y1, x0:x1] > 0).sum()) for x0, y0, x1, y1 in zones)
     assert inside >= 0.99 * int((mask > 0).sum())  # and (all but a faint edge) inside them
+
+
+def test_hands_are_tuning_hands_unless_held_out_ones_are_asked_for() -> None:
+    """GIVEN many writers WHEN hands are picked with and without held-out hands THEN
+    without, none is held out; with, about a third are, and every other writer keeps the
+    very hand it had without."""
+    import random
+
+    from intake.sample import ink
+
+    tuning = set(ink.HANDS)
+    plain = [ink.pick_hand(random.Random(i)) for i in range(600)]
+    mixed = [ink.pick_hand(random.Random(i), held_out=True) for i in range(600)]
+    assert set(plain) <= tuning and len(set(plain)) == len(tuning)
+    held = [m for m in mixed if m in ink.HELD_OUT_HANDS]
+    assert set(held) == set(ink.HELD_OUT_HANDS)
+    assert 0.2 <= len(held) / len(mixed) <= 0.4
+    assert all(p == m for p, m in zip(plain, mixed, strict=True) if m in tuning)
+    assert {h.capitals for h in ink.HELD_OUT_HANDS} == {True, False}  # caps and not
+
+
+def test_the_digit_model_never_trains_on_a_held_out_hand() -> None:
+    from intake.sample import ink
+    from ocr import digits
+
+    trained = {Path(f).name for f in digits.PRINT_FONTS}
+    assert trained.isdisjoint(Path(h.path).name for h in ink.HELD_OUT_HANDS)
+
+
+def test_the_default_box_says_which_tuning_hand_drew_each_document(
+        box: tuple[Path, list[dict]]) -> None:
+    from intake.sample import ink
+
+    _out, truth = box
+    names = {h.name for h in ink.HANDS}
+    for rec in truth:
+        assert rec["held_out"] is False
+        drawn_by_hand = rec["style"] in ("volante", "manuscrito", "nota")
+        assert (rec["hand"] in names) if drawn_by_hand else rec["hand"] is None
+    assert len({r["hand"] for r in truth if r["hand"]}) >= 4
+
+
+def test_a_benchmark_box_changes_only_the_hands_it_holds_out(tmp_path: Path) -> None:
+    """GIVEN one seed WHEN drawn with and without held-out hands THEN the same documents
+    with the same texts; only those drawn in a held-out hand changed hand."""
+    from intake.sample import ink
+
+    plain = write_sample(tmp_path / "a", count=8, seed=3)
+    bench = write_sample(tmp_path / "b", count=8, seed=3, held_out=True)
+    held = {h.name for h in ink.HELD_OUT_HANDS}
+    # this seed holds out a volante and a letter written in capitals
+    assert {r["style"] for r in bench if r["held_out"]} == {"volante", "manuscrito"}
+    assert all(r["hand"] in held for r in bench if r["held_out"])
+    for p, b in zip(plain, bench, strict=True):
+        assert (p["type"], p["fields"], p["corpus_ids"]) == (b["type"], b["fields"],
+                                                             b["corpus_ids"])
+        assert p["text"].upper() == b["text"].upper()
+        if not b["held_out"]:
+            assert (p["hand"], p["text"], p["page_texts"]) == (b["hand"], b["text"],
+                                                               b["page_texts"])
+
+
+def test_a_hand_that_writes_in_capitals_is_read_back_in_capitals() -> None:
+    import random
+
+    from intake.sample import hand, ink
+
+    caps = next(h for h in ink.HANDS if h.capitals)
+    _pages, texts = hand.render([("body", "Les pido que me atiendan, gracias.")],
+                                random.Random(1), 100, caps, numbered=False)
+    assert texts == ["LES PIDO QUE ME ATIENDAN, GRACIAS."]
+
+
+def test_a_missing_font_is_named_before_anything_is_drawn(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from intake.sample import ink
+
+    gone = ink.Hand("perdida", "/usr/share/fonts/no-existe/Perdida.ttf", 1)
+    monkeypatch.setattr(ink, "HELD_OUT_HANDS", (gone,))
+    write_sample(tmp_path / "ok", count=1, seed=1)  # held-out hands are not needed here
+    with pytest.raises(generate.SampleFontsMissing, match="Perdida.ttf"):
+        write_sample(tmp_path / "b", count=1, seed=1, held_out=True)
+    assert not (tmp_path / "b").exists()
+
+
+def test_long_letters_go_on_over_the_page_mid_sentence_and_sign_on_the_last(
+        box: tuple[Path, list[dict]]) -> None:
+    """GIVEN the box WHEN its letters run over the page THEN some second page starts mid-
+    sentence in lower case, and the contact block sits on the last page, not the first."""
+    _out, truth = box
+    multi = [r for r in truth if r["kind"] == "escrito_libre" and len(r["pages"]) > 1]
+    assert len(multi) >= 3
+
+    def body(text: str) -> list[str]:
+        return [ln for ln in text.split("\n") if not PAGE_MARK.fullmatch(ln)]
+
+    assert any(body(r["page_texts"][1])[0][:1].islower() for r in multi)
+    signed = [r for r in multi if r["fields"]["telefono"] or r["fields"]["correo"]]
+    assert signed
+    for r in signed:
+        written = r["fields"]["correo"] or r["fields"]["telefono"]
+        squeeze = [t.replace(" ", "").replace("-", "").lower() for t in r["page_texts"]]
+        assert written in squeeze[-1] and written not in squeeze[0]
+
+
+def test_buzon_sample_draws_held_out_hands_only_when_asked(tmp_path: Path) -> None:
+    from intake.cli import main
+    from intake.truth import load_jsonl
+
+    args = ["sample", "--count", "3", "--seed", "14"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b"), "--estilos-reservados"]) == 0
+    plain, bench = (load_jsonl(tmp_path / d / TRUTH_FILE) for d in "ab")
+    assert [r["held_out"] for r in plain] == [False, False, False]
+    assert [(r["style"], r["hand"]) for r in bench if r["held_out"]] == [
+        ("volante", "steve_hand")]

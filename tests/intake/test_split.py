@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from intake.split import page_number, split_pages
-from ocr.types import PageRead, VolanteRead, Word
+from intake.split import ends_signed, page_number, split_pages
+from ocr.types import FieldRead, PageRead, VolanteRead, Word
 
 
 def page(n: int, text: str, *, volante: bool = False, blank: bool = False) -> PageRead:
@@ -147,3 +147,116 @@ def test_a_run_of_blank_pages_is_one_item_not_one_document_per_sheet() -> None:
     assert [g.page_numbers for g in groups] == [[1], list(range(2, 22)), [22]]
     assert [g.kind for g in groups] == ["escrito_libre", "otro", "escrito_libre"]
     assert groups[1].reasons == ["hoja en blanco"] + ["otra hoja en blanco"] * 19
+
+
+def test_the_contact_block_that_went_over_the_leaf_stays_with_its_letter() -> None:
+    """GIVEN a letter signed at the foot of page 1 (name, NSS) whose e-mail and phone went
+    over to page 2 WHEN split THEN one document: the data on page 2 is the letter's."""
+    pages = [page(1, LETTER_1 + " no me dieron mi cita.\nBeatriz Aguirre\nNSS 92745425121"),
+             page(2, "beatriz_aguirre@gmail.com\n222 859 6436"),
+             page(3, "Tel. 55 1234 5678\nGracias por la atención que me dieron en la farmacia.")]
+    groups = split_pages(pages)
+    assert [g.page_numbers for g in groups] == [[1, 2], [3]]
+    assert groups[0].reasons[1] == "solo trae la firma y los datos de contacto"
+    name_too = page(2, "SOFÍA BENÍTEZ DÍAZ\nNSS 41139577690\nTel. +525567526521")
+    unsigned = page(1, LETTER_1 + " estamos con el guardia")
+    assert [g.page_numbers for g in split_pages([unsigned, name_too])] == [[1, 2]]
+    note = page(2, "Pongan más sillas en la sala\nTel. 55 1234 5678")
+    assert [g.page_numbers for g in split_pages([pages[0], note])] == [[1], [2]]
+
+
+def test_a_number_in_running_text_is_no_signature() -> None:
+    """GIVEN a page whose last line mentions a folio in passing, and a next page that goes
+    on in lower case and signs with the contact block WHEN split THEN one letter (the
+    folio used to read as the signature's contact data and cut the letter in two)."""
+    pages = [page(1, LETTER_1 + " me dieron el folio 20261234 pero nadie contesta en la"),
+             page(2, "clínica ni en el módulo.\nAtentamente\nMaría López Ruiz\n"
+                     "Tel. 55 8765 4321\nNSS 92919084431")]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1, 2]]
+    assert not ends_signed(["Marqué al 55 1234 5678 cinco veces y nadie contesta en la"])
+    assert ends_signed(["Atentamente María", "Cel. 55 8765 4321"])
+    assert ends_signed(["María López", "maria.lopez@gmail.com"])
+
+
+def test_a_page_that_stops_on_an_open_word_goes_on_even_in_capitals() -> None:
+    """GIVEN a letter written in capitals whose page 1 stops on "LA" and whose page 2 has
+    the signature WHEN split THEN one letter; a page that ends its sentence, or a lone "y"
+    of margin noise at its foot, does not swallow the next writer's page."""
+    pages = [page(1, "QUIERO QUEJARME DEL TRATO QUE ME DIERON EN LA"),
+             page(2, "VENTANILLA DE VIGENCIA DE DERECHOS.\nATENTAMENTE\nROSA MÉNDEZ\n"
+                     "TEL. 55 1234 5678")]
+    groups = split_pages(pages)
+    assert [g.page_numbers for g in groups] == [[1, 2]]
+    assert groups[0].reasons[1] == "la página anterior termina a media frase"
+    ended = page(1, "QUIERO QUEJARME DEL TRATO QUE ME DIERON EN LA VENTANILLA.")
+    noise = page(1, "Quiero quejarme del trato en la ventanilla.\ny")
+    for first in (ended, noise):
+        assert [g.page_numbers for g in split_pages([first, pages[1]])] == [[1], [2]]
+
+
+def _volante(n: int, text: str, last_line_bottom: int) -> PageRead:
+    """A volante whose description box spans y 900..1400 and whose writing stops at
+    `last_line_bottom`."""
+    p = page(n, text, volante=True)
+    assert p.volante is not None
+    p.height = 1754
+    p.words = [Word(w, 80.0, (100, last_line_bottom - 40, 200, last_line_bottom))
+               for w in text.split()]
+    p.volante.fields["descripcion"] = FieldRead(text, 80.0, (90, 900, 1150, 1400))
+    return p
+
+
+def test_a_volante_goes_on_over_the_leaf_only_from_a_full_description_box() -> None:
+    """GIVEN a volante whose description stops halfway down its box, and a note that starts
+    in lower case WHEN split THEN two documents; from a box written to its foot, the lower-
+    case back of the sheet goes on with the volante."""
+    note = page(2, "tandas de 100 semanal, quien le entra apuntarse con la chayo")
+    half = _volante(1, "Reconozco al personal del módulo por su paciencia", 1150)
+    full = _volante(1, "La doctora no me quiso atender y me mandó a", 1390)
+    assert [g.page_numbers for g in split_pages([half, note])] == [[1], [2]]
+    assert [g.page_numbers for g in split_pages([full, note])] == [[1, 2]]
+
+
+def test_a_page_ocr_read_nothing_of_is_judged_by_the_page_before() -> None:
+    """GIVEN a page with ink that OCR read nothing of (large cursive) WHEN the page before
+    stops mid-sentence, or is written to its foot unsigned, THEN it goes on with the letter;
+    after a signed page, or one that stops mid-sheet, it stands apart (a scribble)."""
+    unread = page(2, "")
+    mid = page(1, LETTER_1 + " nadie contesta en la")
+    full = _written_to(1, "Quiero quejarme del trato que recibí en urgencias.", 900)
+    signed = _written_to(1, "Quiero quejarme del trato.\nAtentamente\nRosa Méndez", 900)
+    half = _written_to(1, "Quiero quejarme del trato que recibí en urgencias.", 500)
+    assert [g.page_numbers for g in split_pages([mid, unread])] == [[1, 2]]
+    assert [g.page_numbers for g in split_pages([full, unread])] == [[1, 2]]
+    for first in (signed, half):
+        assert [g.page_numbers for g in split_pages([first, unread])] == [[1], [2]]
+
+
+def test_a_line_that_opens_like_a_closing_but_stops_mid_sentence_is_no_signature() -> None:
+    assert not ends_signed(["Les escribo para agradecer.", "Gracias a todo el equipo de la"])
+    assert ends_signed(["Les escribo para agradecer.", "Gracias a todo el equipo."])
+    pages = [page(1, LETTER_1 + " les quiero decir algo.\nGracias a todo el equipo de la"),
+             page(2, "Noche del sábado, que atendió a mi papá.\nRosa Méndez")]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1, 2]]
+
+
+def test_a_misread_page_one_after_a_page_that_stops_mid_sentence_goes_on() -> None:
+    """GIVEN page 1 stopping on "DE" and page 2 whose handwritten "2/2" OCR read as "1/2"
+    WHEN split THEN one letter; a page numbered 1 after a finished page starts one."""
+    pages = [page(1, "SEÑOR SE SALVÓ. GRACIAS A TODO EL EQUIPO DE"),
+             page(2, "LA NOCHE DEL SÁBADO.\nATENTAMENTE\nAGUSTÍN VILLANUEVA\n1/2")]
+    assert [g.page_numbers for g in split_pages(pages)] == [[1, 2]]
+    done = page(1, "SEÑOR SE SALVÓ. GRACIAS A TODO EL EQUIPO.")
+    assert [g.page_numbers for g in split_pages([done, pages[1]])] == [[1], [2]]
+
+
+def test_a_closing_followed_by_running_text_is_no_signature() -> None:
+    assert not ends_signed(["GRACIAS X LOS CONTACTOS", "NUEVOS JUNTO A FARMACIA ME",
+                            "SALVARON JAJAJA"])
+    assert ends_signed(["Gracias por su atención.", "Rosa Méndez", "Colonia Centro"])
+
+
+def test_sigue_in_capitals_misread_still_goes_on_over_the_leaf() -> None:
+    front = page(1, "Nombre\nLLORANDO EL RESTO DE LA NOCHE. NOSOTROS (SiovE)", volante=True)
+    back = page(2, "ENTENDEMOS QUE EL PERSONAL ES POCO.\nATENTAMENTE, LA FAMILIA")
+    assert [g.page_numbers for g in split_pages([front, back])] == [[1, 2]]
