@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from ocr import volante
+from ocr import identifiers, volante
 from ocr.engine import mean_confidence, words_to_text
 from ocr.errors import OcrError
 from ocr.match import align_by_features
@@ -86,7 +86,8 @@ def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
     clean, words, rotation, skew = _read_upright(gray, engine, rotation)
     read = PageRead(page_no=page.page_no, text=words_to_text(words),
                     confidence=round(mean_confidence(words), 1), method="tesseract",
-                    rotation=rotation, skew=skew, words=words)
+                    rotation=rotation, skew=skew, words=words,
+                    identifiers=identifiers.read_identifiers(clean, words, engine))
     log.debug("page %d read by tesseract: %d words", page.page_no, len(words))
     return _finish(read, clean, dpi)
 
@@ -180,6 +181,10 @@ def _finish(read: PageRead, gray: np.ndarray, dpi: int) -> PageRead:
     read.height, read.width = image.shape[:2]
     if k != 1.0:
         read.words = _scale_words(read.words, k)
+        for ident in read.identifiers:
+            ident.box = _scale_box(ident.box, k)
+            for s in [*ident.symbols, *ident.segmented]:
+                s.box = _scale_box(s.box, k)
         if read.volante is not None:
             _scale_volante(read.volante, k)
     return read
