@@ -69,6 +69,14 @@ def main() -> int:
               f"{r['route_accuracy']:.2f}  " + " ".join(
                   f"{f[k]['recall']:.2f}" if f[k]["truth"] else " -- "
                   for k in ("nombre", "nss", "telefono", "correo")))
+    print("  contact data by style (recall / precision, n in truth; issue 13 asks for "
+          "precision >= 0.95):")
+    for style, r in result["by_style"].items():
+        f = r["fields"]
+        cells = [f"{k} {f[k]['recall']:.2f}/{f[k]['precision']:.2f} (n={f[k]['truth']})"
+                 for k in ("nss", "telefono", "correo") if f[k]["truth"]]
+        if cells:
+            print(f"    {style:15s} " + "  ".join(cells))
     print(f"  ingest wall time {ingest_s:.1f} s with {args.workers} worker(s)")
     print(f"written {RESULTS / 'accuracy.json'}")
     return 0

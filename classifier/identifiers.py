@@ -240,7 +240,9 @@ def _resolve_email(c: Candidate) -> Reading | None:
     own = repair_email(c.text)
     page_saw_at = "@" in c.text
     found = {a: w for a, w in _reread_addresses(c.symbols)}
-    if own and own in found:
+    # The two reads share the engine and the ink: agreeing, they still need sure letters.
+    if own and own in found and (found[own] >= MIN_SYMBOL["correo"]
+                                 or c.confidence >= SURE_WORDS):
         return Reading(own, max(found[own], c.confidence / 100), True)
     sure = [(a, w) for a, w in found.items() if w >= MIN_SYMBOL["correo"]]
     if len(sure) == 1 and not (page_saw_at and own):

@@ -88,7 +88,11 @@ def propose_group(group: DocumentGroup, model: Classifier, unit: str | None
         vol = first.volante
         if vol.qr and vol.qr.get("unit"):
             unit = vol.qr["unit"]
-        form_fields = {k: f.value for k, f in vol.fields.items() if f.value.strip()}
+        # The boxes' identifiers are candidates of the page (their alternatives searched
+        # under each identifier's rules, as in running text), not values taken as read.
+        from_page = {i.kind for i in first.identifiers}
+        form_fields = {k: f.value for k, f in vol.fields.items()
+                       if f.value.strip() and k not in from_page}
         checked = vol.checked_types
     candidates = candidates_of((p.page_no, [asdict(i) for i in p.identifiers])
                                for p in group.pages)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import cv2
@@ -21,7 +22,7 @@ import numpy as np
 from ocr import digits
 from ocr.engine import SymbolEngine
 from ocr.errors import EngineError, OcrError
-from ocr.types import Box, IdentifierRead, Symbol, Word
+from ocr.types import Box, IdentifierRead, Symbol, VolanteRead, Word
 
 if TYPE_CHECKING:
     from ocr.engine import OcrEngine
@@ -314,4 +315,33 @@ def read_identifiers(image: np.ndarray, words: list[Word], engine: OcrEngine
                                   confidence=round(conf, 1), symbols=symbols,
                                   segmented=segmented))
     log.debug("identifier candidates: %d", len(out))
+    return out
+
+
+# The volante's fields that hold identifiers: its digit rows and its e-mail line.
+VOLANTE_FIELDS = ("nss", "telefono", "correo")
+
+
+def _copies(symbols: list[Symbol]) -> list[Symbol]:
+    """Own copies: the page's boxes are scaled once per object holding them."""
+    return [replace(s, alternatives=list(s.alternatives)) for s in symbols]
+
+
+def from_volante(v: VolanteRead) -> list[IdentifierRead]:
+    """The volante's identifier fields as candidates, with the alternatives read there.
+
+    A digit row's characters were read by the digit model alone: they go in `segmented`,
+    and the row's confidence is left at 0 so that only the search over their alternatives
+    (never the row's mean) can accept a value.
+    """
+    out = []
+    for key in VOLANTE_FIELDS:
+        f = v.fields.get(key)
+        if f is None or not f.value.strip():
+            continue
+        row = key != "correo"
+        out.append(IdentifierRead(kind=key, label="casillas" if row else "campo", box=f.box,
+                                  text=f.value, confidence=0.0 if row else f.confidence,
+                                  symbols=[] if row else _copies(f.symbols),
+                                  segmented=_copies(f.symbols) if row else []))
     return out

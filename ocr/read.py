@@ -149,7 +149,8 @@ def _read_volante(page: PageImage, aligned: volante.Aligned, engine: OcrEngine,
     read = PageRead(page_no=page.page_no, text=desc.value if desc is not None else "",
                     confidence=round(conf, 1), method="volante", rotation=aligned.rotation,
                     skew=aligned.skew, volante=v,
-                    words=list(desc.words) if desc is not None else [])
+                    words=list(desc.words) if desc is not None else [],
+                    identifiers=identifiers.from_volante(v))
     log.debug("page %d read as volante (%s): %d boxes marked, %d fields filled",
               page.page_no, aligned.method, len(v.checked_types), len(filled))
     return _finish(read, aligned.image, volante.ALIGN_DPI)
@@ -196,3 +197,5 @@ def _scale_volante(v: VolanteRead, k: float) -> None:
     for f in v.fields.values():
         f.box = _scale_box(f.box, k)
         f.words = _scale_words(f.words, k)
+        for s in f.symbols:
+            s.box = _scale_box(s.box, k)

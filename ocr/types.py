@@ -72,6 +72,9 @@ class FieldRead:
     box: Box
     legible: bool = True  # False when the engine is unsure: a person should read the crop
     words: list[Word] = field(default_factory=list)  # boxes in page pixels, like `box`
+    # Per character, what else it could be: the digit model's probabilities on a digit row,
+    # the engine's choices on the e-mail field (ocr.identifiers searches them).
+    symbols: list[Symbol] = field(default_factory=list)
 
 
 @dataclass
