@@ -98,3 +98,23 @@ def test_real_engine_reads_an_nss_in_a_handwriting_font(tesseract_engine):
     _read, found = _page_values(img, tesseract_engine)
     nss = found.values["nss"]
     assert (nss.value, nss.valid, nss.source) == ("92919084431", True, "pagina")
+
+
+def test_a_volantes_digit_rows_become_candidates_with_the_models_alternatives() -> None:
+    """GIVEN a volante whose NSS row was read by the digit model WHEN its identifiers are
+    taken THEN the row is a candidate whose characters keep the model's alternatives (its
+    own confidence left out, so only the search can accept it); empty fields are none."""
+    from ocr.identifiers import from_volante
+    from ocr.types import FieldRead, Symbol, VolanteRead
+
+    row = [Symbol(d, 90.0, (i * 10, 0, i * 10 + 9, 20), [(d, 0.9), ("7", 0.1)])
+           for i, d in enumerate("92919084431")]
+    v = VolanteRead(template="volante_v1", qr=None, fields={
+        "nss": FieldRead("92919084431", 90.0, (0, 0, 110, 20), symbols=row),
+        "telefono": FieldRead("", 0.0, (0, 30, 100, 50)),
+        "correo": FieldRead("ana.ruiz@gmail.com", 80.0, (0, 60, 200, 80))})
+    nss, mail = from_volante(v)
+    assert (nss.kind, nss.confidence, nss.symbols) == ("nss", 0.0, [])
+    assert [s.alternatives for s in nss.segmented] == [s.alternatives for s in row]
+    assert nss.segmented[0] is not row[0]  # scaled once each
+    assert (mail.kind, mail.text, mail.confidence) == ("correo", "ana.ruiz@gmail.com", 80.0)
