@@ -31,11 +31,15 @@ KBEST = 400  # readings enumerated per region, most probable first
 # A reading is accepted when its share of the probability of all valid readings found is
 # at least this (per field); below it two readings compete and a person reads the crop.
 # A phone has no check digit: nearly every reading is valid and the share is the top
-# reading's own probability.
+# reading's own probability. Tesseract's choices are cautious; the digit model's
+# probabilities are not (on handwriting-style samples it was wrong on phones it gave 0.85),
+# so a reading by the digit model alone needs more.
 ACCEPT = {"nss": 0.80, "telefono": 0.30, "correo": 0.80}
+ACCEPT_SEGMENTED = {"nss": 0.80, "telefono": 0.90}
 # ... and no character of it is less likely than this (a digit read as a coin toss is no
-# value, whatever the check digit says).
-MIN_SYMBOL = {"nss": 0.35, "telefono": 0.45, "correo": 0.45}
+# value, whatever the check digit says). An address both reads agree on needs "correo";
+# the re-read's alone, "correo_solo" (handwritten letters misread are still an address).
+MIN_SYMBOL = {"nss": 0.35, "telefono": 0.45, "correo": 0.45, "correo_solo": 0.70}
 # The page's own reading (word confidence 0..100) is taken as it is above this.
 SURE_WORDS = 90.0
 # Letters OCR reads for digits inside a number ("9291 9O84 43l").
@@ -154,7 +158,8 @@ def _as(kind: str, digits: str) -> str | None:
     return _as_phone(digits)
 
 
-def _search_digits(kind: str, lattice: list[list[tuple[str, float]]]) -> Reading | None:
+def _search_digits(kind: str, lattice: list[list[tuple[str, float]]],
+                   accept: Mapping[str, float] = ACCEPT) -> Reading | None:
     """The most probable valid reading and its share among the valid ones found."""
     best: tuple[str, float, float] | None = None
     total = 0.0
@@ -170,7 +175,7 @@ def _search_digits(kind: str, lattice: list[list[tuple[str, float]]]) -> Reading
     if best is None:
         return Reading(first_any, 0.0, False) if first_any else None
     share = best[1] / total if total else 0.0
-    ok = share >= ACCEPT[kind] and best[2] >= MIN_SYMBOL[kind]
+    ok = share >= accept[kind] and best[2] >= MIN_SYMBOL[kind]
     return Reading(best[0], round(share, 3), ok)
 
 
@@ -189,7 +194,8 @@ def _resolve_number(c: Candidate, kind: str) -> Reading | None:
     own = _page_digits(c.text)
     own_value = _as(kind, own)
     reads = [r for r in (_search_digits(kind, _digit_lattice(c.symbols)),
-                         _search_digits(kind, _digit_lattice(c.segmented))) if r is not None]
+                         _search_digits(kind, _digit_lattice(c.segmented), ACCEPT_SEGMENTED))
+             if r is not None]
     accepted = {r.value: r for r in reads if r.valid}
     if own_value is not None and c.confidence >= SURE_WORDS:
         if reads and reads[0].valid and reads[0].value != own_value:
@@ -230,8 +236,18 @@ def _reread_addresses(symbols: list[list[tuple[str, float]]]) -> list[tuple[str,
     if not out and text:
         address = repair_email(text)
         if address:
-            out.append((address, min(p for _, p in top)))
+            out.append((address, _weakest_letter(top, address)))
     return out
+
+
+def _weakest_letter(top: list[tuple[str, float]], address: str) -> float:
+    """The least sure character of `address` in the read, leaving out what stood for the
+    "@" (a lookalike is read unsurely by nature): the local part is the read's start and
+    the domain its end."""
+    local, _, domain = address.partition("@")
+    probs = [p for _, p in top]
+    kept = probs[:len(local)] + probs[len(probs) - len(domain):]
+    return min(kept or probs or [0.0])
 
 
 def _resolve_email(c: Candidate) -> Reading | None:
@@ -244,7 +260,7 @@ def _resolve_email(c: Candidate) -> Reading | None:
     if own and own in found and (found[own] >= MIN_SYMBOL["correo"]
                                  or c.confidence >= SURE_WORDS):
         return Reading(own, max(found[own], c.confidence / 100), True)
-    sure = [(a, w) for a, w in found.items() if w >= MIN_SYMBOL["correo"]]
+    sure = [(a, w) for a, w in found.items() if w >= MIN_SYMBOL["correo_solo"]]
     if len(sure) == 1 and not (page_saw_at and own):
         return Reading(sure[0][0], sure[0][1], True)
     if own and page_saw_at and c.confidence >= SURE_WORDS and not found:
