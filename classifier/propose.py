@@ -112,7 +112,13 @@ def propose(
     valid_fields = {
         k: (v if k not in extracted or extracted[k].valid else None) for k, v in fields.items()
     }
-    route, reason = route_for(label, valid_fields, model.profile)
+    # An identifier seen on the page but not read surely is there all the same: the route
+    # counts it (the person has a phone, say), while its field stays empty for the crop.
+    seen = dict(valid_fields)
+    for region in page.regions:
+        if seen.get(region["field"]) is None:
+            seen[region["field"]] = region["label"]
+    route, reason = route_for(label, seen, model.profile)
     urgent, urgent_reason = (False, None)
     if label != model.profile.discard_type:
         urgent, urgent_reason = detect_urgency(text, label, score=model.urgency_score(text),
@@ -126,7 +132,7 @@ def propose(
         needs_review=needs_review,
         fields=fields,
         spans=extracted,
-        missing=missing_data(valid_fields, model.profile),
+        missing=missing_data(seen, model.profile),
         route=route,
         route_reason=reason,
         urgent=urgent,

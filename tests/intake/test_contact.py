@@ -47,3 +47,7 @@ def test_contact_data_on_the_second_page_belongs_to_the_whole_letter(trained_mod
     assert proposal.candidates == [{"field": "telefono", "label": "posible teléfono",
                                     "page": 2, "box": [100, 360, 320, 400],
                                     "kind": "telefono"}]
+    # The phone is there, only unread: the letter has contact data and the minimum data
+    # once the reviewer types it from the crop.
+    assert "contacto" not in proposal.missing
+    assert proposal.route != "publico_general"
