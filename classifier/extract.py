@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from classifier._names import find_name
 from classifier._places import find_service, find_unit, normalize_service, normalize_unit
-from classifier._text import fold
+from classifier._text import DIGIT_LOOKALIKES, fold
 from classifier.dates import find_event_date
 from classifier.types import Extracted
 from classifier.validate import (
@@ -50,7 +50,7 @@ _PHONE_LABEL = re.compile(
 )
 
 
-_DIGIT_LOOKALIKES = str.maketrans("OoQDlI|iSsBZzg", "00001111558229")
+_DIGIT_LOOKALIKES = DIGIT_LOOKALIKES
 _NUMBERISH = re.compile(r"[0-9OoQDlI|iSsBZzg]*\d[0-9OoQDlI|iSsBZzg]*")
 
 

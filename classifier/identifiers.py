@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from classifier._text import DIGIT_LOOKALIKES
 from classifier.types import Extracted
 from classifier.validate import (
     KNOWN_EMAIL_DOMAINS,
@@ -42,8 +43,6 @@ ACCEPT_SEGMENTED = {"nss": 0.80, "telefono": 0.90}
 MIN_SYMBOL = {"nss": 0.35, "telefono": 0.45, "correo": 0.45, "correo_solo": 0.70}
 # The page's own reading (word confidence 0..100) is taken as it is above this.
 SURE_WORDS = 90.0
-# Letters OCR reads for digits inside a number ("9291 9O84 43l").
-_DIGIT_LOOKALIKES = str.maketrans("OoQDlI|i!][SsBZzg", "00001111111558229")
 _SEPARATORS = set(" -.()+,:/")
 # An "@" printed in some fonts is read as a round letter, unsurely (under this probability).
 AT_DOUBT = 0.75
@@ -106,8 +105,8 @@ def _digit_lattice(symbols: list[list[tuple[str, float]]]) -> list[list[tuple[st
     """Digit positions only (separators dropped), each with its digit alternatives."""
     out = []
     for alts in symbols:
-        digit = [(c.translate(_DIGIT_LOOKALIKES), p) for c, p in alts
-                 if c.translate(_DIGIT_LOOKALIKES).isdigit() and len(c) == 1]
+        digit = [(c.translate(DIGIT_LOOKALIKES), p) for c, p in alts
+                 if c.translate(DIGIT_LOOKALIKES).isdigit() and len(c) == 1]
         mass = sum(p for _, p in digit)
         top = alts[0][0] if alts else ""
         if not digit or (top in _SEPARATORS and mass < 0.5):
@@ -180,7 +179,7 @@ def _search_digits(kind: str, lattice: list[list[tuple[str, float]]],
 
 
 def _page_digits(text: str) -> str:
-    return re.sub(r"\D", "", text.translate(_DIGIT_LOOKALIKES))
+    return re.sub(r"\D", "", text.translate(DIGIT_LOOKALIKES))
 
 
 def _resolve_number(c: Candidate, kind: str) -> Reading | None:
