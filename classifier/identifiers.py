@@ -297,8 +297,10 @@ def resolve(candidates: Sequence[Candidate]) -> PageValues:
     for c in candidates:
         for kind in _kinds_for(c):
             found = _resolve_email(c) if kind == "correo" else _resolve_number(c, kind)
-            if found is None or (c.kind == "numero" and not found.valid):
+            if c.kind == "numero" and (found is None or not found.valid):
                 continue  # an unlabelled number that is no valid identifier is no candidate
+            # A labelled region nothing could be read from is still where the value is.
+            found = found or Reading("", 0.0, False)
             per_field.setdefault(kind, []).append((found, c))
     for name, found in per_field.items():
         valid = [(r, c) for r, c in found if r.valid]

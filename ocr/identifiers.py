@@ -62,7 +62,7 @@ SPECK_PX = 12  # connected ink smaller than this is dust, not part of a characte
 CHAR_MIN_HEIGHT = 0.4  # of the tallest character: shorter marks are dots, commas, dashes
 # (some hands write a zero half as tall as the other digits: it must stay)
 
-_DIGITISH = re.compile(r"^[(+]?[0-9OoIl|!\]\[SsBZgq()\-.,:/]*$")
+_DIGITISH = re.compile(r"^[(+$]?[0-9OoIl|!\]\[SsBZgq()\-.,:/]*$")  # "$" a handwritten 5
 _DOMAINISH = re.compile(r"[@©®]|\.(?:com|mx|net|es|org)\b|mail", re.IGNORECASE)
 _GLUED = re.compile(r"^(nss|tel|cel|correo|email)[:.\-]*(.+)$")
 

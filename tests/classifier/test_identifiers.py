@@ -142,3 +142,14 @@ def test_valid_form_boxes_still_win_over_the_page() -> None:
     assert is_valid_nss(other)
     found = extract_fields("", {"nss": other}, page_values=page)["nss"]
     assert (found.value, found.source) == (other, "formulario")
+
+
+def test_a_labelled_region_read_as_nothing_still_vetoes_the_text() -> None:
+    """GIVEN "Correo: salazar.ana(Q0gmail.com", which no rule can repair, WHEN the page
+    decides THEN the e-mail is a doubt with its region, and the text's guess is not taken."""
+    text = "Correo: salazar.ana(Q0gmail.com"
+    found = resolve([candidate(sure("salazar.ana(q0gmail.com", 0.5), kind="correo",
+                               text="salazar.ana(Q0gmail.com", confidence=9.0)])
+    assert found.values["correo"].valid is False
+    assert [r["label"] for r in found.regions] == ["posible correo"]
+    assert not extract_fields(text, page_values=found.values)["correo"].valid
