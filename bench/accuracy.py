@@ -87,6 +87,14 @@ def main() -> int:
     _table("by style", result["by_style"], result["effort_by_style"])
     _table("by handwriting font (* held out)", result["by_hand"], result["effort_by_hand"],
            held_out=set(result["held_out_hands"]))
+    print("  contact data by style (recall / precision, n in truth; issue 13 asks for "
+          "precision >= 0.95):")
+    for style, r in result["by_style"].items():
+        f = r["fields"]
+        cells = [f"{k} {f[k]['recall']:.2f}/{f[k]['precision']:.2f} (n={f[k]['truth']})"
+                 for k in ("nss", "telefono", "correo") if f[k]["truth"]]
+        if cells:
+            print(f"    {style:15s} " + "  ".join(cells))
     e = result["effort"]
     print(f"  reviewer keys per document {e['keys_per_document']} (by hand "
           f"{e['by_hand_per_document']}), confirmed with one key {e['one_key_share']:.3f}")

@@ -13,3 +13,7 @@ def fold_char(c: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, accents stripped, one output char per input char (ñ -> n)."""
     return "".join(fold_char(c) for c in text)
+
+
+# Letters OCR reads for digits inside a number ("9291 9O84 43l").
+DIGIT_LOOKALIKES = str.maketrans("OoQDlI|iSsBZzg", "00001111558229")

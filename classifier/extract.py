@@ -5,19 +5,24 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
-
-from rapidfuzz import fuzz, process
 
 from classifier._names import find_name
 from classifier._places import find_service, find_unit, normalize_service, normalize_unit
-from classifier._text import fold
+from classifier._text import DIGIT_LOOKALIKES, fold
 from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
 from classifier.identity import NAME_PARTICLES
 from classifier.staff import find_staff, staff_from_form
 from classifier.types import Extracted
-from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
+from classifier.validate import (
+    is_valid_curp,
+    is_valid_email,
+    is_valid_nss,
+    normalize_phone,
+    repair_email_domain,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -48,7 +53,7 @@ _PHONE_LABEL = re.compile(
 )
 
 
-_DIGIT_LOOKALIKES = str.maketrans("OoQDlI|iSsBZzg", "00001111558229")
+_DIGIT_LOOKALIKES = DIGIT_LOOKALIKES
 _NUMBERISH = re.compile(r"[0-9OoQDlI|iSsBZzg]*\d[0-9OoQDlI|iSsBZzg]*")
 
 
@@ -133,20 +138,9 @@ def _best(found: list[tuple[bool, Extracted]]) -> Extracted | None:
     return sorted(found, key=lambda f: (not f[1].valid, not f[0], f[1].start))[0][1]
 
 
-_COMMON_DOMAINS = (
-    "gmail.com", "hotmail.com", "outlook.com", "yahoo.com.mx", "yahoo.com", "live.com.mx",
-    "hotmail.es", "outlook.es", "icloud.com", "prodigy.net.mx", "live.com", "imss.gob.mx",
-)
-
-
 def _repair_email(value: str) -> str:
     """Fix an OCR-damaged common domain ("gmai1.corn" -> "gmail.com")."""
-    local, _, domain = value.rpartition("@")
-    domain = re.sub(r"\.c(?:orn|0m|om\.)$", ".com", domain)
-    if not local or domain in _COMMON_DOMAINS:
-        return value
-    best = process.extractOne(domain, _COMMON_DOMAINS, scorer=fuzz.ratio, score_cutoff=75)
-    return f"{local}@{best[0] if best else domain}"
+    return repair_email_domain(value)
 
 
 def _find_email(text: str) -> Extracted | None:
@@ -275,8 +269,19 @@ def _from_form(key: str, raw: str) -> Extracted | None:
     return Extracted(value, -1, -1, source="formulario", valid=ok)
 
 
+def _from_page(text: Extracted | None, page: Extracted) -> Extracted:
+    """The page's verdict on a field where the page has a candidate for it: its accepted
+    reading, or its doubt (an invalid value: the field stays empty and the crop is shown),
+    since the text's value was read from the same ink with less care. When both agree the
+    text's span is kept for highlighting."""
+    if text is not None and text.value == page.value:
+        return replace(page, start=text.start, end=text.end)
+    return page
+
+
 def extract_fields(
-    text: str, form_fields: Mapping[str, str] | None = None, reference: dt.date | None = None
+    text: str, form_fields: Mapping[str, str] | None = None, reference: dt.date | None = None,
+    *, page_values: Mapping[str, Extracted] | None = None,
 ) -> dict[str, Extracted]:
     """Fields found in `text` (spans index into it), overridden by valid form fields.
 
@@ -286,11 +291,16 @@ def extract_fields(
             form value wins over the text; an invalid one is kept only when the text has
             no valid value either.
         reference: the day the box was emptied, to date "ayer" or "el 3 de marzo".
+        page_values: NSS, phone and e-mail read again from the page's candidate regions
+            (`classifier.identifiers.resolve`): where present they decide over the text
+            (see `_from_page`), and the form's boxes over both.
 
     Returns:
         Only the fields found; each with its value, span, source and validity.
     """
     out = _from_text(text or "", reference)
+    for key, found in (page_values or {}).items():
+        out[key] = _from_page(out.get(key), found)
     for key, raw in (form_fields or {}).items():
         form = _from_form(key, raw)
         if form is None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from classifier._places import normalize_unit
 from classifier.extract import extract_fields
+from classifier.identifiers import resolve
 from classifier.route import missing_data, route_for
 from classifier.speech import discard_evidence, petition_cues
 from classifier.types import FIELD_NAMES, Proposal
@@ -17,6 +18,7 @@ from classifier.urgency import detect_urgency
 if TYPE_CHECKING:
     import datetime as dt
 
+    from classifier.identifiers import Candidate
     from classifier.model import Classifier
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ def propose(
     checked: Sequence[str] | None = (),
     unit: str | None = None,
     received_on: dt.date | None = None,
+    candidates: Sequence[Candidate] = (),
 ) -> Proposal:
     """The proposal for one document's text (scans and `buzon classify` both come here).
 
@@ -77,13 +80,18 @@ def propose(
         unit: the unit where the box is (e.g. "UMF 20"), used when the text names none.
         received_on: the day the box was emptied; dates the event ("ayer", "el 3 de
             marzo") found in the text, kept in `spans["fecha_evento"]`.
+        candidates: the pages' identifier regions, read again with their alternatives
+            (`classifier.identifiers`); an accepted reading fills its field, a doubtful
+            one leaves it empty and its region goes to `Proposal.candidates`.
     """
     text = text or ""
     checked = [c for c in (checked or ()) if c]
-    extracted = extract_fields(text, form_fields, received_on)
+    page = resolve(candidates)
+    extracted = extract_fields(text, form_fields, received_on, page_values=page.values)
     fields: dict[str, str | None] = {name: None for name in FIELD_NAMES}
     for name, found in extracted.items():
-        if name in fields and _well_formed(name, found.value):
+        doubted = found.source == "pagina" and not found.valid  # empty, with its crop
+        if name in fields and _well_formed(name, found.value) and not doubted:
             fields[name] = found.value
     if fields["unidad"] is None and unit:
         fields["unidad"] = normalize_unit(unit) or unit.strip() or None
@@ -104,7 +112,13 @@ def propose(
     valid_fields = {
         k: (v if k not in extracted or extracted[k].valid else None) for k, v in fields.items()
     }
-    route, reason = route_for(label, valid_fields, model.profile)
+    # An identifier seen on the page but not read surely is there all the same: the route
+    # counts it (the person has a phone, say), while its field stays empty for the crop.
+    seen = dict(valid_fields)
+    for region in page.regions:
+        if seen.get(region["field"]) is None:
+            seen[region["field"]] = region["label"]
+    route, reason = route_for(label, seen, model.profile)
     urgent, urgent_reason = (False, None)
     if label != model.profile.discard_type:
         urgent, urgent_reason = detect_urgency(text, label, score=model.urgency_score(text),
@@ -118,10 +132,11 @@ def propose(
         needs_review=needs_review,
         fields=fields,
         spans=extracted,
-        missing=missing_data(valid_fields, model.profile, label),
+        missing=missing_data(seen, model.profile, label),
         route=route,
         route_reason=reason,
         urgent=urgent,
         urgent_reason=urgent_reason,
         model_version=model.version,
+        candidates=[r for r in page.regions if valid_fields.get(r["field"]) is None],
     )

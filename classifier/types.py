@@ -41,8 +41,12 @@ class Extracted:
     value: str
     start: int = -1  # character span in the text; -1 when it came from a form field
     end: int = -1
-    source: str = "texto"  # "texto" or "formulario"
+    source: str = "texto"  # "texto", "formulario" or "pagina" (read again from the page)
     valid: bool = True  # passed its validator (Luhn, check digit, 10 digits, ...)
+    # Where on which page a value read from the page was found, and how sure that read is.
+    page: int | None = None
+    box: tuple[int, int, int, int] | None = None
+    confidence: float | None = None  # 0..1
 
 
 @dataclass
@@ -59,6 +63,9 @@ class Proposal:
     urgent: bool = False
     urgent_reason: str | None = None
     model_version: str = ""
+    # Regions where an identifier seems written but no reading was accepted: the view shows
+    # their crops beside the empty field ({"field", "label", "page", "box", "kind"}).
+    candidates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

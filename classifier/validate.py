@@ -84,3 +84,87 @@ def is_valid_email(s: str) -> bool:
     if ".." in s or len(s) > 254:
         return False
     return bool(_EMAIL_RE.match(s))
+
+
+def has_mexican_area_code(digits: str) -> bool:
+    """Whether 10 national digits start with an area code in use (landline or mobile):
+    the numbering plan as the `phonenumbers` library keeps it (IFT's plan, updated there)."""
+    import phonenumbers
+
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    number = phonenumbers.parse("+52" + digits)
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+# Where people in Mexico have their mail; a misread domain is brought back to one of these.
+KNOWN_EMAIL_DOMAINS = (
+    "gmail.com", "hotmail.com", "outlook.com", "yahoo.com.mx", "yahoo.com", "live.com.mx",
+    "hotmail.es", "outlook.es", "icloud.com", "prodigy.net.mx", "live.com", "imss.gob.mx",
+)
+# What OCR makes of an "@" (lower case, as the address is compared): the sign itself, a
+# parenthesis and a letter ("(W", "(v"), a copyright or registered sign, an "f".
+_AT_LOOKALIKES = ("@", "(w)", "(w", "(v", "(a", "(@", "(", "©", "®", "f")
+_LOCAL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9])?$")
+
+
+def repair_email_domain(value: str) -> str:
+    """Fix an OCR-damaged common domain ("gmai1.corn" -> "gmail.com")."""
+    from rapidfuzz import fuzz, process
+
+    local, _, domain = value.rpartition("@")
+    domain = re.sub(r"\.c(?:orn|0m|om\.)$", ".com", domain)
+    if not local or domain in KNOWN_EMAIL_DOMAINS:
+        return f"{local}@{domain}" if local else value
+    best = process.extractOne(domain, KNOWN_EMAIL_DOMAINS, scorer=fuzz.ratio, score_cutoff=75)
+    return f"{local}@{best[0] if best else domain}"
+
+
+def _known_domain_suffix(s: str) -> tuple[str, str] | None:
+    """(what comes before, the known domain) when `s` ends in a known domain, exactly or
+    misread by a character ("hotmai1.com", "gmail.corn"); something must come before."""
+    from rapidfuzz import fuzz
+
+    s = re.sub(r"\.c(?:orn|0m)$", ".com", s)
+    exact = [d for d in KNOWN_EMAIL_DOMAINS if s.endswith(d) and len(s) > len(d) + 1]
+    if exact:
+        domain = max(exact, key=len)
+        return s[:-len(domain)], domain
+    best: tuple[float, str, str] | None = None
+    for domain in KNOWN_EMAIL_DOMAINS:
+        n = len(domain)
+        if len(s) <= n + 1:
+            continue
+        score = fuzz.ratio(s[-n:], domain)
+        if score >= 90 and (best is None or score > best[0]):
+            best = (score, s[:-n], domain)
+    return (best[1], best[2]) if best else None
+
+
+def repair_email(raw: str) -> str | None:
+    """A valid address from an OCR reading whose "@" may be misread or lost, else None.
+
+    A reading with one "@" only gets its domain repaired. Without one, the address must
+    end in a known provider's domain ("gmail.com", ...): what stands just before it is
+    taken for the "@" when it is one of its lookalikes ("f", "(W", "©", ...), and the "@"
+    is taken as lost when nothing does ("juan.perezgmail.com").
+    """
+    s = re.sub(r"\s", "", raw or "").lower().strip(".,;:()<>[]\"'")
+    if s.count("@") == 1:
+        value = repair_email_domain(s)
+        return value if is_valid_email(value) else None
+    if "@" in s:
+        return None
+    found = _known_domain_suffix(s)
+    if found is None:
+        return None
+    before, domain = found
+    local = before
+    for look in _AT_LOOKALIKES:
+        if before.endswith(look) and _LOCAL_RE.match(before[:-len(look)] or "-"):
+            local = before[:-len(look)]
+            break
+    value = f"{local}@{domain}"
+    return value if _LOCAL_RE.match(local) and is_valid_email(value) else None

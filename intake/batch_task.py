@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from classifier.identifiers import candidates_of
 from classifier.propose import propose
 from intake.analyze import OcrOptions, analyze_file
 from intake.split import DocumentGroup, split_pages
@@ -87,9 +88,16 @@ def propose_group(group: DocumentGroup, model: Classifier, unit: str | None
         vol = first.volante
         if vol.qr and vol.qr.get("unit"):
             unit = vol.qr["unit"]
-        form_fields = {k: f.value for k, f in vol.fields.items() if f.value.strip()}
+        # The boxes' identifiers are candidates of the page (their alternatives searched
+        # under each identifier's rules, as in running text), not values taken as read.
+        from_page = {i.kind for i in first.identifiers}
+        form_fields = {k: f.value for k, f in vol.fields.items()
+                       if f.value.strip() and k not in from_page}
         checked = vol.checked_types
-    proposal = propose(group.text, model, form_fields=form_fields, checked=checked, unit=unit)
+    candidates = candidates_of((p.page_no, [asdict(i) for i in p.identifiers])
+                               for p in group.pages)
+    proposal = propose(group.text, model, form_fields=form_fields, checked=checked, unit=unit,
+                       candidates=candidates)
     return unit, proposal
 
 

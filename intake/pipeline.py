@@ -284,6 +284,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
             model_version=proposal.model_version, type=proposal.type,
             confidence=proposal.confidence, scores=proposal.scores, fields=proposal.fields,
             spans={k: vars(v) for k, v in proposal.spans.items()}, missing=proposal.missing,
+            candidates=list(proposal.candidates),
             route=proposal.route, route_reason=proposal.route_reason, urgent=proposal.urgent,
             urgent_reason=proposal.urgent_reason, needs_review=proposal.needs_review))
     session.flush()

@@ -197,6 +197,9 @@ class Proposal(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     spans: Mapped[dict[str, Any]] = mapped_column(default=dict)
     missing: Mapped[list[Any]] = mapped_column(default=list)
+    # Regions where an identifier seems written but no reading was accepted (migration 0009):
+    # [{"field", "label", "page" (page number in the file), "box", "kind"}].
+    candidates: Mapped[list[Any]] = mapped_column(default=list)
     route: Mapped[str] = mapped_column(String(30))
     route_reason: Mapped[str] = mapped_column(Text, default="")
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -25,7 +25,7 @@ import tesserocr  # noqa: E402 - must follow OMP_THREAD_LIMIT
 from PIL import Image  # noqa: E402
 
 from ocr.errors import EngineError  # noqa: E402
-from ocr.types import Word  # noqa: E402
+from ocr.types import Symbol, Word  # noqa: E402
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,6 +57,16 @@ class OcrEngine(Protocol):
         Raises:
             EngineError: the engine cannot tell (too little text) or failed.
         """
+        ...
+
+
+@runtime_checkable
+class SymbolEngine(Protocol):
+    """An engine that also tells, per character, which other characters it considered."""
+
+    def image_to_symbols(self, image: np.ndarray, *, psm: int,
+                         whitelist: str | None = None) -> list[Symbol]:
+        """Characters in reading order, each with its alternatives (probabilities 0..1)."""
         ...
 
 
@@ -116,6 +126,30 @@ class TesseractEngine:
         api.Clear()
         return words
 
+    def image_to_symbols(self, image: np.ndarray, *, psm: int,
+                         whitelist: str | None = None) -> list[Symbol]:
+        """One recognition keeping the LSTM's alternatives for every character.
+
+        Tesseract's choice confidences (0..100) are not a distribution: each symbol's are
+        normalised to sum to 1, so a close second choice lowers the first one's share.
+        """
+        api = _api(tessdata_dir(), self.lang)
+        api.SetPageSegMode(int(psm))
+        api.SetVariable("tessedit_char_whitelist", whitelist or "")
+        api.SetVariable("lstm_choice_mode", "2")  # per-symbol alternatives
+        api.SetImage(Image.fromarray(image))
+        try:
+            done = api.Recognize(timeout=max(1, round(self.timeout * 1000)))
+            symbols = _symbols(api) if done else None
+        except RuntimeError as e:
+            raise EngineError(f"Tesseract falló (image_to_symbols): {e}") from e
+        finally:
+            api.SetVariable("lstm_choice_mode", "0")
+            api.Clear()
+        if symbols is None:
+            raise EngineError(f"Tesseract excedió el tiempo límite de {self.timeout:g} s")
+        return symbols
+
     def osd(self, image: np.ndarray) -> int:
         api = _api(tessdata_dir(), "osd")
         api.SetImage(Image.fromarray(image))
@@ -149,6 +183,38 @@ def _api(path: str, lang: str) -> tesserocr.PyTessBaseAPI:
         cache[(path, lang)] = api
         log.debug("tesseract %s loaded (%s)", lang, tesserocr.tesseract_version().split()[1])
     return api
+
+
+CHOICE_FLOOR = 1.0  # a listed choice scored 0 still counts this much (of 100)
+
+
+def _symbols(api: tesserocr.PyTessBaseAPI) -> list[Symbol]:
+    level = tesserocr.RIL.SYMBOL
+    out: list[Symbol] = []
+    iterator = api.GetIterator()
+    if iterator is None:
+        return out
+    for r in tesserocr.iterate_level(iterator, level):
+        try:
+            text = r.GetUTF8Text(level)
+        except RuntimeError:  # an empty symbol ("No text returned")
+            continue
+        box = r.BoundingBox(level)
+        if not text or box is None:
+            continue
+        scores: dict[str, float] = {}
+        for choice in r.GetChoiceIterator():
+            ch = choice.GetUTF8Text()
+            if ch and ch not in scores:
+                scores[ch] = max(float(choice.Confidence()), CHOICE_FLOOR)
+        scores.setdefault(text, max(float(r.Confidence(level)), CHOICE_FLOOR))
+        total = sum(scores.values())
+        alternatives = sorted(((c, v / total) for c, v in scores.items()),
+                              key=lambda cv: cv[1], reverse=True)
+        out.append(Symbol(text=text, confidence=round(100 * dict(alternatives)[text], 1),
+                          box=tuple(int(v) for v in box),  # type: ignore[arg-type]
+                          alternatives=[(c, round(p, 4)) for c, p in alternatives]))
+    return out
 
 
 def _tsv_words(tsv: str) -> list[Word]:

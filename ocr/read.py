@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from ocr import volante
+from ocr import identifiers, volante
 from ocr.engine import mean_confidence, words_to_text
 from ocr.errors import OcrError
 from ocr.match import align_by_features
@@ -86,7 +86,8 @@ def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
     clean, words, rotation, skew = _read_upright(gray, engine, rotation)
     read = PageRead(page_no=page.page_no, text=words_to_text(words),
                     confidence=round(mean_confidence(words), 1), method="tesseract",
-                    rotation=rotation, skew=skew, words=words)
+                    rotation=rotation, skew=skew, words=words,
+                    identifiers=identifiers.read_identifiers(clean, words, engine))
     log.debug("page %d read by tesseract: %d words", page.page_no, len(words))
     return _finish(read, clean, dpi)
 
@@ -148,7 +149,8 @@ def _read_volante(page: PageImage, aligned: volante.Aligned, engine: OcrEngine,
     read = PageRead(page_no=page.page_no, text=desc.value if desc is not None else "",
                     confidence=round(conf, 1), method="volante", rotation=aligned.rotation,
                     skew=aligned.skew, volante=v,
-                    words=list(desc.words) if desc is not None else [])
+                    words=list(desc.words) if desc is not None else [],
+                    identifiers=identifiers.from_volante(v))
     log.debug("page %d read as volante (%s): %d boxes marked, %d fields filled",
               page.page_no, aligned.method, len(v.checked_types), len(filled))
     return _finish(read, aligned.image, volante.ALIGN_DPI)
@@ -180,6 +182,10 @@ def _finish(read: PageRead, gray: np.ndarray, dpi: int) -> PageRead:
     read.height, read.width = image.shape[:2]
     if k != 1.0:
         read.words = _scale_words(read.words, k)
+        for ident in read.identifiers:
+            ident.box = _scale_box(ident.box, k)
+            for s in [*ident.symbols, *ident.segmented]:
+                s.box = _scale_box(s.box, k)
         if read.volante is not None:
             _scale_volante(read.volante, k)
     return read
@@ -191,3 +197,5 @@ def _scale_volante(v: VolanteRead, k: float) -> None:
     for f in v.fields.values():
         f.box = _scale_box(f.box, k)
         f.words = _scale_words(f.words, k)
+        for s in f.symbols:
+            s.box = _scale_box(s.box, k)

@@ -31,6 +31,39 @@ class Word:
 
 
 @dataclass
+class Symbol:
+    """One character of a constrained re-read, with the alternatives the recognizers saw."""
+
+    text: str
+    confidence: float  # 0..100: the probability of `text` among `alternatives`
+    box: Box
+    # (character, probability 0..1), best first; the engine's choices, fused with the
+    # handwritten-digit model's for doubtful digits.
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class IdentifierRead:
+    """A place on the page where an NSS, a phone or an e-mail seems written.
+
+    `kind` comes from the label before it ("nss", "telefono", "correo") or, without one,
+    from its shape ("numero": a run of digits; "correo": an @-like token). `symbols` is
+    the region read again with the characters such a value can hold; empty when the
+    engine cannot give alternatives.
+    """
+
+    kind: str
+    label: str  # the label as read ("NSS", "Cel.", "correo"), "" when there is none
+    box: Box  # the value's region (the label excluded)
+    text: str  # the value as the page read it
+    confidence: float  # 0..100: the page read's mean word confidence over the region
+    symbols: list[Symbol] = field(default_factory=list)
+    # For numbers: the region cut into characters (connected ink), each read by the
+    # handwritten-digit model; a second reading, independent of Tesseract's.
+    segmented: list[Symbol] = field(default_factory=list)
+
+
+@dataclass
 class FieldRead:
     """A value read from one zone of a form."""
 
@@ -39,6 +72,9 @@ class FieldRead:
     box: Box
     legible: bool = True  # False when the engine is unsure: a person should read the crop
     words: list[Word] = field(default_factory=list)  # boxes in page pixels, like `box`
+    # Per character, what else it could be: the digit model's probabilities on a digit row,
+    # the engine's choices on the e-mail field (ocr.identifiers searches them).
+    symbols: list[Symbol] = field(default_factory=list)
 
 
 @dataclass
@@ -78,6 +114,8 @@ class PageRead:
     image_png: bytes | None = None  # the cleaned, upright page the boxes refer to
     # Spanish notes for the reviewer and the summary (e.g. a text layer cut to size).
     notes: list[str] = field(default_factory=list)
+    # Where identifiers seem written in running text, read again (ocr.identifiers).
+    identifiers: list[IdentifierRead] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (without the image) for storage."""

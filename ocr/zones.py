@@ -9,9 +9,10 @@ import cv2
 import numpy as np
 
 from ocr import digits
-from ocr.engine import mean_confidence, words_to_text
+from ocr.engine import SymbolEngine, mean_confidence, words_to_text
+from ocr.identifiers import EMAIL_CHARS
 from ocr.preprocess import below, flatten_background
-from ocr.types import Box, CheckboxRead, FieldRead, Word
+from ocr.types import Box, CheckboxRead, FieldRead, Symbol, Word
 
 if TYPE_CHECKING:
     from ocr.engine import OcrEngine
@@ -175,12 +176,17 @@ def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: i
                 words[pos] = Word(digit, round(100 * probs[pos][int(digit)], 1), w.box, 0, 0)
                 value = "".join(w.text for w in words)
     mean = float(np.mean([w.confidence for w in words]))
+    symbols = [Symbol(w.text, w.confidence, w.box, sorted(
+        ((str(d), round(q, 4)) for d, q in enumerate(p) if q >= 0.005),
+        key=lambda dq: dq[1], reverse=True)) for w, p in zip(words, probs, strict=True)]
     return FieldRead(value=value, confidence=round(mean, 1), box=row_box, legible=legible,
-                     words=words)
+                     words=words, symbols=symbols)
 
 
 def _read_field(page: np.ndarray, mask: np.ndarray, box: Box, psm: int,
-                engine: OcrEngine) -> FieldRead:
+                engine: OcrEngine, *, alternatives: str | None = None) -> FieldRead:
+    """A written field read by the engine; with `alternatives` (a whitelist) it is read a
+    second time keeping each character's choices, when the engine can."""
     m = _crop(mask, box)
     if cv2.countNonZero(m) < FIELD_MIN_INK_PX:
         return FieldRead(value="", confidence=0.0, box=box, legible=True)
@@ -193,8 +199,14 @@ def _read_field(page: np.ndarray, mask: np.ndarray, box: Box, psm: int,
     dx, dy = box[0] - PAD, box[1] - PAD  # crop (padded) -> page pixels
     on_page = [Word(w.text, w.confidence, (w.box[0] + dx, w.box[1] + dy, w.box[2] + dx,
                                            w.box[3] + dy), w.line, w.block) for w in words]
+    symbols: list[Symbol] = []
+    if alternatives is not None and text and isinstance(engine, SymbolEngine):
+        symbols = engine.image_to_symbols(clean, psm=psm, whitelist=alternatives)
+        for sym in symbols:
+            sym.box = (sym.box[0] + dx, sym.box[1] + dy, sym.box[2] + dx, sym.box[3] + dy)
     return FieldRead(value=text, confidence=round(conf, 1), box=box,
-                     legible=bool(text) and conf >= LEGIBLE_MIN_CONF, words=on_page)
+                     legible=bool(text) and conf >= LEGIBLE_MIN_CONF, words=on_page,
+                     symbols=symbols)
 
 
 def read_fields(page: np.ndarray, template: FormTemplate, dpi: int,
@@ -207,6 +219,7 @@ def read_fields(page: np.ndarray, template: FormTemplate, dpi: int,
                                   check=DIGIT_CHECKS.get(key))
     for key, spec in template.raw.get("fields", {}).items():
         box = template.zone("fields", key).to_px(dpi)
-        out[key] = _read_field(page, mask, box, int(spec.get("psm", 7)), engine)
+        out[key] = _read_field(page, mask, box, int(spec.get("psm", 7)), engine,
+                               alternatives=EMAIL_CHARS if key == "correo" else None)
     log.debug("volante fields read: %d filled", sum(1 for f in out.values() if f.value))
     return out

@@ -110,13 +110,17 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         link_views = links.links_of(session, current_user, doc)
     other = claims.holder(doc, current_user.id)
     located = evidence.locate(doc.page_rows, doc.fields or {})
+    values = form_values if form_values is not None else dict(doc.fields or {})
+    candidates = evidence.candidate_crops(
+        doc.page_rows, doc.proposal.candidates if doc.proposal is not None else (), values)
     return render_template(
         "documents/view.html",
         doc=doc,
         proposal=doc.proposal,
         top_types=_top_types(doc),
         route_reason=_route_reason(doc),
-        values=form_values if form_values is not None else dict(doc.fields or {}),
+        values=values,
+        candidates=candidates,
         field_errors=field_errors or {},
         fields=current_profile().fields,
         types=type_names(current_profile()),

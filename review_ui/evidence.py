@@ -86,3 +86,32 @@ def locate(pages: Sequence[Page], fields: Mapping[str, Any]) -> dict[str, Eviden
                 found[name] = Evidence(name, page.id, _union(match))
     return found
 
+
+
+@dataclass(frozen=True)
+class CandidateCrop:
+    """Where the machine saw an identifier it could not read for sure: shown beside the
+    empty field ("posible NSS") so the reviewer types it from the crop."""
+
+    field: str
+    label: str
+    page_id: int
+    box: tuple[int, int, int, int]
+
+
+def candidate_crops(pages: Sequence[Page], candidates: Iterable[Mapping[str, Any]],
+                    values: Mapping[str, Any]) -> dict[str, list[CandidateCrop]]:
+    """The proposal's candidate regions of each field that is still empty, by field."""
+    by_no = {p.page_no: p.id for p in pages}
+    out: dict[str, list[CandidateCrop]] = {}
+    for c in candidates or ():
+        page_no = c.get("page")
+        page_id = by_no.get(page_no) if isinstance(page_no, int) else None
+        name, box = c.get("field"), c.get("box") or ()
+        if not name or values.get(name) or page_id is None or len(box) != 4:
+            continue
+        crop = CandidateCrop(str(name), str(c.get("label") or ""), page_id,
+                             _union([box]))
+        if crop not in out.setdefault(str(name), []):
+            out[str(name)].append(crop)
+    return out

@@ -7,10 +7,11 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from flask import Flask
 
+    from classifier.identifiers import Candidate
     from classifier.types import Proposal
     from review_ui.regroup import Proposer
 
@@ -33,9 +34,10 @@ def get_proposer(app: Flask) -> Proposer:
         model = load_or_train(settings.models_dir, settings.profile,
                               lambda msg: log.info("%s", msg))
 
-        def proposer(text: str, unit: str | None,
-                     form_fields: Mapping[str, str] | None = None) -> Proposal:
-            return propose(text, model, unit=unit, form_fields=form_fields or None)
+        def proposer(text: str, unit: str | None, form_fields: Mapping[str, str] | None = None,
+                     candidates: Sequence[Candidate] = ()) -> Proposal:
+            return propose(text, model, unit=unit, form_fields=form_fields or None,
+                           candidates=candidates)
 
         app.extensions["buzon_proposer"] = proposer
         return proposer

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from classifier.identifiers import Candidate, candidates_of
 from models.schema import Document, Page
 from models.schema import Proposal as ProposalRow
 from models.states import DecisionAction
@@ -22,9 +23,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# (text, unit, values read from a volante's boxes) -> the classifier's proposal; see
-# review_ui.proposer.
-Proposer = Callable[[str, "str | None", "Mapping[str, str]"], "Proposal"]
+# (text, unit, values read from a volante's boxes, the pages' identifier regions) -> the
+# classifier's proposal; see review_ui.proposer.
+Proposer = Callable[[str, "str | None", "Mapping[str, str]", "Sequence[Candidate]"],
+                    "Proposal"]
 
 
 def _text_of(doc: Document) -> str:
@@ -51,12 +53,14 @@ def _apply_proposal(session: Session, doc: Document, proposer: Proposer,
     """Propose again from the document's pages (and its volante's boxes); stored as a new
     machine proposal."""
     doc.text = _text_of(doc)
-    prop = proposer(doc.text, doc.unit, dict(boxes or {}))
+    pages = sorted(doc.page_rows, key=lambda p: p.page_no)
+    candidates = candidates_of((p.page_no, (p.ocr or {}).get("identifiers") or [])
+                               for p in pages)
+    prop = proposer(doc.text, doc.unit, dict(boxes or {}), candidates)
     session.add(ProposalRow(
         document=doc, model_version=prop.model_version or "desconocido", type=prop.type,
         confidence=prop.confidence, scores=dict(prop.scores), fields=dict(prop.fields),
-        spans={k: {"value": v.value, "start": v.start, "end": v.end, "source": v.source,
-                   "valid": v.valid} for k, v in prop.spans.items()},
+        spans={k: vars(v) for k, v in prop.spans.items()}, candidates=list(prop.candidates),
         missing=list(prop.missing), route=prop.route, route_reason=prop.route_reason,
         urgent=prop.urgent, urgent_reason=prop.urgent_reason,
         needs_review=prop.needs_review))

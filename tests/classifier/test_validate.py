@@ -93,3 +93,41 @@ def test_identities_are_seeded_and_varied() -> None:
     assert len({p.paterno for p in people}) > 60
     assert len({p.nss for p in people}) == 200
     assert any(any(c in p.nombre for c in "áéíóúÁÉÍÓÚ") for p in people)
+
+
+@pytest.mark.parametrize(("ocr", "address"), [
+    ("juan.perezfgmail.com", "juan.perez@gmail.com"),          # "@" read as "f"
+    ("pedro.lopez(Wyahoo.com.mx", "pedro.lopez@yahoo.com.mx"),  # as "(W"
+    ("roberto.huerta(Vhotmail.com", "roberto.huerta@hotmail.com"),
+    ("ana.ruiz©outlook.com", "ana.ruiz@outlook.com"),           # as "©"
+    ("maria.ruizhotmail.com", "maria.ruiz@hotmail.com"),        # lost before a provider
+    ("maria.ruiz hotmai1.com", "maria.ruiz@hotmail.com"),       # lost, and the domain misread
+    ("luis.gomez@gmial.com", "luis.gomez@gmail.com"),           # only the domain repaired
+    ("Ana.Ruiz@Gmail.com,", "ana.ruiz@gmail.com"),
+])
+def test_repair_email_brings_back_the_at_sign(ocr: str, address: str) -> None:
+    from classifier.validate import repair_email
+
+    assert repair_email(ocr) == address
+
+
+@pytest.mark.parametrize("ocr", [
+    "hotmail.com",                 # a provider alone is no address
+    "juan.perez.empresa.com",      # no "@" and no known provider: nothing to repair from
+    "a@b@gmail.com",
+    "",
+])
+def test_repair_email_refuses_what_it_cannot_know(ocr: str) -> None:
+    from classifier.validate import repair_email
+
+    assert repair_email(ocr) is None
+
+
+def test_mexican_area_codes() -> None:
+    from classifier.validate import has_mexican_area_code
+
+    assert has_mexican_area_code("5524720844")   # CDMX
+    assert has_mexican_area_code("6629559398")   # Hermosillo
+    assert not has_mexican_area_code("2901234567")  # 290 is no area code
+    assert not has_mexican_area_code("1112345678")
+    assert not has_mexican_area_code("552472084")   # 9 digits

@@ -129,3 +129,41 @@ def test_0006_adds_history_keys_and_links_to_a_database_with_documents(engine: E
         assert doc is not None and doc.type == "sugerencia"
         assert [(x.kind, x.status, x.history.folio) for x in doc.duplicate_links] == [
             ("repeticion", "propuesto", "2026/1")]
+
+
+def test_0009_gives_earlier_proposals_no_candidate_regions(engine: Engine) -> None:
+    """GIVEN a database at revision 0008 holding a document and its proposal WHEN migrated
+    to head THEN the proposal survives with no candidate regions (an empty list)."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+    factory = make_sessionmaker(engine)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO source_files (id, sha256, source_path, stored_path, size, file_kind, "
+            "status, page_count, ingested_at, transient) VALUES (1, 'x', 'a.pdf', 'o/a.pdf', "
+            "1, 'pdf', 'ok', 1, '2026-11-20 10:00:00', false)"))
+        conn.execute(text(
+            "INSERT INTO documents (id, source_file_id, pages, kind, received_on, text, type, "
+            "fields, missing, route, urgent, needs_review, status, created_at, updated_at, "
+            "version_id) VALUES (1, 1, '[1]', 'escrito_libre', '2026-11-20', 't', "
+            "'sugerencia', '{}', '[]', 'registrar', false, true, 'pendiente', "
+            "'2026-11-20 10:00:00', '2026-11-20 10:00:00', 1)"))
+        conn.execute(text(
+            "INSERT INTO proposals (id, document_id, model_version, type, confidence, scores, "
+            "fields, spans, missing, route, route_reason, urgent, needs_review, created_at) "
+            "VALUES (1, 1, 'm', 'sugerencia', 0.9, '{}', '{}', '{}', '[]', 'registrar', '', "
+            "false, true, '2026-11-20 10:00:00')"))
+    migrate(engine)
+    assert _schema_diff(engine) == []
+    with factory() as s:
+        proposal = s.get(schema.Proposal, 1)
+        assert proposal is not None and proposal.candidates == []

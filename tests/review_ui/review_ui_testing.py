@@ -35,8 +35,8 @@ def csrf_token_of(html: str) -> str:
     return m.group(1)
 
 
-def fake_proposer(text: str, unit: str | None,
-                  form_fields: dict[str, str] | None = None) -> ClassifierProposal:
+def fake_proposer(text: str, unit: str | None, form_fields: dict[str, str] | None = None,
+                  candidates: Any = ()) -> ClassifierProposal:
     """Stands in for the trained classifier after merges and splits (training is slow);
     like the real one, values read from a volante's boxes win over the text."""
     boxes = form_fields or {}

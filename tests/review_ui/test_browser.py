@@ -407,3 +407,49 @@ def test_a_repeat_is_marked_and_one_key_confirms_it(live_server, app, make_docum
         again.id, first.id, "confirmado")
     assert db.scalars(select(AuditEvent.document_id).where(
         AuditEvent.action == "confirmar_vinculo")).all() == [again.id]
+
+
+def test_an_unsure_nss_leaves_the_field_empty_beside_its_crop(live_server, make_document,
+                                                             db, settings):
+    """GIVEN a letter whose NSS the machine saw on the page but could not read surely (the
+    proposal keeps the region, the field is empty) WHEN the TAOD opens it THEN the crop is
+    shown beside the empty NSS field, labelled "posible NSS", served (and audited) by the
+    crop route; a field that has its value shows no such crop."""
+    from models.schema import AuditEvent
+    from models.schema import Proposal as ProposalRow
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    doc = make_document(type="gestion", route="contactar", missing=["nss"], text=LETTER,
+                        fields={"nombre": "Eva Ríos", "nss": None, "telefono": "5533334444",
+                                "correo": None, "curp": None, "unidad": "UMF 20",
+                                "servicio": None})
+    page_row = db.get(Page, doc.page_rows[0].id)
+    words = _letter_png(settings.data_dir / page_row.image_path,
+                        [LETTER, "", "Eva Ríos", "NSS 9291 9084 431", "Tel. 55 3333 4444"])
+    page_row.ocr, page_row.width, page_row.height = {"words": words}, 850, 1100
+    nss_words = [w["box"] for w in words if w["text"] in ("9291", "9084", "431")]
+    box = [round(min(b[0] for b in nss_words)), round(min(b[1] for b in nss_words)),
+           round(max(b[2] for b in nss_words)), round(max(b[3] for b in nss_words))]
+    region = {"field": "nss", "label": "posible NSS", "page": 1, "box": box, "kind": "nss"}
+    phone_region = {**region, "field": "telefono", "label": "posible teléfono"}
+    db.get(ProposalRow, doc.proposals[0].id).candidates = [region, phone_region]
+    db.commit()
+    with sync_api.sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            page = _signed_in_page(browser, live_server, "ana")
+            page.goto(f"{live_server}/documentos/{doc.id}")
+            crop = page.locator('label:has(input[name="nss"]) figure.candidate-crop')
+            assert crop.locator("figcaption").inner_text() == "posible NSS"
+            assert page.locator('input[name="nss"]').input_value() == ""
+            page.wait_for_function(
+                "Array.from(document.querySelectorAll('figure.candidate-crop img'))"
+                ".every(i => i.complete && i.naturalWidth > 0)")
+            width = crop.locator("img").evaluate("i => i.naturalWidth")
+            assert width == box[2] - box[0] + 12  # the crop route's 6 px on each side
+            assert page.locator("figure.candidate-crop").count() == 1  # not the phone's
+        finally:
+            browser.close()
+    crops = db.scalars(select(AuditEvent.detail).where(
+        AuditEvent.action == "ver_recorte", AuditEvent.document_id == doc.id)).all()
+    assert {"pagina": 1, "caja": box} in crops

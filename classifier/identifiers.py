@@ -1,0 +1,320 @@
+"""NSS, phone and e-mail from the page: the alternatives OCR kept for each candidate region,
+searched under each identifier's rules. A value is accepted only when one valid reading
+clearly stands out; otherwise the field stays empty and the region is kept for the crop.
+
+The candidates come from the OCR layer as plain mappings (the shape `ocr.types.
+IdentifierRead` takes in a page's stored reading): this layer does not import `ocr`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from classifier._text import DIGIT_LOOKALIKES
+from classifier.types import Extracted
+from classifier.validate import (
+    KNOWN_EMAIL_DOMAINS,
+    has_mexican_area_code,
+    is_valid_nss,
+    repair_email,
+)
+
+log = logging.getLogger(__name__)
+
+FIELD_LABELS = {"nss": "posible NSS", "telefono": "posible teléfono", "correo": "posible correo"}
+KBEST = 400  # readings enumerated per region, most probable first
+# A reading is accepted when its share of the probability of all valid readings found is
+# at least this (per field); below it two readings compete and a person reads the crop.
+# A phone has no check digit: nearly every reading is valid and the share is the top
+# reading's own probability. Tesseract's choices are cautious; the digit model's
+# probabilities are not (on handwriting-style samples it was wrong on phones it gave 0.85),
+# so a reading by the digit model alone needs more.
+ACCEPT = {"nss": 0.80, "telefono": 0.30, "correo": 0.80}
+ACCEPT_SEGMENTED = {"nss": 0.80, "telefono": 0.90}
+# ... and no character of it is less likely than this (a digit read as a coin toss is no
+# value, whatever the check digit says). An address both reads agree on needs "correo";
+# the re-read's alone, "correo_solo" (handwritten letters misread are still an address).
+MIN_SYMBOL = {"nss": 0.35, "telefono": 0.45, "correo": 0.45, "correo_solo": 0.70}
+# The page's own reading (word confidence 0..100) is taken as it is above this.
+SURE_WORDS = 90.0
+_SEPARATORS = set(" -.()+,:/")
+# An "@" printed in some fonts is read as a round letter, unsurely (under this probability).
+AT_DOUBT = 0.75
+_ROUND = set("eoaqcg0@")
+
+
+@dataclass
+class Candidate:
+    """One region of one page where an identifier seems written (plain data)."""
+
+    kind: str  # "nss" | "telefono" | "correo" | "numero" (digits with no label)
+    page: int  # page number in the source file
+    box: tuple[int, int, int, int]  # in the stored page image's pixels
+    label: str = ""
+    text: str = ""  # the page's own reading of the region
+    confidence: float = 0.0  # 0..100, the page's word confidence there
+    # The region read again: per character, (character, probability) best first.
+    symbols: list[list[tuple[str, float]]] = field(default_factory=list)
+    # For numbers, a second reading: its characters cut apart, each read by the digit model.
+    segmented: list[list[tuple[str, float]]] = field(default_factory=list)
+
+    @classmethod
+    def from_mapping(cls, page: int, d: Mapping[str, Any]) -> Candidate:
+        """From an `IdentifierRead` as a page reading stores it (asdict / JSON)."""
+        return cls(kind=str(d.get("kind", "")), page=page,
+                   box=tuple(int(v) for v in d.get("box", (0, 0, 0, 0)))[:4],  # type: ignore[arg-type]
+                   label=str(d.get("label", "")), text=str(d.get("text", "")),
+                   confidence=float(d.get("confidence", 0.0)),
+                   symbols=_alternatives(d.get("symbols", ())),
+                   segmented=_alternatives(d.get("segmented", ())))
+
+    def region(self, field_name: str) -> dict[str, Any]:
+        """What the document view needs to show the crop beside the field."""
+        return {"field": field_name, "label": FIELD_LABELS[field_name], "page": self.page,
+                "box": list(self.box), "kind": self.kind}
+
+
+def _alternatives(symbols: Iterable[Mapping[str, Any]]) -> list[list[tuple[str, float]]]:
+    return [[(str(c), float(p)) for c, p in s.get("alternatives", ())]
+            or [(str(s.get("text", "")), float(s.get("confidence", 0)) / 100)]
+            for s in symbols]
+
+
+def candidates_of(pages: Iterable[tuple[int, Sequence[Mapping[str, Any]]]]) -> list[Candidate]:
+    """Candidates of a document's pages: (page number, that page's stored identifiers)."""
+    return [Candidate.from_mapping(no, d) for no, ids in pages for d in ids or ()]
+
+
+@dataclass
+class Reading:
+    value: str
+    confidence: float  # 0..1
+    valid: bool
+
+
+# -- digits --------------------------------------------------------------------------------
+
+
+def _digit_lattice(symbols: list[list[tuple[str, float]]]) -> list[list[tuple[str, float]]]:
+    """Digit positions only (separators dropped), each with its digit alternatives."""
+    out = []
+    for alts in symbols:
+        digit = [(c.translate(DIGIT_LOOKALIKES), p) for c, p in alts
+                 if c.translate(DIGIT_LOOKALIKES).isdigit() and len(c) == 1]
+        mass = sum(p for _, p in digit)
+        top = alts[0][0] if alts else ""
+        if not digit or (top in _SEPARATORS and mass < 0.5):
+            continue
+        merged: dict[str, float] = {}
+        for c, p in digit:
+            merged[c] = merged.get(c, 0.0) + p
+        out.append(sorted(((c, p / mass) for c, p in merged.items()),
+                          key=lambda cp: cp[1], reverse=True))
+    return out
+
+
+def _kbest(lattice: list[list[tuple[str, float]]], k: int = KBEST
+           ) -> Iterable[tuple[str, float, float]]:
+    """(reading, probability, weakest character's probability), most probable first."""
+    if not lattice:
+        return
+    logs = [[math.log(max(p, 1e-9)) for _, p in alts] for alts in lattice]
+    start = (0,) * len(lattice)
+    heap = [(-sum(lg[0] for lg in logs), start)]
+    seen = {start}
+    for _ in range(k):
+        if not heap:
+            return
+        neg, idx = heapq.heappop(heap)
+        chars = [lattice[i][j] for i, j in enumerate(idx)]
+        yield "".join(c for c, _ in chars), math.exp(-neg), min(p for _, p in chars)
+        for i, j in enumerate(idx):
+            if j + 1 < len(lattice[i]):
+                nxt = idx[:i] + (j + 1,) + idx[i + 1:]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    heapq.heappush(heap, (neg + logs[i][j] - logs[i][j + 1], nxt))
+
+
+def _as_phone(digits: str) -> str | None:
+    for prefix in ("521", "52", ""):
+        rest = digits[len(prefix):]
+        if digits.startswith(prefix) and len(rest) == 10 and has_mexican_area_code(rest):
+            return rest
+    return None
+
+
+def _as(kind: str, digits: str) -> str | None:
+    """The value `digits` stands for as identifier `kind`, if valid."""
+    if kind == "nss":
+        return digits if len(digits) == 11 and is_valid_nss(digits) else None
+    return _as_phone(digits)
+
+
+def _search_digits(kind: str, lattice: list[list[tuple[str, float]]],
+                   accept: Mapping[str, float] = ACCEPT) -> Reading | None:
+    """The most probable valid reading and its share among the valid ones found."""
+    best: tuple[str, float, float] | None = None
+    total = 0.0
+    first_any = None
+    for reading, p, weakest in _kbest(lattice):
+        first_any = first_any or reading
+        value = _as(kind, reading)
+        if value is None:
+            continue
+        if best is None:
+            best = (value, p, weakest)
+        total += p
+    if best is None:
+        return Reading(first_any, 0.0, False) if first_any else None
+    share = best[1] / total if total else 0.0
+    ok = share >= accept[kind] and best[2] >= MIN_SYMBOL[kind]
+    return Reading(best[0], round(share, 3), ok)
+
+
+def _page_digits(text: str) -> str:
+    return re.sub(r"\D", "", text.translate(DIGIT_LOOKALIKES))
+
+
+def _resolve_number(c: Candidate, kind: str) -> Reading | None:
+    """One value from the page's words and the two re-readings, or a doubt.
+
+    A typed number the page read surely is taken unless the constrained re-read finds
+    another valid value. Otherwise the re-readings (Tesseract's, the digit model's) decide:
+    accepted when those with an accepted reading agree; two different accepted readings
+    are a doubt, never a guess.
+    """
+    own = _page_digits(c.text)
+    own_value = _as(kind, own)
+    reads = [r for r in (_search_digits(kind, _digit_lattice(c.symbols)),
+                         _search_digits(kind, _digit_lattice(c.segmented), ACCEPT_SEGMENTED))
+             if r is not None]
+    accepted = {r.value: r for r in reads if r.valid}
+    if own_value is not None and c.confidence >= SURE_WORDS:
+        if reads and reads[0].valid and reads[0].value != own_value:
+            return Reading(own_value, 0.0, False)  # the two Tesseract reads disagree
+        return Reading(own_value, c.confidence / 100, True)
+    if len(accepted) == 1:
+        return next(iter(accepted.values()))
+    guesses = [r for r in reads if r.value] + ([Reading(own_value or own, 0.0, False)]
+                                               if own_value or own else [])
+    if not guesses:
+        return None
+    best = max(guesses, key=lambda r: r.confidence)
+    return Reading(best.value, 0.0 if len(accepted) > 1 else best.confidence, False)
+
+
+# -- e-mail --------------------------------------------------------------------------------
+
+
+def _reread_addresses(symbols: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
+    """Addresses the re-read can stand for, each with its weakest character's probability.
+
+    In print an "@" is read as itself, as one of its lookalikes (`repair_email`) or, in
+    some fonts, as a round letter ("e", "o", "a") that the engine is unsure of: a doubtful
+    character (or one with "@" among its choices) becomes the "@" when what follows it is
+    a known provider's domain. Letters of an address are read surely, so this never takes
+    a sure "e" for an "@".
+    """
+    top = [alts[0] for alts in symbols if alts]
+    text = "".join(c for c, _ in top)
+    out: list[tuple[str, float]] = []
+    for i, (ch, p) in enumerate(top):
+        at_choice = any(c == "@" and q >= 0.1 for c, q in symbols[i][1:])
+        if ch == "@" or at_choice or (p < AT_DOUBT and ch.lower() in _ROUND):
+            address = repair_email(text[:i] + "@" + text[i + 1:])
+            rest = [q for j, (_, q) in enumerate(top) if j != i]
+            if address and address.split("@")[1] in KNOWN_EMAIL_DOMAINS:
+                out.append((address, min(rest, default=0.0)))
+    if not out and text:
+        address = repair_email(text)
+        if address:
+            out.append((address, _weakest_letter(top, address)))
+    return out
+
+
+def _weakest_letter(top: list[tuple[str, float]], address: str) -> float:
+    """The least sure character of `address` in the read, leaving out what stood for the
+    "@" (a lookalike is read unsurely by nature): the local part is the read's start and
+    the domain its end."""
+    local, _, domain = address.partition("@")
+    probs = [p for _, p in top]
+    kept = probs[:len(local)] + probs[len(probs) - len(domain):]
+    return min(kept or probs or [0.0])
+
+
+def _resolve_email(c: Candidate) -> Reading | None:
+    """An address both reads agree on, or the re-read's alone when every character of it
+    was read surely and the page did not read an "@" of its own elsewhere."""
+    own = repair_email(c.text)
+    page_saw_at = "@" in c.text
+    found = {a: w for a, w in _reread_addresses(c.symbols)}
+    # The two reads share the engine and the ink: agreeing, they still need sure letters.
+    if own and own in found and (found[own] >= MIN_SYMBOL["correo"]
+                                 or c.confidence >= SURE_WORDS):
+        return Reading(own, max(found[own], c.confidence / 100), True)
+    sure = [(a, w) for a, w in found.items() if w >= MIN_SYMBOL["correo_solo"]]
+    if len(sure) == 1 and not (page_saw_at and own):
+        return Reading(sure[0][0], sure[0][1], True)
+    if own and page_saw_at and c.confidence >= SURE_WORDS and not found:
+        return Reading(own, c.confidence / 100, True)
+    guess = own or next(iter(found), None)
+    return Reading(guess, 0.0, False) if guess else None
+
+
+# -- the document's values -----------------------------------------------------------------
+
+
+@dataclass
+class PageValues:
+    """What the page says per field: a value (valid or doubtful) and the regions to show."""
+
+    values: dict[str, Extracted] = field(default_factory=dict)
+    regions: list[dict[str, Any]] = field(default_factory=list)  # doubtful candidates
+
+
+def _kinds_for(c: Candidate) -> tuple[str, ...]:
+    if c.kind == "numero":
+        return ("nss", "telefono")
+    return (c.kind,) if c.kind in FIELD_LABELS else ()
+
+
+def resolve(candidates: Sequence[Candidate]) -> PageValues:
+    """Each field's value from the page's candidates, and where a person should look.
+
+    Per field, a valid reading of a labelled candidate is preferred to an unlabelled one,
+    then the most confident. A field with candidates but no accepted reading gets the best
+    guess as an invalid value (never shown as the field's value) and its regions.
+    """
+    out = PageValues()
+    per_field: dict[str, list[tuple[Reading, Candidate]]] = {}
+    for c in candidates:
+        for kind in _kinds_for(c):
+            found = _resolve_email(c) if kind == "correo" else _resolve_number(c, kind)
+            if c.kind == "numero" and (found is None or not found.valid):
+                continue  # an unlabelled number that is no valid identifier is no candidate
+            # A labelled region nothing could be read from is still where the value is.
+            found = found or Reading("", 0.0, False)
+            per_field.setdefault(kind, []).append((found, c))
+    for name, reads in per_field.items():
+        valid = [(r, c) for r, c in reads if r.valid]
+        values = {r.value for r, _ in valid}
+        if len(values) == 1:
+            r, c = max(valid, key=lambda rc: (rc[1].kind != "numero", rc[0].confidence))
+            out.values[name] = Extracted(r.value, source="pagina", valid=True, page=c.page,
+                                         box=c.box, confidence=round(r.confidence, 3))
+            continue
+        # No valid reading, or valid readings that disagree: a person decides.
+        r, c = max(reads, key=lambda rc: (rc[1].kind != "numero", rc[0].confidence))
+        out.values[name] = Extracted(r.value, source="pagina", valid=False, page=c.page,
+                                     box=c.box, confidence=round(r.confidence, 3))
+        out.regions.extend(cand.region(name) for _, cand in reads)
+    log.debug("page values: %s accepted, %d regions to read", sorted(
+        k for k, v in out.values.items() if v.valid), len(out.regions))
+    return out

@@ -1,0 +1,155 @@
+"""NSS, phone and e-mail from the page: the OCR's alternatives searched under each
+identifier's rules; only a clear valid reading fills a field."""
+
+from __future__ import annotations
+
+from classifier.extract import extract_fields
+from classifier.identifiers import Candidate, candidates_of, resolve
+from classifier.validate import is_valid_nss
+
+NSS = "92919084431"  # DOMAIN.md's example: Luhn digit 1
+
+
+def sure(text: str, p: float = 0.97) -> list[list[tuple[str, float]]]:
+    """Each character read with probability `p`, a lookalike as a faint second choice."""
+    return [[(ch, p), ("8" if ch != "8" else "3", round(1 - p, 2))] for ch in text]
+
+
+def candidate(symbols, *, kind: str = "nss", text: str = "", confidence: float = 60.0,
+              segmented=None, page: int = 1) -> Candidate:
+    return Candidate(kind=kind, page=page, box=(10, 20, 200, 50), label="NSS", text=text,
+                     confidence=confidence, symbols=symbols, segmented=segmented or [])
+
+
+def test_luhn_search_takes_the_alternative_that_passes_the_check_digit() -> None:
+    """GIVEN a handwritten NSS whose likeliest reading fails Luhn (its 4th digit, a 1, read
+    as 3) while the engine saw a 1 as second choice WHEN resolved THEN the reading with the
+    1 is accepted, from the page, with its confidence and place."""
+    symbols = sure(NSS)
+    symbols[3] = [("3", 0.55), ("1", 0.40), ("7", 0.05)]
+    assert not is_valid_nss("92939084431")
+    found = resolve([candidate(symbols, text="92939084431")])
+    nss = found.values["nss"]
+    assert (nss.value, nss.valid, nss.source, nss.page) == (NSS, True, "pagina", 1)
+    assert nss.box == (10, 20, 200, 50)
+    assert 0.8 <= nss.confidence <= 1.0
+    assert found.regions == []
+
+
+def _second_valid(pos_a: int, digit_a: str, pos_b: int) -> str:
+    """The digit at `pos_b` that makes NSS valid again once `pos_a` holds `digit_a`."""
+    for d in "0123456789":
+        trial = list(NSS)
+        trial[pos_a], trial[pos_b] = digit_a, d
+        if is_valid_nss("".join(trial)):
+            return d
+    raise AssertionError("Luhn always has one fix")
+
+
+def test_two_valid_readings_as_likely_leave_the_field_empty_with_its_region() -> None:
+    """GIVEN two digits each read as a coin toss, so that two different valid NSS are as
+    likely WHEN resolved THEN no value is accepted: the best guess stays invalid and the
+    region is kept, labelled for the view."""
+    other = _second_valid(3, "3", 5)
+    symbols = sure(NSS)
+    symbols[3] = [("1", 0.5), ("3", 0.5)]
+    symbols[5] = [(NSS[5], 0.5), (other, 0.5)]
+    found = resolve([candidate(symbols)])
+    assert found.values["nss"].valid is False
+    assert found.regions == [{"field": "nss", "label": "posible NSS", "page": 1,
+                              "box": [10, 20, 200, 50], "kind": "nss"}]
+
+
+def test_a_low_confidence_phone_is_not_accepted() -> None:
+    """GIVEN a labelled phone whose digits were all read unsurely WHEN resolved THEN the
+    field is a doubt (never a value) and its region is labelled "posible teléfono"."""
+    found = resolve([candidate(sure("5524720844", 0.4), kind="telefono")])
+    assert found.values["telefono"].valid is False
+    assert [r["label"] for r in found.regions] == ["posible teléfono"]
+
+
+def test_a_sure_phone_with_a_real_area_code_is_accepted() -> None:
+    found = resolve([candidate(sure("(55)2472-0844"), kind="telefono")])
+    assert found.values["telefono"].value == "5524720844"
+    assert found.values["telefono"].valid
+
+
+def test_a_phone_without_a_mexican_area_code_is_no_value() -> None:
+    found = resolve([candidate(sure("2901234567"), kind="telefono")])
+    assert not found.values["telefono"].valid
+
+
+def test_the_digit_model_and_tesseract_must_not_disagree() -> None:
+    """GIVEN Tesseract and the digit model each sure of a different valid NSS WHEN
+    resolved THEN it is a doubt; alone, the digit model's reading is accepted."""
+    other = _second_valid(3, "3", 5)
+    wrong = NSS[:3] + "3" + NSS[4] + other + NSS[6:]
+    assert is_valid_nss(wrong)
+    assert not resolve([candidate(sure(NSS), segmented=sure(wrong))]).values["nss"].valid
+    alone = resolve([candidate([], segmented=sure(NSS))]).values["nss"]
+    assert (alone.value, alone.valid) == (NSS, True)
+
+
+def test_an_unlabelled_number_is_an_nss_only_by_its_check_digit() -> None:
+    found = resolve([candidate(sure(NSS), kind="numero"),
+                     candidate(sure("12345678901"), kind="numero")])
+    assert found.values["nss"].value == NSS
+    assert "telefono" not in found.values and found.regions == []
+
+
+def test_email_with_its_at_read_as_f_is_repaired_when_both_reads_agree() -> None:
+    text = "juan.perezfgmail.com"
+    found = resolve([candidate(sure(text, 0.9), kind="correo", text=text)])
+    assert found.values["correo"].value == "juan.perez@gmail.com"
+    assert found.values["correo"].valid
+
+
+def test_email_reads_that_disagree_leave_the_field_empty() -> None:
+    found = resolve([candidate(sure("juan.perezvgmail.com", 0.3), kind="correo",
+                               text="juan.perez(Wgmail.com", confidence=55.0)])
+    assert not found.values["correo"].valid
+    assert [r["label"] for r in found.regions] == ["posible correo"]
+
+
+def test_candidates_come_from_the_pages_stored_readings() -> None:
+    stored = [{"kind": "telefono", "label": "Cel.", "box": [1, 2, 3, 4], "text": "55",
+               "confidence": 70.0,
+               "symbols": [{"text": "5", "confidence": 90.0, "box": [1, 2, 3, 4],
+                            "alternatives": [["5", 0.9], ["3", 0.1]]}],
+               "segmented": []}]
+    (c,) = candidates_of([(2, stored)])
+    assert (c.kind, c.page, c.box, c.symbols) == ("telefono", 2, (1, 2, 3, 4),
+                                                  [[("5", 0.9), ("3", 0.1)]])
+
+
+def test_the_page_decides_over_the_text_where_it_has_a_candidate() -> None:
+    """GIVEN a letter whose text reads a valid-looking phone from doubtful ink WHEN the
+    page's re-read of that ink is a doubt THEN the phone is invalid (empty, its crop
+    shown); WHEN the page accepts the same value THEN the text's span is kept."""
+    text = "Tel: 59.24.72.08.44"
+    assert extract_fields(text)["telefono"].valid  # the text alone would propose it
+    doubt = resolve([candidate(sure("5524720844", 0.4), kind="telefono")]).values
+    assert not extract_fields(text, page_values=doubt)["telefono"].valid
+    agreed = resolve([candidate(sure("5924720844"), kind="telefono")]).values
+    phone = extract_fields(text, page_values=agreed)["telefono"]
+    assert (phone.value, phone.source, phone.valid) == ("5924720844", "pagina", True)
+    assert text[phone.start:phone.end] == "59.24.72.08.44"
+
+
+def test_valid_form_boxes_still_win_over_the_page() -> None:
+    page = resolve([candidate(sure(NSS))]).values
+    other = "12345678903"
+    assert is_valid_nss(other)
+    found = extract_fields("", {"nss": other}, page_values=page)["nss"]
+    assert (found.value, found.source) == (other, "formulario")
+
+
+def test_a_labelled_region_read_as_nothing_still_vetoes_the_text() -> None:
+    """GIVEN "Correo: salazar.ana(Q0gmail.com", which no rule can repair, WHEN the page
+    decides THEN the e-mail is a doubt with its region, and the text's guess is not taken."""
+    text = "Correo: salazar.ana(Q0gmail.com"
+    found = resolve([candidate(sure("salazar.ana(q0gmail.com", 0.5), kind="correo",
+                               text="salazar.ana(Q0gmail.com", confidence=9.0)])
+    assert found.values["correo"].valid is False
+    assert [r["label"] for r in found.regions] == ["posible correo"]
+    assert not extract_fields(text, page_values=found.values)["correo"].valid

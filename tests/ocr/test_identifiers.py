@@ -1,0 +1,120 @@
+"""Identifier candidates in running text: where they are found, and the real engine's
+re-read with alternatives on rendered pages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ocr_testing import ScriptedEngine, text_page
+
+from classifier.identifiers import candidates_of, resolve
+from ocr.identifiers import find_regions, read_identifiers
+from ocr.read import read_page
+from ocr.types import PageImage, Word
+
+HUMOR = Path("/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf")
+
+
+def words(*lines: str) -> list[Word]:
+    out, x = [], 0
+    for i, line in enumerate(lines):
+        x = 0
+        for t in line.split():
+            out.append(Word(t, 90.0, (x, 40 * i, x + 20 * len(t), 40 * i + 30), line=i))
+            x += 20 * len(t) + 15
+    return out
+
+
+def regions(*lines: str) -> list[tuple[str, str, str]]:
+    return [(k, label, " ".join(w.text for w in ws)) for k, label, ws in
+            find_regions(words(*lines))]
+
+
+def test_labels_point_at_the_value_after_them() -> None:
+    assert regions("mi NSS del paciente: 9291 9O84 43l y mi Cel. (55) 2472-0844 gracias") == [
+        ("nss", "NSS", "9291 9O84 43l"), ("telefono", "Cel.", "(55) 2472-0844")]
+
+
+def test_a_label_at_the_end_of_a_line_points_at_the_next_line() -> None:
+    assert regions("le dejo mi correo", "roberto.huerta(Vhotmail.com saludos") == [
+        ("correo", "correo", "roberto.huerta(Vhotmail.com")]
+
+
+def test_unlabelled_digit_runs_and_at_like_tokens_are_candidates() -> None:
+    found = regions("Atte. Juan Pérez 55 2472 0844", "juan.perez©gmail.com",
+                    "el 15/02/2026 a las 10:30")  # a date is no identifier
+    assert found == [("numero", "", "55 2472 0844"), ("correo", "", "juan.perez©gmail.com")]
+
+
+def test_glued_label_and_value() -> None:
+    assert regions("NSS:92919084431") == [("nss", "NSS", "92919084431")]
+
+
+def test_engines_without_alternatives_give_candidates_without_symbols() -> None:
+    page = np.full((200, 900), 255, np.uint8)
+    (found,) = read_identifiers(page, words("Tel. 55 2472 0844"), ScriptedEngine())
+    assert (found.kind, found.text, found.symbols) == ("telefono", "55 2472 0844", [])
+
+
+def _page_values(img, engine):
+    pixels = np.asarray(img.convert("L"))
+    read = read_page(PageImage(pixels=pixels, page_no=1, dpi=300), engine)
+    return read, resolve(candidates_of([(1, [asdict(i) for i in read.identifiers])]))
+
+
+def test_real_engine_finds_contact_data_in_a_typed_letters_running_text(tesseract_engine):
+    """GIVEN a typed letter with an NSS, a phone and an e-mail inside its sentences WHEN
+    read THEN each is found by its label, read again and accepted from the page, with a
+    box inside the page image."""
+    img = text_page(["Buenos días, en la farmacia no me surtieron la receta.",
+                     "Mi número de afiliación es 9291 9084 431 y me pueden",
+                     "llamar al cel. (55) 2472-0844 o escribir a",
+                     "ana.ruiz@gmail.com para darme una respuesta."], dpi=300, pt=12)
+    read, found = _page_values(img, tesseract_engine)
+    assert {k: (v.value, v.valid) for k, v in found.values.items()} == {
+        "nss": ("92919084431", True), "telefono": ("5524720844", True),
+        "correo": ("ana.ruiz@gmail.com", True)}
+    for v in found.values.values():
+        x0, y0, x1, y1 = v.box
+        assert 0 <= x0 < x1 <= read.width and 0 <= y0 < y1 <= read.height
+        assert v.source == "pagina" and v.confidence > 0.5
+
+
+@pytest.mark.skipif(not HUMOR.exists(), reason="fonts-humor-sans no está instalado")
+def test_real_engine_reads_an_nss_in_a_handwriting_font(tesseract_engine):
+    """GIVEN an NSS in a handwriting font after its label, which the page's read takes for
+    "42m 4084 431" WHEN its region is read again THEN the digit model's reading of the
+    cut-apart characters passes the check digit and is accepted."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (2480, 900), 255)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(str(HUMOR), 80)
+    d.text((200, 200), "Les pido que me atiendan pronto.", font=f, fill=30)
+    d.text((200, 400), "Mi NSS 9291 9084 431 gracias", font=f, fill=30)
+    _read, found = _page_values(img, tesseract_engine)
+    nss = found.values["nss"]
+    assert (nss.value, nss.valid, nss.source) == ("92919084431", True, "pagina")
+
+
+def test_a_volantes_digit_rows_become_candidates_with_the_models_alternatives() -> None:
+    """GIVEN a volante whose NSS row was read by the digit model WHEN its identifiers are
+    taken THEN the row is a candidate whose characters keep the model's alternatives (its
+    own confidence left out, so only the search can accept it); empty fields are none."""
+    from ocr.identifiers import from_volante
+    from ocr.types import FieldRead, Symbol, VolanteRead
+
+    row = [Symbol(d, 90.0, (i * 10, 0, i * 10 + 9, 20), [(d, 0.9), ("7", 0.1)])
+           for i, d in enumerate("92919084431")]
+    v = VolanteRead(template="volante_v1", qr=None, fields={
+        "nss": FieldRead("92919084431", 90.0, (0, 0, 110, 20), symbols=row),
+        "telefono": FieldRead("", 0.0, (0, 30, 100, 50)),
+        "correo": FieldRead("ana.ruiz@gmail.com", 80.0, (0, 60, 200, 80))})
+    nss, mail = from_volante(v)
+    assert (nss.kind, nss.confidence, nss.symbols) == ("nss", 0.0, [])
+    assert [s.alternatives for s in nss.segmented] == [s.alternatives for s in row]
+    assert nss.segmented[0] is not row[0]  # scaled once each
+    assert (mail.kind, mail.text, mail.confidence) == ("correo", "ana.ruiz@gmail.com", 80.0)
