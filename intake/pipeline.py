@@ -232,6 +232,7 @@ def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, 
     return FileReport(cand.given_as, "nuevo", documents=len(result.documents),
                       pages=len(result.pages),
                       notes=[f"página {p.page_no}: {n}" for p in result.pages for n in p.notes],
+                      unread=[(p.page_no, p.error or "") for p in result.pages if p.error],
                       retried=retrying)
 
 
@@ -278,7 +279,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
                 page_no=page.page_no, image_path=image_rel, width=page.width,
                 height=page.height, method=page.method, confidence=page.confidence,
                 rotation=page.rotation, is_blank=page.is_blank, text=page.text,
-                ocr=page.to_dict(), boundary_reason=why))
+                ocr=page.to_dict(), boundary_reason=why, read_error=page.error))
         doc.proposals.append(schema.Proposal(
             model_version=proposal.model_version, type=proposal.type,
             confidence=proposal.confidence, scores=proposal.scores, fields=proposal.fields,

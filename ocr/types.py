@@ -78,6 +78,9 @@ class PageRead:
     image_png: bytes | None = None  # the cleaned, upright page the boxes refer to
     # Spanish notes for the reviewer and the summary (e.g. a text layer cut to size).
     notes: list[str] = field(default_factory=list)
+    # Spanish reason when the page could not be read (the engine timed out or failed):
+    # the page is kept, its image shown, for a person to read; the rest of the file goes on.
+    error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (without the image) for storage."""
