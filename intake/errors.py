@@ -78,3 +78,8 @@ class NoticesNotSent(IntakeError):
     """Some e-mail notices could not be sent; they stay in the outbox to be retried."""
 
     exit_code = 1
+
+
+class IsolatedIngestError(IntakeError):
+    """An ingest run in a child process stopped before its end (its time limit, its memory,
+    a database it may not migrate); the message is Spanish, for the person who asked."""

@@ -26,7 +26,13 @@ from intake.discovery import Candidate, discover, shown
 from intake.errors import os_reason
 from intake.links import LinkContext, link_context, refresh_links
 from models import schema
-from models.db import make_engine, make_sessionmaker, migrate, session_scope
+from models.db import (
+    make_engine,
+    make_sessionmaker,
+    migrate,
+    require_current,
+    session_scope,
+)
 from ocr import digits
 
 if TYPE_CHECKING:
@@ -44,12 +50,20 @@ CLUSTER_FAILED = "falló la lectura del archivo en el clúster"
 WILL_RETRY = "se volverá a leer en la próxima ingesta"
 
 
-def open_database(settings: Settings) -> sessionmaker[Session]:
+def open_database(settings: Settings, *, migrate_schema: bool = True
+                  ) -> sessionmaker[Session]:
     """Migrate the configured database and return a session factory whose sessions keep
-    each document's next deadline (intake.deadlines)."""
+    each document's next deadline (intake.deadlines).
+
+    With `migrate_schema` False the database is only checked to be at the latest schema
+    (MigrationError, in Spanish, otherwise): for a process beside the one that migrates.
+    """
     ensure_dirs(settings)
     engine = make_engine(settings.database_url)
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
+    else:
+        require_current(engine)
     factory = make_sessionmaker(engine)
     deadlines.attach(factory, settings)
     return factory
