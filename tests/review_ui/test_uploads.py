@@ -148,6 +148,7 @@ def test_an_upload_past_its_time_limit_stops_with_a_spanish_message_and_keeps_it
     assert job["estado"] == "error"
     assert job["mensaje"].startswith("La carga superó el tiempo límite de 1 s y se detuvo")
     assert "se conservan en la estación" in job["mensaje"]
+    assert job["mensaje"] in client.get("/cargas/").text  # on the upload page too
     [kept] = (settings.data_dir / "cargas").glob("*/000-carta.pdf")
     assert kept.read_bytes() == letter_pdf(51)
     app.extensions["buzon_engine"].dispose()
