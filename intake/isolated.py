@@ -96,10 +96,8 @@ def run_isolated(paths: list[str], settings: Settings, *, unit: str | None,
                     message = None
             elif not ready:
                 continue
-            if message is None:
-                proc.join()
-                log.error("upload child %s ended without a result (exit %s)", proc.pid,
-                          proc.exitcode)
+            if message is None:  # not joined here: a child stuck on its way out is killed
+                log.error("upload child %s ended without a result", proc.pid)
                 raise IsolatedIngestError(
                     "El proceso que leía la carga terminó de forma inesperada (posiblemente "
                     f"por falta de memoria): {done} de {len(paths)} archivo(s) quedaron "
