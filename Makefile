@@ -8,6 +8,7 @@ demo: setup
 # pass skips itself with a message when no server answers, see tests/conftest.py).
 test: setup-test
 	.venv/bin/ruff check .
+	.venv/bin/mypy
 	.venv/bin/python -m pytest
 	BUZON_TEST_DATABASE=postgresql .venv/bin/python -m pytest
 
@@ -32,3 +33,4 @@ bench: setup
 
 lint: setup-test
 	.venv/bin/ruff check .
+	.venv/bin/mypy

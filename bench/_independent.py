@@ -1,7 +1,8 @@
 """Figures on the test-only sets written apart from the training texts (issue 11).
 
-`classifier/data/test_only/independiente.jsonl` and `independiente_2.jsonl` (seven types,
-urgency, a topic tag; two writers, neither saw the corpus nor the other's file) and
+`classifier/data/test_only/independiente.jsonl`, `independiente_2.jsonl` and
+`independiente_3.jsonl` (seven types, urgency; three writers, none saw the corpus nor the
+others' files) and
 `otros_servicios.jsonl` (other public services, three coarse classes). Both are read here
 and nowhere in training or tuning (tests/classifier/test_independent_set.py checks that
 none of their texts, or a near copy, is in the training data).
@@ -24,7 +25,7 @@ from classifier.model import Classifier
 from classifier.propose import propose
 
 SHORT_WORDS = 15
-INDEPENDENT_FILES = ("independiente.jsonl", "independiente_2.jsonl")
+INDEPENDENT_FILES = ("independiente.jsonl", "independiente_2.jsonl", "independiente_3.jsonl")
 # The seven types folded into what a comment card of any public service asks for.
 COARSE = {"queja_servicio": "queja", "queja_administrativa": "queja",
           "sugerencia": "sugerencia", "reconocimiento": "reconocimiento"}

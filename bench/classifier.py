@@ -33,14 +33,17 @@ from bench._independent import independent_figures, other_services_figures
 from classifier._places import normalize_service, normalize_unit
 from classifier._text import fold
 from classifier.augment import noisy
-from classifier.corpus import fill, load_corpus, make_identity, split
+from classifier.corpus import FILLED_FIELDS, fill, load_corpus, make_identity, split
 from classifier.evaluation import evaluate_classifier
-from classifier.model import Classifier, train_from_corpus, training_data
+from classifier.model import Classifier
+from classifier.profile import load_profile
 from classifier.propose import propose
 from classifier.route import route_for
-from classifier.types import FIELD_NAMES
+from classifier.training import train_from_corpus, training_data
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PROFILE = load_profile("imss")  # the corpus's own taxonomy: its truth is in these labels
+FIELD_NAMES = FILLED_FIELDS  # the fields whose truth a filled corpus text knows
 NOISE_LEVELS = {"leve": 0.05, "fuerte": 0.15}
 TARGETS = {
     "macro_f1": ">= 0.90", "ece": "<= 0.05", "precision_automatica": ">= 0.97",
@@ -180,10 +183,10 @@ def main() -> int:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    bundle = train_from_corpus(seed=args.seed)
+    bundle = train_from_corpus(PROFILE, seed=args.seed)
     train_s = time.perf_counter() - t0
-    model = Classifier(bundle)
-    _train, test = training_data(seed=args.seed)
+    model = Classifier(bundle, PROFILE)
+    _train, test = training_data(PROFILE, seed=args.seed)
     clean = evaluate_classifier(model, test)
     noise: dict[str, Any] = {}
     for name, strength in NOISE_LEVELS.items():

@@ -159,7 +159,7 @@ def run(n_history: int, seed: int, days: int) -> dict:
         settings = Settings(data_dir=data_dir,
                             database_url=f"sqlite:///{data_dir / 'buzon.sqlite3'}")
         factory = open_database(settings)
-        ctx = link_context(settings.institution)
+        ctx = link_context(settings.profile)
         t0 = time.perf_counter()
         with session_scope(factory) as s:
             report = import_history(s, data, ctx, unit=UNIT, today=START + timedelta(

@@ -20,15 +20,17 @@ from sklearn.metrics import f1_score
 
 from classifier.corpus import load_corpus
 from classifier.model import FEATURE_SETS, build_pipeline
+from classifier.profile import load_profile
 from classifier.training import item_samples
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PROFILE = load_profile("imss")  # the corpus's own taxonomy
 
 
 def held_out_writer(kind: str, writer: str, items: list) -> dict[str, float]:
-    train = item_samples([i for i in items if i.source != writer], random.Random(0))
-    test = item_samples([i for i in items if i.source == writer], random.Random(1), copies=1,
-                        noise=False, hints=False)
+    train = item_samples([i for i in items if i.source != writer], random.Random(0), PROFILE)
+    test = item_samples([i for i in items if i.source == writer], random.Random(1), PROFILE,
+                        copies=1, noise=False, hints=False)
     pipeline = build_pipeline(0, 3, kind).fit([t for t, _ in train], [lab for _, lab in train])
     pred = list(pipeline.predict([t for t, _ in test]))
     truth = [lab for _, lab in test]

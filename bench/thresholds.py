@@ -1,12 +1,14 @@
 """Per-type acceptance thresholds for the profile, from predictions on unseen writers.
 
-Usage: python -m bench.thresholds [--precision 0.975]
-Splits the corpus's train split into 3 folds that keep each writer (corpus file) together,
+Usage: python -m bench.thresholds [--precision 0.975] [--perfil imss|issste]
+Splits the profile's corpus train split (the corpus through its label mapping, plus its own
+texts) into 3 folds that keep each writer (corpus file) together,
 trains exactly as `buzon train` does on two and predicts the third, then gives, per proposed
 type, the lowest calibrated confidence at which the accepted proposals were at least
 `--precision` right (never under 0.5; a discard never under 0.6). These are the values of
-the profile's [thresholds] (classifier/profiles/imss.toml). The test split and the test-only
-sets are never read. Writes bench/results/thresholds.json.
+the profile's [thresholds] (classifier/profiles/<perfil>.toml). The test split and the
+test-only sets are never read. Writes bench/results/thresholds.json (thresholds_<perfil>.json
+for another profile than imss).
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ import json
 import random
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
-from classifier.corpus import load_corpus, split
-from classifier.model import Classifier, train
-from classifier.training import COPIES, item_samples
+from classifier.corpus import split
+from classifier.model import Classifier
+from classifier.profile import load_profile
+from classifier.training import COPIES, item_samples, profile_items, train
+
+if TYPE_CHECKING:
+    from classifier.profile import Profile
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN_ACCEPTED = 10
@@ -30,10 +37,11 @@ FLOOR = 0.5
 DISCARD_FLOOR = 0.6
 
 
-def out_of_writer_predictions(seed: int = 0) -> tuple[list[str], list[str], np.ndarray]:
+def out_of_writer_predictions(profile: Profile, seed: int = 0
+                              ) -> tuple[list[str], list[str], np.ndarray]:
     """(truth, predicted, confidence) for every train-split sample, its writer unseen."""
-    items = split(load_corpus())[0]
-    samples = item_samples(items, random.Random(seed))
+    items = split(profile_items(profile))[0]
+    samples = item_samples(items, random.Random(seed), profile)
     groups = [item.source for item in items for _ in range(COPIES)]
     texts = [t for t, _ in samples]
     labels = [lab for _, lab in samples]
@@ -42,9 +50,9 @@ def out_of_writer_predictions(seed: int = 0) -> tuple[list[str], list[str], np.n
     for k, (fit_idx, held_idx) in enumerate(folds.split(texts, labels, groups), 1):
         held_writers = sorted({groups[i] for i in held_idx})
         print(f"fold {k}: predicting {', '.join(held_writers)}", flush=True)
-        bundle = train([samples[i] for i in fit_idx], seed=seed,
+        bundle = train([samples[i] for i in fit_idx], profile, seed=seed,
                        groups=[groups[i] for i in fit_idx])
-        model = Classifier(bundle)
+        model = Classifier(bundle, profile)
         probs = model.predict_proba_many([texts[i] for i in held_idx])
         truth += [labels[i] for i in held_idx]
         pred += [model.labels[j] for j in probs.argmax(axis=1)]
@@ -77,15 +85,19 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--precision", type=float, default=0.975)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--perfil", default="imss")
     args = ap.parse_args()
-    truth, pred, conf = out_of_writer_predictions(args.seed)
-    table = thresholds(truth, pred, conf, args.precision)
+    profile = load_profile(args.perfil)
+    truth, pred, conf = out_of_writer_predictions(profile, args.seed)
+    table = thresholds(truth, pred, conf, args.precision, profile.discard_type)
     for label, row in table.items():
         print(f"{label} = {row['umbral']}   # precision {row['precision']}, "
               f"coverage {row['cobertura']}")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "thresholds.json").write_text(json.dumps(
-        {"precision_buscada": args.precision, "umbrales": table}, indent=2,
+    name = "thresholds.json" if args.perfil == "imss" else f"thresholds_{args.perfil}.json"
+    (RESULTS / name).write_text(json.dumps(
+        {"perfil": args.perfil, "precision_buscada": args.precision, "umbrales": table},
+        indent=2,
         ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 

@@ -8,12 +8,14 @@ from functools import lru_cache
 from rapidfuzz.fuzz import ratio
 
 from classifier._text import fold
-from classifier.identity import FEMALE_NAMES, MALE_NAMES, SURNAMES
+from classifier.identity import FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, SURNAMES
+from classifier.profile import bundled_codes
 
 _UP = "A-ZÁÉÍÓÚÑÜ"
 _LOW = "a-záéíóúñü"
 _NAME_WORD = rf"(?:[{_UP}][{_LOW}]+|[{_UP}]{{2,}}|[{_UP}]\.)"
-_PARTICLE = r"(?:de(?:l| la| los| las)?|la|y|van|von|mc)"
+_PARTICLE = "(?:de (?:la|los|las)|{})".format(
+    "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)))
 # 1-7 name words on one line; particles allowed between words.
 _NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,6}}"
 _NAME_RE = re.compile(_NAME)
@@ -40,6 +42,9 @@ _LABELLED = tuple(
     )
 )
 
+# "soy ..." and "yo, ...": labels that also open ordinary sentences.
+_WEAK = frozenset(p for p in _LABELLED if p.pattern.startswith((r"(?i:\bsoy)", r"(?i:\byo)")))
+
 # Strong labels also take a name written in lower case ("me llamo juan perez lopez").
 _ANY_WORD = rf"[{_UP}{_LOW}]{{2,}}"
 _LOWER_LABELLED = re.compile(
@@ -47,9 +52,9 @@ _LOWER_LABELLED = re.compile(
     rf"({_ANY_WORD}(?:[ \t]+{_ANY_WORD}){{1,6}})"
 )
 
-# Words that end or disqualify a name (folded forms).
-STOP_WORDS = frozenset(
-    """imss issste umf hgz hgr hgo umae clinica hospital unidad seguro social instituto
+# Words that end or disqualify a name (folded forms); the institutions' own acronyms too.
+STOP_WORDS = bundled_codes() | frozenset(
+    """umf hgz hgr hgo umae clinica hospital unidad seguro social instituto
     mexicano doctor doctora dr dra lic ing enf enfermera enfermero medico medica
     farmacia urgencias laboratorio consultorio servicio area modulo direccion director
     tel telefono cel celular whatsapp correo email mail nss curp afiliacion numero no
@@ -64,12 +69,14 @@ STOP_WORDS = frozenset(
     economicas guarderia continua rayos hospitalizacion especialidades ginecologia pediatria
     cirugia dental nutricion ventanilla ciudad estado colonia calle avenida
     escuela san santa horario vengo quiero solicito tengo pido necesito vivo estoy soy
-    porque pero como mas""".split()
+    porque pero como mas recursos humanos gerente jefe jefa departamento coordinador
+    coordinadora subdelegacion delegacion empresa virgen virgencita sor sagrado
+    corazon""".split()
 )
 KNOWN_NAMES = frozenset(
     fold(w) for n in (*MALE_NAMES, *FEMALE_NAMES, *SURNAMES) for w in n.split()
 )
-_PARTICLES = frozenset({"de", "del", "la", "los", "las", "y", "van", "von", "mc"})
+_PARTICLES = NAME_PARTICLES
 
 
 def _clean(candidate: str) -> tuple[str, int] | None:
@@ -94,11 +101,19 @@ def _clean(candidate: str) -> tuple[str, int] | None:
     return candidate[kept[0].start():kept[-1].end()], kept[0].start()
 
 
+def _known(name: str) -> bool:
+    return any(fold(w) in KNOWN_NAMES for w in name.split())
+
+
 def find_name(text: str) -> tuple[str, int, int] | None:
     """The writer's name as (value, start, end) with the span in `text`, or None."""
     for pattern in _LABELLED:
         for m in pattern.finditer(text):
             found = _clean(m.group(1))
+            # "SOY PAPA SOLO", "YO SIGO TRABAJANDO": after a weak label, words in capitals
+            # are a name only if one of them is a known name.
+            if found and pattern in _WEAK and found[0].isupper() and not _known(found[0]):
+                continue
             if found:
                 name, offset = found
                 return name, m.start(1) + offset, m.start(1) + offset + len(name)
@@ -115,6 +130,7 @@ _SIGN_PREFIX = re.compile(
     rf"(?:[ \t]+(?:paciente|senora|señora|senor|señor))?)?[ \t]*[,:]?[ \t]*)"
 )
 _ABBREV_BEFORE = re.compile(r"(?i:\b(?:dr|dra|lic|sr|sra|srta|enf|ing|no|num|c|prof))\.[ \t]*\Z")
+_LINE_START = re.compile(r"(?:\A|\n)[ \t]*\Z")  # only blanks since the line began
 _INNER_START = re.compile(rf"[,;:—–]\s*(?=[{_UP}])")
 _AFTER_NAME = re.compile(
     r"[ \t]*(?:$|[,;/\-–—:.(]|\+?\d|\(\d|[\w.]+@|(?i:tel|cel|nss|correo|curp|whats|mi\b|no\.)"
@@ -137,8 +153,9 @@ def _signature_line(text: str) -> tuple[str, int, int] | None:
         return None
     for m in reversed(segments[-6:]):
         seg = m.group()
-        if _ABBREV_BEFORE.search(text, 0, m.start()):
-            continue  # "Dr. Hernández ..." is not a new sentence
+        title = _ABBREV_BEFORE.search(text, 0, m.start())
+        if title and not _LINE_START.search(text, 0, title.start()):
+            continue  # "... el Dr. Hernández ..." is not a new sentence
         pos = len(seg) - len(seg.lstrip(" \t\n—–-"))
         inner = _inner_signature(seg)
         if inner:
@@ -157,7 +174,7 @@ def _signature_line(text: str) -> tuple[str, int, int] | None:
         if not _AFTER_NAME.match(seg, end):
             continue
         alone = bool(_CONTACT_TAIL.fullmatch(seg, end))
-        known = any(fold(w) in KNOWN_NAMES for w in name.split())
+        known = _known(name)
         if not known and (name.isupper() or not alone or skipped):
             continue  # a heading or an all-caps sentence, not a signature
         return name, m.start() + start, m.start() + end

@@ -15,16 +15,23 @@ from typing import Literal
 
 from classifier.errors import CorpusError
 from classifier.identity import Identity, make_identity, write_phone
-from classifier.profile import load_profile
 
 __all__ = [
     "CorpusItem", "FilledText", "Identity", "load_corpus", "make_identity", "split", "fill",
-    "PLACEHOLDERS", "TEST_PERCENT",
+    "PLACEHOLDERS", "TEST_PERCENT", "CORPUS_LABELS", "FILLED_FIELDS",
 ]
 
 log = logging.getLogger(__name__)
 
+# The corpus's own taxonomy (the one the texts were labelled in: DOMAIN.md's seven types).
+# A profile with other types maps these to its own (classifier.profile, [training.labels]).
+CORPUS_LABELS = ("orientacion", "gestion", "queja_servicio", "queja_administrativa",
+                 "sugerencia", "reconocimiento", "no_peticion")
+CORPUS_DISCARD = "no_peticion"  # the one type whose text may be empty
 PLACEHOLDERS = ("NOMBRE", "NSS", "TELEFONO", "CORREO", "CURP")
+# The fields whose truth a filled text knows (FIELD_NAMES but the address and the staff
+# involved, which the texts may name but no placeholder marks).
+FILLED_FIELDS = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
 _PLACEHOLDER_RE = re.compile(r"\{([A-Z_]+)\}")
 TEST_PERCENT = 20
 ContactLevel = Literal["completo", "parcial", "ausente"]
@@ -51,10 +58,10 @@ class FilledText:
     """A corpus text with personal data filled in and the truth of what it contains."""
 
     text: str
-    fields: dict[str, str | None]  # FIELD_NAMES keys; None where the text lacks the datum
+    fields: dict[str, str | None]  # FILLED_FIELDS keys; None where the text lacks the datum
 
 
-def _parse_line(line: str, where: str, labels: Sequence[str]) -> CorpusItem:
+def _parse_line(line: str, where: str, labels: Sequence[str], discard: str) -> CorpusItem:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
@@ -68,7 +75,7 @@ def _parse_line(line: str, where: str, labels: Sequence[str]) -> CorpusItem:
         raise CorpusError(f"{where}: tipo desconocido {label!r}")
     if not isinstance(text, str):
         raise CorpusError(f"{where}: falta «text»")
-    if not text.strip() and label != "no_peticion":
+    if not text.strip() and label != discard:
         raise CorpusError(f"{where}: texto vacío en una petición")
     unknown = set(_PLACEHOLDER_RE.findall(text)) - set(PLACEHOLDERS)
     if unknown:
@@ -98,21 +105,39 @@ def _corpus_files(directory: Path | None) -> list[tuple[str, str]]:
 
 
 def load_corpus(directory: Path | None = None, *, strict: bool = False) -> list[CorpusItem]:
-    """Every item of classifier/data/corpus_*.jsonl (or of `directory`), in file order.
+    """Every item of classifier/data/corpus_*.jsonl (or of `directory`), in file order,
+    labelled in CORPUS_LABELS.
 
     A bad line is skipped with a warning naming file and line; with `strict` it raises
     CorpusError. Duplicate ids are bad lines too (the split depends on ids).
     """
-    labels = load_profile("imss").labels
+    return _parse_files(_corpus_files(directory), CORPUS_LABELS, CORPUS_DISCARD, strict=strict)
+
+
+def load_profile_corpus(name: str, labels: Sequence[str], discard: str, *,
+                        strict: bool = False) -> list[CorpusItem]:
+    """A profile's own texts (`name` under classifier/data/, e.g. "perfiles/x.jsonl"),
+    labelled in that profile's `labels`; read only to train that profile's model, never by
+    `load_corpus`."""
+    path = resources.files("classifier").joinpath("data", *name.split("/"))
+    try:
+        content = path.read_text("utf-8")
+    except FileNotFoundError as e:
+        raise CorpusError(f"No existe el corpus del perfil «{name}»") from e
+    return _parse_files([(name, content)], labels, discard, strict=strict)
+
+
+def _parse_files(files: list[tuple[str, str]], labels: Sequence[str], discard: str, *,
+                 strict: bool) -> list[CorpusItem]:
     items: list[CorpusItem] = []
     seen: set[str] = set()
-    for name, content in _corpus_files(directory):
+    for name, content in files:
         for number, line in enumerate(content.splitlines(), 1):
             if not line.strip():
                 continue
             where = f"{name}, línea {number}"
             try:
-                item = _parse_line(line, where, labels)
+                item = _parse_line(line, where, labels, discard)
                 if item.id in seen:
                     raise CorpusError(f"{where}: id repetido {item.id!r}")
             except CorpusError as e:

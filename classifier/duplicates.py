@@ -1,4 +1,4 @@
-"""Possible duplicates (IMSS policy 5.9): the same person, the same petition, close in time.
+"""Possible duplicates (policy 5.9): the same person, the same petition, close in time.
 
 Pure: plain records in, proposed links out. `intake.links` stores each record's blocking
 keys and the links; the review station shows them and a person confirms or rejects each.
@@ -12,48 +12,21 @@ import datetime as dt
 import logging
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from classifier._names import name_block_keys, name_match, name_tokens
 from classifier._text import fold
-from classifier.errors import ProfileError
+from classifier.duplicate_rules import DEFAULT_RULES, DuplicateRules
 from classifier.model import normalize
+from classifier.types import LinkKind
 from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 
 log = logging.getLogger(__name__)
 
-REPETICION = "repeticion"
-RELACIONADA = "relacionada"
-DEFAULT_WINDOW_DAYS = 30
-
-
-@dataclass(frozen=True)
-class DuplicateRules:
-    """When two petitions are linked; an institution profile may set any of these in its
-    `[duplicates]` table (see `rules_for_profile`).
-
-    The similarity thresholds are TF-IDF cosines of character n-grams (`text_similarities`),
-    set on the 12 development scenarios of bench/data/duplicate_rewordings.jsonl read with
-    the benchmark's OCR noise: a hand-reworded repeat scored 0.22-0.43 against the petition
-    it repeats, another petition of the same person at most 0.20. The other 33 scenarios
-    were not looked at to set them (bench.duplicates reports their recall apart).
-    """
-
-    window_days: int = DEFAULT_WINDOW_DAYS
-    repeat_similarity: float = 0.25  # a repeat whatever the service
-    repeat_similarity_same_service: float = 0.20  # a repeat when service or type agree
-    min_person: float = 0.6  # identity score to compare the texts at all
-    min_related_person: float = 0.75  # identity score to link a new petition as related
-    # Below min_related_person (a two-word name, a name only alike) the text must say more.
-    repeat_similarity_weak_person: float = 0.35
-    max_related: int = 3  # related links kept per document (most similar first)
+REPETICION, RELACIONADA = LinkKind.REPEAT, LinkKind.RELATED
 
 
 @dataclass(frozen=True)
@@ -264,7 +237,7 @@ def _order(r: PetitionRecord) -> tuple[dt.date, str]:
 
 
 def links_for(new: PetitionRecord, candidates: Sequence[PetitionRecord],
-              rules: DuplicateRules = DuplicateRules()) -> list[DuplicateLink]:
+              rules: DuplicateRules = DEFAULT_RULES) -> list[DuplicateLink]:
     """The links of `new` to the `candidates` it may repeat or follow up.
 
     Candidates are the earlier petitions found by `blocking_keys` (the caller's search);
@@ -287,7 +260,8 @@ def links_for(new: PetitionRecord, candidates: Sequence[PetitionRecord],
         return []
     sims = text_similarities(petition_body(new.text, new.nombre),
                              [petition_body(c.text, c.nombre) for c, _who in people])
-    repeats, related = [], []
+    repeats: list[tuple[PetitionRecord, DuplicateLink]] = []
+    related: list[tuple[PetitionRecord, DuplicateLink]] = []
     for (c, who), sim in zip(people, sims, strict=True):
         same_service = _same_value(new.servicio, c.servicio)
         same_type = _same_value(new.tipo, c.tipo)
@@ -321,7 +295,7 @@ def links_for(new: PetitionRecord, candidates: Sequence[PetitionRecord],
 
 
 def find_duplicates(records: Sequence[PetitionRecord],
-                    rules: DuplicateRules = DuplicateRules()) -> list[DuplicateLink]:
+                    rules: DuplicateRules = DEFAULT_RULES) -> list[DuplicateLink]:
     """Links of every record to the earlier ones (reception order), through the same
     blocking keys as the stored search; for a batch held in memory (tests, benchmarks)."""
     ordered = sorted(records, key=_order)
@@ -338,41 +312,3 @@ def find_duplicates(records: Sequence[PetitionRecord],
             filed.setdefault(k, []).append(r)
     log.info("duplicate check: %d records, %d links", len(records), len(links))
     return links
-
-
-def rules_from(table: Mapping[str, Any], origin: str = "perfil") -> DuplicateRules:
-    """Rules from a profile's `[duplicates]` table; unknown keys or bad values refused."""
-    known = {f.name: f.type for f in fields(DuplicateRules)}
-    unknown = sorted(set(table) - set(known))
-    if unknown:
-        raise ProfileError(f"Perfil de institución inválido ({origin}): claves desconocidas "
-                           f"en [duplicates]: {', '.join(unknown)}")
-    values: dict[str, Any] = {}
-    try:
-        for key, value in table.items():
-            values[key] = int(value) if known[key] == "int" else float(value)
-    except (TypeError, ValueError) as e:
-        raise ProfileError(f"Perfil de institución inválido ({origin}): [duplicates] {e}"
-                           ) from e
-    rules = replace(DuplicateRules(), **values)
-    if rules.window_days < 0:
-        raise ProfileError(f"Perfil de institución inválido ({origin}): la ventana de "
-                           "duplicados no puede ser negativa")
-    return rules
-
-
-@lru_cache(maxsize=8)
-def rules_for_profile(name_or_path: str | Path = "imss") -> DuplicateRules:
-    """The institution profile's duplicate rules (`[duplicates]`, optional: the defaults,
-    a 30-day window, where the profile says nothing)."""
-    # classifier.profile.Profile does not carry this table yet; read it from the same file.
-    path = Path(name_or_path)
-    try:
-        raw = (path.read_bytes() if path.suffix == ".toml" else resources.files(
-            "classifier").joinpath("profiles", f"{name_or_path}.toml").read_bytes())
-        data = tomllib.loads(raw.decode("utf-8"))
-    except FileNotFoundError as e:
-        raise ProfileError(f"No existe el perfil de institución «{name_or_path}»") from e
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ProfileError(f"El perfil «{name_or_path}» no es TOML válido: {e}") from e
-    return rules_from(data.get("duplicates", {}), str(name_or_path))

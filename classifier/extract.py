@@ -12,7 +12,10 @@ from rapidfuzz import fuzz, process
 from classifier._names import find_name
 from classifier._places import find_service, find_unit, normalize_service, normalize_unit
 from classifier._text import fold
+from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
+from classifier.identity import NAME_PARTICLES
+from classifier.staff import find_staff, staff_from_form
 from classifier.types import Extracted
 from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 
@@ -208,13 +211,16 @@ def _from_text(text: str, reference: dt.date | None = None) -> dict[str, Extract
     service = find_service(text)
     if service:
         out["servicio"] = Extracted(service[0], service[1], service[2])
+    for key, finder in (("domicilio", find_address), ("personal_involucrado", find_staff)):
+        if (found := finder(masked)) is not None:
+            out[key] = found
     event = find_event_date(text, reference)
     if event:
         out["fecha_evento"] = event  # in spans only: the export contract has no date field
     return out
 
 
-_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "van", "von"})
+_PARTICLES = NAME_PARTICLES - {"mc"}  # written in lower case inside a name; "Mc" is not
 
 
 def name_case(name: str) -> str:
@@ -227,11 +233,16 @@ def name_case(name: str) -> str:
                     for i, w in enumerate(words))
 
 
+_FORM_READERS = {"domicilio": address_from_form, "personal_involucrado": staff_from_form}
+
+
 def _from_form(key: str, raw: str) -> Extracted | None:
     """A form field value normalised and validated, or None if empty."""
     raw = (raw or "").strip()
     if not raw:
         return None
+    if key in _FORM_READERS:
+        return _FORM_READERS[key](raw)
     value: str | None
     if key == "nss":
         value = re.sub(r"\D", "", raw)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import unicodedata
 from dataclasses import dataclass
 
+from classifier._text import fold
 from classifier.validate import CURP_STATES, curp_check_digit, nss_check_digit
 
 MALE_NAMES = (
@@ -66,7 +66,10 @@ _BAD_WORDS = frozenset(
     "MULA PEDA PEDO PENE PUTA PUTO QULO RATA RUIN".split()
 )
 _SKIP_FIRST = ("MARIA", "MA", "JOSE", "J")
-_SKIP_PARTICLES = ("DE", "DEL", "LA", "LAS", "LOS", "Y", "MC", "VON", "VAN")
+# The short words between the parts of a name ("María de la Luz", "Mc Gregor"), folded:
+# the one list extraction, name comparison, CURPs and pseudonymisation use.
+NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "van", "von", "mc"})
+_SKIP_PARTICLES = frozenset(p.upper() for p in NAME_PARTICLES)  # RENAPO skips them
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,8 @@ class Identity:
 
 
 def _ascii_upper(s: str) -> str:
-    s = s.upper().replace("Ñ", "X")
-    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
+    """Upper-case ASCII as a CURP writes a name: accents dropped, Ñ as X (RENAPO)."""
+    return fold(s.upper().replace("Ñ", "X")).upper()
 
 
 def _first_inner(word: str, vowels: bool) -> str:
@@ -147,9 +150,7 @@ def write_phone(digits: str, rng: random.Random) -> str:
 
 def _plain(s: str) -> str:
     """Lower-case ASCII letters only, as people write names in e-mail addresses."""
-    s = s.lower().replace("ñ", "n")
-    s = "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
-    return "".join(c for c in s if c.isalpha())
+    return "".join(c for c in fold(s) if c.isalpha())
 
 
 def _email(nombres: str, paterno: str, materno: str, born: dt.date,

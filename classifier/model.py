@@ -1,18 +1,16 @@
-"""The petition-type model: scikit-learn pipeline, training, the saved bundle, predictions."""
+"""The petition-type model: the scikit-learn pipeline, the saved bundle and predictions
+(classifier.training decides when and on what it is fitted)."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import pickle
 import re
-import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +21,18 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier._text import fold
 from classifier.errors import ModelBundleError
 from classifier.profile import Profile, load_profile
 from classifier.speech import cue_tokens, delexicalised
+from common.files import atomic_writer
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2  # 2: the learned urgency score joined the bundle
-BUNDLE_NAME = "clasificador.joblib"
+BUNDLE_PATTERN = "clasificador-{code}.joblib"  # one bundle per institution profile
 HINT_PREFIX = "__casilla_"
 CV_FOLDS = 3
 _EMAIL = re.compile(r"\S+@\S+")
@@ -129,7 +127,7 @@ class Bundle:
     trained_at: str
     version: str
     pipeline: Pipeline
-    profile: str = "imss"
+    profile: str = ""  # the code of the profile whose labels it answers in
     urgency: Pipeline | None = None  # P(urgent | text), see classifier.urgency
     urgency_threshold: float = 0.5
 
@@ -141,20 +139,6 @@ def fingerprint(samples: Sequence[tuple[str, str]]) -> str:
         digest.update(json.dumps([text, label], ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
-
-
-def evaluate(pipeline: Pipeline, samples: Sequence[tuple[str, str]],
-             profile: str = "imss") -> dict[str, Any]:
-    """Per-type scores, confusion, calibration error and abstention of a fitted pipeline."""
-    from classifier.evaluation import evaluate_classifier
-
-    if not samples:
-        return {}
-    probe = Bundle(FORMAT_VERSION, sklearn.__version__, "", {}, "", "", pipeline, profile)
-    return evaluate_classifier(Classifier(probe), samples)
-
-
-URGENCY_OOF_RECALL = 0.9  # the learned score alone, out of fold; the rules add to it
 
 
 def build_urgency_pipeline(seed: int = 0) -> Pipeline:
@@ -170,101 +154,21 @@ def build_urgency_pipeline(seed: int = 0) -> Pipeline:
     return Pipeline([("features", features), ("model", model)])
 
 
-def _fit_urgency(texts: Sequence[str], urgent: Sequence[bool | None],
-                 groups: Sequence[str], seed: int) -> tuple[Pipeline | None, float]:
-    """The urgency pipeline and its threshold: the highest score whose out-of-fold recall
-    (folds grouped by corpus item) stays >= URGENCY_OOF_RECALL, within [0.2, 0.8]."""
-    known = [i for i, u in enumerate(urgent) if u is not None]
-    x = [texts[i] for i in known]
-    y = np.asarray([bool(urgent[i]) for i in known])
-    if y.sum() < CV_FOLDS or (~y).sum() < CV_FOLDS:
-        return None, 0.5
-    folds = GroupKFold(n_splits=CV_FOLDS)
-    oof = cross_val_predict(build_urgency_pipeline(seed), x, y, cv=folds,
-                            groups=[groups[i] for i in known], method="predict_proba")[:, 1]
-    threshold = 0.2
-    for t in np.arange(0.8, 0.19, -0.02):
-        if (oof[y] >= t).mean() >= URGENCY_OOF_RECALL:
-            threshold = float(t)
-            break
-    pipeline = build_urgency_pipeline(seed).fit(x, y)
-    return pipeline, round(threshold, 2)
-
-
-def train(
-    samples: Sequence[tuple[str, str]],
-    *,
-    seed: int = 0,
-    test_samples: Sequence[tuple[str, str]] = (),
-    profile: str = "imss",
-    groups: Sequence[str] | None = None,
-    urgent: Sequence[bool | None] | None = None,
-    features: str = DEFAULT_FEATURES,
-) -> Bundle:
-    """Fit the pipeline on (text, label) samples; metrics come from `test_samples`.
-
-    `groups` names the source of each sample (copies of one corpus item share it): the
-    calibration folds keep a group together, otherwise the calibrator sees near-copies of
-    its training texts and learns to be overconfident. Default: one group per text.
-    `urgent` flags each sample urgent or not (None: unknown) for the urgency score.
-    """
-    if not samples:
-        raise ValueError("no hay muestras para entrenar")
-    texts, labels = zip(*samples, strict=True)
-    counts = {label: labels.count(label) for label in set(labels)}
-    if len(counts) < 2:
-        raise ValueError("se necesitan al menos dos tipos para entrenar")
-    groups = list(groups) if groups is not None else list(texts)
-    if len(groups) != len(texts):
-        raise ValueError("groups y samples deben tener la misma longitud")
-    per_label = {label: len({g for g, x in zip(groups, labels, strict=True) if x == label})
-                 for label in counts}
-    cv = max(2, min(CV_FOLDS, min(per_label.values())))
-    folds = StratifiedGroupKFold(n_splits=cv, shuffle=True, random_state=seed)
-    splits = list(folds.split(texts, labels, groups))
-    pipeline = build_pipeline(seed, splits, features)
-    started = dt.datetime.now(dt.UTC)
-    pipeline.fit(list(texts), list(labels))
-    urgency, urgency_threshold = (None, 0.5) if urgent is None else _fit_urgency(
-        texts, list(urgent), groups, seed)
-    seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
-    log.info("model trained on %d samples, %d classes in %.1fs", len(samples), len(counts),
-             seconds)
-    data_fp = fingerprint(samples)
-    metrics = evaluate(pipeline, test_samples, profile)
-    metrics.update({"muestras_entrenamiento": len(samples),
-                    "segundos_entrenamiento": round(seconds, 1)})
-    return Bundle(
-        format_version=FORMAT_VERSION,
-        sklearn_version=sklearn.__version__,
-        data_fingerprint=data_fp,
-        metrics=metrics,
-        trained_at=started.isoformat(timespec="seconds"),
-        version=f"{profile}-{started:%Y%m%d%H%M}-{data_fp[:8]}",
-        pipeline=pipeline,
-        profile=profile,
-        urgency=urgency,
-        urgency_threshold=urgency_threshold,
-    )
+def bundle_path(models_dir: Path, profile_code: str) -> Path:
+    """Where the bundle of a profile lives in a models folder."""
+    return Path(models_dir) / BUNDLE_PATTERN.format(code=profile_code)
 
 
 def save_bundle(bundle: Bundle, path: Path) -> None:
     """Write the bundle atomically: a temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".clasificador-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            joblib.dump(dataclasses.asdict(bundle) | {"pipeline": bundle.pipeline}, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(Path(path)) as fh:
+        joblib.dump(dataclasses.asdict(bundle) | {"pipeline": bundle.pipeline}, fh)
     log.info("model bundle saved (%s)", bundle.version)
 
 
-def load_bundle(path: Path) -> Bundle:
-    """Read a saved bundle; ModelBundleError if missing, corrupt or from another version."""
+def load_bundle(path: Path, profile_code: str | None = None) -> Bundle:
+    """Read a saved bundle; ModelBundleError if missing, corrupt, from another version or
+    (given `profile_code`) trained for another profile's labels."""
     path = Path(path)
     if not path.is_file():
         raise ModelBundleError(f"No existe el modelo {path.name}")
@@ -291,9 +195,13 @@ def load_bundle(path: Path) -> Bundle:
             f"instalada la {sklearn.__version__}; hay que reentrenarlo"
         )
     try:
-        return Bundle(**raw)
+        bundle = Bundle(**raw)
     except TypeError as e:
         raise ModelBundleError("El archivo del modelo no tiene el formato esperado") from e
+    if profile_code is not None and bundle.profile != profile_code:
+        raise ModelBundleError(f"El modelo es del perfil «{bundle.profile}» y la instalación "
+                               f"usa «{profile_code}»; hay que reentrenarlo")
+    return bundle
 
 
 class Classifier:
@@ -340,62 +248,3 @@ class Classifier:
         if allowed and label not in allowed:
             needs_review = True
         return label, confidence, scores, needs_review
-
-
-def training_data(
-    extra_samples: Sequence[tuple[str, str]] = (), *, seed: int = 0
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(train, test): the corpus's train split (filled, augmented) plus extras; its test split."""
-    from classifier.training import corpus_samples  # the corpus side lives apart
-
-    train_samples, test_samples = corpus_samples(seed=seed)
-    return [*train_samples, *extra_samples], test_samples
-
-
-def _groups(extra_samples: Sequence[tuple[str, str]], seed: int) -> list[str]:
-    from classifier.training import corpus_groups
-
-    return [*corpus_groups(seed=seed), *(text for text, _ in extra_samples)]
-
-
-def training_fingerprint(extra_samples: Sequence[tuple[str, str]] = (), *, seed: int = 0) -> str:
-    """The data fingerprint `train_from_corpus(extra_samples)` would store (no training)."""
-    return fingerprint(training_data(extra_samples, seed=seed)[0])
-
-
-def train_from_corpus(extra_samples: Sequence[tuple[str, str]] = (), *, seed: int = 0) -> Bundle:
-    """Train on the bundled corpus (train split, filled and noise-augmented) plus extras."""
-    from classifier.training import corpus_urgent
-
-    train_samples, test_samples = training_data(extra_samples, seed=seed)
-    urgent: list[bool | None] = [*corpus_urgent(), *([None] * len(extra_samples))]
-    return train(train_samples, seed=seed, test_samples=test_samples,
-                 groups=_groups(extra_samples, seed), urgent=urgent)
-
-
-def load_or_train(
-    models_dir: Path, notify: Callable[[str], None],
-    extra_samples: Callable[[], Sequence[tuple[str, str]]] | None = None,
-) -> Classifier:
-    """The saved model in `models_dir`, or a new one trained from the corpus and saved.
-
-    `extra_samples` (called only when training) adds reviewed documents, so a model
-    refused for another scikit-learn version is replaced by one that keeps what the
-    reviewers taught it.
-    """
-    path = Path(models_dir) / BUNDLE_NAME
-    if path.exists():
-        try:
-            return Classifier(load_bundle(path))
-        except ModelBundleError as e:
-            notify(f"El modelo guardado no se puede usar ({e}); entrenando uno nuevo...")
-    else:
-        notify("No hay modelo entrenado; entrenando uno con el corpus incluido...")
-    extra = list(extra_samples()) if extra_samples is not None else []
-    bundle = train_from_corpus(extra) if extra else train_from_corpus()
-    save_bundle(bundle, path)
-    notify(
-        f"Modelo {bundle.version} listo (exactitud {bundle.metrics.get('accuracy', 'n/d')}, "
-        f"F1 macro {bundle.metrics.get('macro_f1', 'n/d')})."
-    )
-    return Classifier(bundle)

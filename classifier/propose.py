@@ -118,7 +118,7 @@ def propose(
         needs_review=needs_review,
         fields=fields,
         spans=extracted,
-        missing=missing_data(valid_fields, model.profile),
+        missing=missing_data(valid_fields, model.profile, label),
         route=route,
         route_reason=reason,
         urgent=urgent,

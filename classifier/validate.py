@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from stdnum import luhn
+
 _CURP_ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
 CURP_RE = re.compile(r"^[A-Z]{4}[0-9]{6}[HM][A-Z]{5}[0-9A-Z][0-9]$")
 # States of birth as written in position 12-13 of a CURP (NE = born abroad).
@@ -18,22 +20,17 @@ _EMAIL_RE = re.compile(
 
 
 def nss_check_digit(first10: str) -> int:
-    """Luhn check digit over the first 10 NSS digits (weights 1,2,1,2,... from the left)."""
+    """The Luhn check digit of the first 10 NSS digits (python-stdnum's Luhn: for 10 digits
+    it weighs them 1, 2, 1, 2, ... from the left, as the IMSS does)."""
     if len(first10) != 10 or not first10.isdigit():
         raise ValueError("se esperaban 10 dígitos")
-    total = 0
-    for i, ch in enumerate(first10):
-        product = int(ch) * (2 if i % 2 else 1)
-        total += product // 10 + product % 10
-    return (10 - total % 10) % 10
+    return int(luhn.calc_check_digit(first10))
 
 
 def is_valid_nss(s: str) -> bool:
     """True for 11 digits (separators allowed) whose last digit is the Luhn check digit."""
     digits = re.sub(r"[\s.-]", "", s or "")
-    if len(digits) != 11 or not digits.isdigit():
-        return False
-    return nss_check_digit(digits[:10]) == int(digits[10])
+    return len(digits) == 11 and digits.isdigit() and luhn.is_valid(digits)
 
 
 def curp_check_digit(first17: str) -> int:

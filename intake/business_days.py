@@ -27,7 +27,7 @@ _MAX_DAYS = 3660  # a deadline is counted in days, not decades: stop a runaway l
 @lru_cache(maxsize=64)
 def _federal(year: int) -> dict[date, str]:
     """The year's federal holidays with their Spanish names (built once per year)."""
-    return dict(holidays.Mexico(years=year, language="es").items())
+    return dict(holidays.country_holidays("MX", years=year, language="es").items())
 
 
 class BusinessCalendar:

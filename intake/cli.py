@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from common.errors import BuzonError, ExitCode
 from intake.config import Settings, load_settings
 from intake.errors import SomeFilesFailed, SomeRowsFailed
 
@@ -176,11 +177,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], unit: str | None, workers
 @click.pass_context
 def classify(ctx: click.Context, source: Any, out: Any, unit: str | None) -> None:
     """Clasifica textos: lee JSONL {"id","text"} y escribe la propuesta por línea."""
-    from classifier.model import load_or_train
     from classifier.propose import propose
+    from classifier.training import load_or_train
 
     settings = settings_from(ctx)
-    model = load_or_train(settings.models_dir, _stderr)
+    model = load_or_train(settings.models_dir, settings.profile, _stderr)
     bad = 0
     for n, line in enumerate(source, start=1):
         if not line.strip():
@@ -200,7 +201,7 @@ def classify(ctx: click.Context, source: Any, out: Any, unit: str | None) -> Non
             "scores": p.scores, "fields": p.fields, "missing": p.missing, "route": p.route,
             "urgent": p.urgent}, ensure_ascii=False) + "\n")
     if bad:
-        raise SomeFilesFailed(f"{bad} línea(s) no válidas")
+        raise SomeRowsFailed(f"{bad} línea(s) no válidas")
 
 
 @cli.command()
@@ -228,7 +229,6 @@ def avisos(ctx: click.Context) -> None:
     Para correrlo periódicamente (cron); la estación de revisión hace lo mismo mientras
     está encendida. Un aviso que falla queda pendiente y se reintenta: nunca se pierde.
     """
-    from classifier.profile import load_profile
     from intake import mail, notices
     from intake.errors import NoticesNotSent
     from intake.pipeline import open_database
@@ -240,7 +240,7 @@ def avisos(ctx: click.Context) -> None:
         return
     factory = open_database(settings)
     with session_scope(factory) as session:
-        reminded = notices.remind_overdue(session, settings, load_profile(settings.institution),
+        reminded = notices.remind_overdue(session, settings, settings.profile,
                                           date.today())
     with session_scope(factory) as session:
         report = mail.deliver_due(session, settings)
@@ -261,7 +261,6 @@ def avisos(ctx: click.Context) -> None:
 def informe(ctx: click.Context, month: str, unit: str | None, fmt: str, out: Path) -> None:
     """Informe mensual: conteos por tipo, ruta, estado, unidad y servicio, recurrencia,
     días de la recepción al registro, plazos vencidos y descartes (lineamiento 17)."""
-    from classifier.profile import load_profile
     from intake.business_days import calendar_for
     from intake.pipeline import open_database
     from intake.report import monthly_report, parse_month
@@ -274,7 +273,7 @@ def informe(ctx: click.Context, month: str, unit: str | None, fmt: str, out: Pat
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'--mes'") from e
     settings = settings_from(ctx)
-    profile = load_profile(settings.institution)
+    profile = settings.profile
     with session_scope(open_database(settings)) as session:
         report = monthly_report(session, profile, calendar_for(settings), first,
                                 units=[unit] if unit else None)
@@ -287,12 +286,13 @@ def informe(ctx: click.Context, month: str, unit: str | None, fmt: str, out: Pat
 
 @cli.command()
 @click.argument("archivo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--fuente", default="siade", show_default=True,
-              type=click.Choice(["siade", "sinapp"]), help="Sistema del que viene el archivo.")
+@click.option("--fuente", default=None, type=click.Choice(["siade", "sinapp"]),
+              help="Sistema del que viene el archivo (por omisión, el de la institución).")
 @click.option("--unit", default=None,
               help="Unidad a la que pertenecen las peticiones (quién las ve en la revisión).")
 @click.pass_context
-def historial(ctx: click.Context, archivo: Path, fuente: str, unit: str | None) -> None:
+def historial(ctx: click.Context, archivo: Path, fuente: str | None, unit: str | None
+              ) -> None:
     """Importa peticiones ya registradas (CSV: folio, fecha, nss, nombre, tipo, servicio,
     resumen) para buscar duplicados también en ellas (política 5.9).
 
@@ -307,8 +307,9 @@ def historial(ctx: click.Context, archivo: Path, fuente: str, unit: str | None) 
     settings = settings_from(ctx)
     factory = open_database(settings)
     with session_scope(factory) as session:
-        report = import_history(session, archivo.read_bytes(), link_context(settings.institution),
-                                source=fuente, unit=unit or settings.default_unit)
+        report = import_history(session, archivo.read_bytes(), link_context(settings.profile),
+                                source=fuente or settings.profile.case_system.lower(),
+                                unit=unit or settings.default_unit)
     for line in report.summary_lines():
         _stderr(line)
     if report.errors:
@@ -326,23 +327,22 @@ def _system_user() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the CLI and maps every layer's error to its exit code."""
+    """Entry point: runs the CLI and maps every error to its exit code (common.errors)."""
     _click_in_spanish()
     try:
-        cli.main(args=argv, prog_name="buzon", standalone_mode=False)
+        # Not standalone, click returns the code of an Exit (`buzon user` errors) instead
+        # of leaving the process.
+        code = cli.main(args=argv, prog_name="buzon", standalone_mode=False)
     except click.exceptions.Abort:
         _stderr("Cancelado.")
-        return 130
-    except click.ClickException as e:
+        return ExitCode.INTERRUPTED
+    except click.ClickException as e:  # click's own: usage errors
         e.show()
         return e.exit_code
-    except Exception as e:  # every layer's root error carries exit_code
-        code = getattr(e, "exit_code", None)
-        if code is None:
-            raise
+    except BuzonError as e:
         _stderr(f"Error: {e}")
-        return int(code)
-    return 0
+        return e.exit_code
+    return code if isinstance(code, int) else ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ def _stderr(message: str) -> None:
 def train(ctx: click.Context, force: bool, no_reviews: bool) -> None:
     """Entrena el clasificador con el corpus y las decisiones confirmadas en la revisión
     (y, una vez, el lector de dígitos de las casillas)."""
-    from classifier.profile import load_profile
-    from intake.learning import retrain, reviewed_samples
+    from classifier.training import retrain
+    from intake.learning import reviewed_samples
     from intake.pipeline import open_database
     from models.db import session_scope
     from ocr import digits
@@ -33,11 +33,12 @@ def train(ctx: click.Context, force: bool, no_reviews: bool) -> None:
     _stderr(f"Modelo de dígitos listo en {digits.keep_in(settings.models_dir)}")
     reviewed = []
     if not no_reviews:
-        labels = load_profile(settings.institution).labels
+        labels = settings.profile.labels
         with session_scope(open_database(settings)) as session:
             reviewed = reviewed_samples(session, labels)
     _stderr(f"Documentos revisados por personas que se suman al corpus: {len(reviewed)}")
-    outcome = retrain(settings.models_dir, reviewed, force=force, notify=_stderr)
+    outcome = retrain(settings.models_dir, settings.profile, reviewed, force=force,
+                      notify=_stderr)
     bundle = outcome.bundle
     if not outcome.trained:
         _stderr(f"Sin datos nuevos: el modelo {bundle.version} ya incluye este corpus y estas "
@@ -56,11 +57,11 @@ def train(ctx: click.Context, force: bool, no_reviews: bool) -> None:
 def evaluate(ctx: click.Context, as_json: bool) -> None:
     """Evalúa el modelo activo en la partición de prueba fija del corpus."""
     from classifier.evaluation import evaluate_classifier, format_report
-    from classifier.model import load_or_train, training_data
+    from classifier.training import load_or_train, training_data
 
     settings = settings_from(ctx)
-    model = load_or_train(settings.models_dir, _stderr)
-    _train, test = training_data()
+    model = load_or_train(settings.models_dir, settings.profile, _stderr)
+    _train, test = training_data(settings.profile)
     metrics = evaluate_classifier(model, test)
     if as_json:
         click.echo(json.dumps({"modelo": model.version, **metrics}, ensure_ascii=False,
@@ -76,10 +77,10 @@ def evaluate(ctx: click.Context, as_json: bool) -> None:
 def model(ctx: click.Context) -> None:
     """Muestra la versión del modelo activo y sus métricas."""
     from classifier.errors import ModelBundleError
-    from classifier.model import BUNDLE_NAME, load_bundle
+    from classifier.model import bundle_path, load_bundle
 
     settings = settings_from(ctx)
-    path = settings.models_dir / BUNDLE_NAME
+    path = bundle_path(settings.models_dir, settings.profile.code)
     if not path.exists():
         raise ModelBundleError(
             f"No hay modelo entrenado en {settings.models_dir}; ejecute «buzon train».")

@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from intake.errors import ConfigError
+
+if TYPE_CHECKING:
+    from classifier.profile import Profile
 
 CONFIG_FILE_ENV = "BUZON_CONFIG"
 
@@ -41,7 +44,7 @@ DEFAULT_SERVICES = tuple(Service(n) for n in (
 class Settings:
     data_dir: Path
     database_url: str
-    institution: str = "imss"
+    institution: str = "imss"  # the profile's code (classifier/profiles/) or a TOML path
     default_unit: str | None = None
     tesseract_lang: str = "spa"
     tesseract_timeout: float = 120.0  # seconds per Tesseract call
@@ -86,6 +89,14 @@ class Settings:
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "modelos"
+
+    @property
+    def profile(self) -> Profile:
+        """The institution profile every layer is given: types, required data, routes,
+        deadlines, duplicate rules, the model it trains and the words on screen."""
+        from classifier.profile import load_profile  # cached: read once per code
+
+        return load_profile(self.institution)
 
 
 def _default_data_dir() -> Path:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, select
 
 from models.schema import Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Statuses with no deadline left: not a petition, closed for lack of interest, merged.
-SETTLED = ("descartado", "cerrado", "fusionado")
+SETTLED = (DocumentStatus.DISCARDED, DocumentStatus.CLOSED, DocumentStatus.MERGED)
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,9 @@ def attach(factory: sessionmaker[Session], settings: Settings, batch: int = 500)
     """Keep due dates on `factory`'s sessions, with the configured institution's rules and
     calendar, and bring the open documents' due dates up to date (documents stored before
     deadlines existed, or a calendar changed since: new days off move every due date)."""
-    from classifier.profile import load_profile
     from intake.business_days import calendar_for
 
-    rules, calendar = load_profile(settings.institution).deadlines, calendar_for(settings)
+    rules, calendar = settings.profile.deadlines, calendar_for(settings)
     keep_due_dates(factory, rules, calendar)
     session = factory()
     try:

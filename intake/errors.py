@@ -1,44 +1,46 @@
-"""Errors raised by intake; the CLI turns each into its exit code.
-
-Each layer has its own root (OcrError, ClassifierError, StoreError) because the layers may
-not import each other; every root carries `exit_code`, which is all the CLI relies on.
-"""
+"""Errors raised by intake; the CLI turns each into its exit code (common.errors)."""
 
 from __future__ import annotations
 
 import errno
 
+from common.errors import BuzonError, ExitCode
 
-class IntakeError(Exception):
-    exit_code = 2
+
+class IntakeError(BuzonError):
+    """Root of intake failures."""
+
+    exit_code = ExitCode.INTAKE
 
 
 class ConfigError(IntakeError):
     """Configuration file or variables are wrong."""
 
+    exit_code = ExitCode.CONFIG
+
 
 class UnsupportedFileError(IntakeError):
     """A file is empty, corrupt, too large or of a kind we do not read."""
 
-    exit_code = 4
+    exit_code = ExitCode.UNSUPPORTED_FILE
 
 
 class SomeFilesFailed(IntakeError):
-    """Ingest finished, but some files went to quarantine."""
+    """Ingest finished, but some files went to quarantine or some paths were not read."""
 
-    exit_code = 1
+    exit_code = ExitCode.FILES_FAILED
 
 
 class SomeRowsFailed(IntakeError):
-    """An import kept its good lines, but some lines had errors."""
+    """A command kept its good input lines, but some lines had errors (historial, classify)."""
 
-    exit_code = 1
+    exit_code = ExitCode.ROWS_FAILED
 
 
 class ClusterError(IntakeError):
     """The Dask cluster could not be started or reached."""
 
-    exit_code = 8
+    exit_code = ExitCode.CLUSTER
 
 
 # Spanish for the operating system's reasons, by errno: its own strerror is English
@@ -77,9 +79,11 @@ def os_reason(e: OSError) -> str:
 class NoticesNotSent(IntakeError):
     """Some e-mail notices could not be sent; they stay in the outbox to be retried."""
 
-    exit_code = 1
+    exit_code = ExitCode.NOTICES_NOT_SENT
 
 
 class IsolatedIngestError(IntakeError):
     """An ingest run in a child process stopped before its end (its time limit, its memory,
     a database it may not migrate); the message is Spanish, for the person who asked."""
+
+    exit_code = ExitCode.INGEST_STOPPED

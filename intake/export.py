@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from classifier.types import FIELD_NAMES
 from models import schema
+from models.states import DocumentStatus
 
 EXPORT_KEYS = ("id", "source", "pages", "kind", "type", "confidence", "scores", "fields",
                "missing", "route", "urgent", "needs_review", "status", "received_on", "due_on",
@@ -60,7 +61,7 @@ def document_record(doc: schema.Document) -> dict[str, Any]:
 
 # A document merged into another by a reviewer is no longer a document: its pages and
 # its decision history live on in the one it was merged into.
-MERGED = "fusionado"
+MERGED = DocumentStatus.MERGED
 
 
 def iter_records(session: Session, batch: int = 500) -> Iterator[dict[str, Any]]:

@@ -3,11 +3,13 @@ station's pages, the monthly report)."""
 
 from __future__ import annotations
 
+from models.states import DocumentStatus
+
 STATUS_NAMES: dict[str, str] = {
-    "pendiente": "Pendiente",
-    "confirmado": "Confirmado",
-    "descartado": "Descartado",
-    "contactar": "Por contactar",
-    "cerrado": "Cerrado (desinterés)",
-    "fusionado": "Unido a otro",
+    DocumentStatus.PENDING: "Pendiente",
+    DocumentStatus.CONFIRMED: "Confirmado",
+    DocumentStatus.DISCARDED: "Descartado",
+    DocumentStatus.TO_CONTACT: "Por contactar",
+    DocumentStatus.CLOSED: "Cerrado (desinterés)",
+    DocumentStatus.MERGED: "Unido a otro",
 }

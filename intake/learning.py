@@ -1,4 +1,5 @@
-"""The learning loop: reviewers' confirmed decisions become training samples for the model.
+"""The learning loop's database side: reviewers' closed documents, gathered as training
+samples with the person's data replaced (classifier.training decides what to do with them).
 
 Only documents a person has closed (confirmed, discarded or sent to contact, with a
 Decision row) count; a machine proposal nobody reviewed never trains the model.
@@ -10,44 +11,29 @@ import logging
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from classifier.errors import ModelBundleError
-from classifier.identity import make_identity
-from classifier.model import (
-    BUNDLE_NAME,
-    Bundle,
-    load_bundle,
-    save_bundle,
-    train_from_corpus,
-    training_fingerprint,
-)
+from classifier.identity import NAME_PARTICLES, make_identity
+from classifier.training import ReviewedSample
 from models.schema import Decision, Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-REVIEWED_STATUSES = ("confirmado", "descartado", "contactar")
-# A reviewed document is real box data, rarer and more valuable than a corpus copy.
-REVIEW_COPIES = 2
+REVIEWED_STATUSES = (DocumentStatus.CONFIRMED, DocumentStatus.DISCARDED, DocumentStatus.TO_CONTACT)
 _PERSONAL_KEYS = ("nombre", "nss", "telefono", "correo", "curp")
 # Parts of names that are also ordinary words: replacing them would garble the text.
-_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "santa", "y", "mc", "van"})
+_PARTICLES = NAME_PARTICLES | {"san", "santa"}
 
 
-@dataclass(frozen=True)
-class ReviewedSample:
-    """One human-confirmed document: its final type and its text (personal data replaced)."""
-
-    document_id: int
-    type: str
-    text: str
+def _literally(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts `replacement` as is (no backslash escapes)."""
+    return lambda _match: replacement
 
 
 def _pseudonymize(text: str, fields: Mapping[str, object], seed: int) -> str:
@@ -68,10 +54,10 @@ def _pseudonymize(text: str, fields: Mapping[str, object], seed: int) -> str:
             for i, part in enumerate(value.split()):
                 if len(part) > 2 and part.lower() not in _PARTICLES:
                     new = fake_parts[i % len(fake_parts)]
-                    text = re.sub(rf"(?i)\b{re.escape(part)}\b", lambda _m, n=new: n, text)
+                    text = re.sub(rf"(?i)\b{re.escape(part)}\b", _literally(new), text)
         else:
             new = replacements[key]
-            text = re.sub(re.escape(value), lambda _m, n=new: n, text, flags=re.IGNORECASE)
+            text = re.sub(re.escape(value), _literally(new), text, flags=re.IGNORECASE)
     return text
 
 
@@ -97,49 +83,3 @@ def reviewed_samples(session: Session, labels: Sequence[str] | None = None
                                   _pseudonymize(doc.text, doc.fields or {}, doc.id)))
     log.info("reviewed documents for training: %d", len(out))
     return out
-
-
-def as_training(samples: Sequence[ReviewedSample]) -> list[tuple[str, str]]:
-    """(text, label) pairs, each reviewed document weighted REVIEW_COPIES times."""
-    return [(s.text, s.type) for s in samples for _ in range(REVIEW_COPIES)]
-
-
-@dataclass(frozen=True)
-class TrainOutcome:
-    """What `retrain` did: the active bundle, whether it is new, and why."""
-
-    bundle: Bundle
-    trained: bool
-    reason: str
-    reviewed: int
-
-
-def retrain(
-    models_dir: Path, reviewed: Sequence[ReviewedSample], *, force: bool = False,
-    notify: Callable[[str], None] = lambda _m: None,
-    train_fn: Callable[[Sequence[tuple[str, str]]], Bundle] | None = None,
-    fingerprint_fn: Callable[[Sequence[tuple[str, str]]], str] | None = None,
-) -> TrainOutcome:
-    """Train on the corpus plus reviewed documents, unless the saved model already has them.
-
-    A saved bundle that cannot be used (another scikit-learn or format version, corrupt)
-    is refused and replaced. `train_fn`/`fingerprint_fn` let tests train a small model.
-    """
-    train_fn = train_fn or train_from_corpus
-    fingerprint_fn = fingerprint_fn or training_fingerprint
-    path = Path(models_dir) / BUNDLE_NAME
-    extra = as_training(reviewed)
-    current: Bundle | None = None
-    if path.exists():
-        try:
-            current = load_bundle(path)
-        except ModelBundleError as e:
-            notify(f"El modelo guardado no se puede usar ({e}); se entrena uno nuevo.")
-    if current is not None and not force and current.data_fingerprint == fingerprint_fn(extra):
-        return TrainOutcome(current, False, "sin datos nuevos", len(reviewed))
-    bundle = train_fn(extra)
-    bundle.metrics["decisiones_revisadas"] = len(reviewed)
-    save_bundle(bundle, path)
-    reason = "forzado" if force and current is not None else (
-        "datos nuevos" if current is not None else "sin modelo utilizable")
-    return TrainOutcome(bundle, True, reason, len(reviewed))

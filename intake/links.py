@@ -23,17 +23,19 @@ from classifier.duplicates import (
     PetitionRecord,
     blocking_keys,
     links_for,
-    rules_for_profile,
 )
 from models.schema import Document, DuplicateLink, MatchKey, PetitionHistory
+from models.states import DocumentStatus, LinkStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from classifier.profile import Profile
+
 log = logging.getLogger(__name__)
 
-PROPOSED, CONFIRMED, REJECTED = "propuesto", "confirmado", "rechazado"
-MERGED = "fusionado"
+PROPOSED, CONFIRMED, REJECTED = LinkStatus.PROPOSED, LinkStatus.CONFIRMED, LinkStatus.REJECTED
+MERGED = DocumentStatus.MERGED
 # Petitions compared per search: the key lookup returns at most this many (most recent
 # keys first does not matter: a block this large is a name shared by many people).
 MAX_CANDIDATES = 200
@@ -49,17 +51,15 @@ _HISTORY_COLUMNS = (PetitionHistory.id, PetitionHistory.resumen,
 @dataclass(frozen=True)
 class LinkContext:
     """What the search needs from the installation: the profile's rules and type names
-    (history rows carry SIADE's type names; documents carry labels)."""
+    (history rows carry the case system's type names; documents carry labels)."""
 
     rules: DuplicateRules = field(default_factory=DuplicateRules)
     type_names: Mapping[str, str] = field(default_factory=dict)
 
 
-def link_context(institution: str) -> LinkContext:
-    """The context for an institution profile ("imss", "issste" or a TOML path)."""
-    from classifier.profile import load_profile
-
-    return LinkContext(rules_for_profile(institution), dict(load_profile(institution).types))
+def link_context(profile: Profile) -> LinkContext:
+    """The context for an institution profile: its duplicate rules and type names."""
+    return LinkContext(profile.duplicates, dict(profile.types))
 
 
 def stored_key(key: str) -> str:
@@ -169,10 +169,11 @@ def relink(session: Session, doc: Document, ctx: LinkContext,
     if any(x.kind == REPETICION and x.status == CONFIRMED for x in decided):
         proposed = [x for x in proposed if x.kind != REPETICION]
     rows = []
-    for link in proposed:
-        other_doc, hist = _pair(link.duplicate_of)
-        row = DuplicateLink(other_document_id=other_doc, history_id=hist, kind=link.kind,
-                            score=link.score, similarity=link.similarity, reason=link.reason,
+    for found_link in proposed:
+        other_doc, hist = _pair(found_link.duplicate_of)
+        row = DuplicateLink(other_document_id=other_doc, history_id=hist, kind=found_link.kind,
+                            score=found_link.score, similarity=found_link.similarity,
+                            reason=found_link.reason,
                             status=PROPOSED)
         doc.duplicate_links.append(row)
         rows.append(row)
@@ -219,8 +220,8 @@ def relink_for_keys(session: Session, keys: Sequence[str], ctx: LinkContext) -> 
             MatchKey.key.in_(chunk), MatchKey.document_id.is_not(None))))
     n = 0
     for chunk in _chunks(sorted(doc_ids)):
-        for doc in session.scalars(select(Document).where(Document.id.in_(chunk),
-                                                          Document.status == "pendiente")):
+        for doc in session.scalars(select(Document).where(
+                Document.id.in_(chunk), Document.status == DocumentStatus.PENDING)):
             relink(session, doc, ctx)
             n += 1
     session.flush()

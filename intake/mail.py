@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 
 from models.schema import AuditEvent, OutboxMessage, utcnow
+from models.states import OutboxStatus
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,7 +46,7 @@ def queue(session: Session, kind: str, recipients: Sequence[str], subject: str, 
           actor: str | None = None) -> OutboxMessage:
     """Put a notice in the outbox (joins the caller's transaction) and audit it."""
     message = OutboxMessage(kind=kind, document_id=document_id, recipients=list(recipients),
-                            subject=subject, body=body, status="pendiente", attempts=0,
+                            subject=subject, body=body, status=OutboxStatus.PENDING, attempts=0,
                             next_attempt_at=utcnow())
     session.add(message)
     session.flush()
@@ -113,7 +114,7 @@ def _reason(e: Exception) -> str:
 def _claim(session: Session, message_id: int, now: datetime) -> bool:
     """Take the message for this sender (another process may be delivering too)."""
     result = session.execute(update(OutboxMessage).where(
-        OutboxMessage.id == message_id, OutboxMessage.status == "pendiente",
+        OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.next_attempt_at <= now).values(next_attempt_at=now + CLAIM))
     session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -133,7 +134,7 @@ def deliver_due(session: Session, settings: Settings, now: datetime | None = Non
         return report
     now = now or utcnow()
     due = list(session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.status == "pendiente", OutboxMessage.next_attempt_at <= now)
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id).limit(limit)))
     for message_id in due:
         if not _claim(session, message_id, now):
@@ -148,7 +149,7 @@ def deliver_due(session: Session, settings: Settings, now: datetime | None = Non
             wait = RETRY_AFTER[min(message.attempts, len(RETRY_AFTER)) - 1]
             message.next_attempt_at = now + wait
             if message.attempts >= MAX_ATTEMPTS:
-                message.status = "fallido"
+                message.status = OutboxStatus.FAILED
             session.add(AuditEvent(user_id=None, action="aviso_fallido",
                                    document_id=message.document_id,
                                    detail={"aviso": message.id, "intento": message.attempts,
@@ -157,7 +158,7 @@ def deliver_due(session: Session, settings: Settings, now: datetime | None = Non
                         type(e).__name__)
             report.failed += 1
         else:
-            message.status, message.sent_at, message.last_error = "enviado", utcnow(), None
+            message.status, message.sent_at, message.last_error = OutboxStatus.SENT, utcnow(), None
             session.add(AuditEvent(user_id=None, action="aviso_enviado",
                                    document_id=message.document_id,
                                    detail={"aviso": message.id, "intento": message.attempts}))
@@ -169,8 +170,8 @@ def deliver_due(session: Session, settings: Settings, now: datetime | None = Non
 
 def retry(session: Session, message: OutboxMessage, user_id: int) -> None:
     """Send a pending or failed message again at the next delivery."""
-    if message.status == "enviado":
+    if message.status == OutboxStatus.SENT:
         return
-    message.status, message.next_attempt_at = "pendiente", utcnow()
+    message.status, message.next_attempt_at = OutboxStatus.PENDING, utcnow()
     session.add(AuditEvent(user_id=user_id, action="reintentar_aviso",
                            document_id=message.document_id, detail={"aviso": message.id}))

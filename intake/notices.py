@@ -64,6 +64,13 @@ def acknowledge(session: Session, doc: Document, profile: Profile, settings: Set
                       actor=None if actor_id else SYSTEM)
 
 
+def _case_folio(settings: Settings, doc: Document) -> str:
+    """" (folio SINAPP 123)" once the case system's folio is known, else nothing."""
+    if not doc.siade_folio:
+        return ""
+    return f" (folio {settings.profile.case_system} {doc.siade_folio})"
+
+
 def remind_area(session: Session, doc: Document, sent: Forwarding, n: int,
                 settings: Settings, due: date | None = None,
                 actor_id: int | None = None) -> OutboxMessage | None:
@@ -74,9 +81,9 @@ def remind_area(session: Session, doc: Document, sent: Forwarding, n: int,
     term = f" Le pedimos responder a más tardar el {_d(due)}." if due else ""
     body = (f"{'Primer' if n == 1 else 'Segundo'} recordatorio: el {_d(sent.forwarded_on)} "
             f"se turnó a {sent.area} la petición con folio de buzón {doc.id}"
-            f"{f' (folio SIADE {doc.siade_folio})' if doc.siade_folio else ''}, recibida el "
-            f"{_d(doc.received_on)} en {doc.unit or 'la unidad'}, y aún no tenemos su "
-            f"respuesta.{term}\n{_link(settings, doc)}\nMódulo de atención al derechohabiente")
+            f"{_case_folio(settings, doc)}, recibida el {_d(doc.received_on)} en "
+            f"{doc.unit or 'la unidad'}, y aún no tenemos su respuesta.{term}\n"
+            f"{_link(settings, doc)}\nMódulo de atención al derechohabiente")
     return mail.queue(session, "recordatorio", [service.email],
                       f"Recordatorio {n}: petición {doc.id} pendiente de respuesta", body,
                       document_id=doc.id, actor_id=actor_id,

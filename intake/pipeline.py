@@ -9,13 +9,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
-from classifier.model import load_or_train
+from classifier.training import load_or_train
 from intake import deadlines, mail, notices, store
 from intake._dask import dask_client, run_bounded
 from intake.analyze import OcrOptions
@@ -118,7 +118,8 @@ def _plan(cands: list[Candidate], factory: sessionmaker[Session], report: Ingest
 
 
 def _tasks(todo: list[tuple[Candidate, str]], options: OcrOptions, unit: str | None,
-           report: IngestReport) -> Iterator[tuple[tuple[Candidate, bytes, str], tuple]]:
+           report: IngestReport
+           ) -> Iterator[tuple[tuple[Candidate, bytes, str], tuple[Any, ...]]]:
     """Read each file only when its task is submitted: bytes travel to the workers."""
     for cand, digest in todo:
         try:
@@ -162,8 +163,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
         factory = open_database(settings)
     else:
         ensure_dirs(settings)
-    model = load_or_train(settings.models_dir, notify)
-    links = link_context(settings.institution)
+    model = load_or_train(settings.models_dir, settings.profile, notify)
+    links = link_context(settings.profile)
     unit = unit or settings.default_unit
     received_on = received_on or date.today()
     found = discover(paths)

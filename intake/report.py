@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -20,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from classifier._text import fold
 from intake.export import MERGED
 from intake.labels import STATUS_NAMES
 from models.schema import Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,8 +50,7 @@ def _next_month(first: date) -> date:
 
 def _fold(text: str) -> str:
     """Case, accents and spacing folded: how two spellings of one name are matched."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+    return " ".join(fold(text).split())
 
 
 def _service(doc: Document) -> str | None:
@@ -92,8 +92,9 @@ def _people(docs: Sequence[Document]) -> list[list[int]]:
     first: dict[tuple[str, str], int] = {}
     for doc in docs:
         fields = doc.fields or {}
-        for key in (("nss", str(fields.get("nss") or "")),
-                    ("nombre", _fold(str(fields.get("nombre") or "")))):
+        keys: list[tuple[str, str]] = [("nss", str(fields.get("nss") or "")),
+                                       ("nombre", _fold(str(fields.get("nombre") or "")))]
+        for key in keys:
             if not key[1] or (key[0] == "nombre" and len(key[1].split()) < 2):
                 continue  # a single word is no one in particular
             if key in first:
@@ -132,7 +133,7 @@ def _late(docs: Sequence[Document], profile: Profile, calendar: BusinessCalendar
     by_rule: Counter[str] = Counter()
     folios = []
     for doc in docs:
-        if doc.status == "descartado":
+        if doc.status == DocumentStatus.DISCARDED:
             continue  # not a petition: no deadline ever ran
         settled = is_settled(doc)
         missed = [s.key for s in evaluate(profile.deadlines, events_of(doc), calendar)
@@ -146,14 +147,14 @@ def _late(docs: Sequence[Document], profile: Profile, calendar: BusinessCalendar
 
 
 def _discards(docs: Sequence[Document]) -> dict[str, Any]:
-    discarded = [d for d in docs if d.status == "descartado"]
+    discarded = [d for d in docs if d.status == DocumentStatus.DISCARDED]
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     for doc in discarded:
         text = " ".join((doc.discard_reason or "sin motivo").split())
         reasons[_fold(text)][text] += 1
-    rows = [{"motivo": c.most_common(1)[0][0], "documentos": sum(c.values())}
-            for c in reasons.values()]
-    rows.sort(key=lambda r: (-int(r["documentos"]), str(r["motivo"])))
+    counted = sorted(((sum(c.values()), c.most_common(1)[0][0]) for c in reasons.values()),
+                     key=lambda n_text: (-n_text[0], n_text[1]))
+    rows = [{"motivo": text, "documentos": n} for n, text in counted]
     return {"total": len(discarded), "motivos": rows}
 
 
@@ -184,6 +185,7 @@ def monthly_report(session: Session, profile: Profile, calendar: BusinessCalenda
         day += timedelta(days=1)
     return {
         "institucion": profile.code,
+        "sistema": profile.case_system,
         "mes": first.strftime("%Y-%m"),
         "unidades": sorted(units) if units is not None else None,
         "generado": datetime.now().isoformat(timespec="seconds"),
@@ -232,7 +234,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[tuple[str, object]]
     return [
         ("Resumen", [
             ("Documentos recibidos", report["total"]),
-            ("Registrados en SIADE", reg["registrados"]),
+            (f"Registrados en {report.get('sistema') or 'el sistema'}", reg["registrados"]),
             ("Registrados el mismo día de la recepción", reg["mismo_dia"]),
             ("Días de la recepción al registro: promedio", _n(reg["promedio"])),
             ("Días de la recepción al registro: mediana", _n(reg["mediana"])),

@@ -12,10 +12,19 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server; set before anything draws
 
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+from matplotlib.axis import Axis  # noqa: E402  (after choosing the backend)
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 GREEN, GOLD = "#235b4e", "#bc955c"
 MAX_BARS = 12  # more services than this are summed as "Otros"
+
+
+def _whole_numbers(axis: Axis) -> None:
+    """Ticks only at whole numbers: the charts count documents."""
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator is one
+        locator.set_params(integer=True)
 
 
 def _png(fig: Figure) -> bytes:
@@ -47,7 +56,7 @@ def bars(counts: dict[str, int] | dict[str, float], title: str,
     if xmax is not None:
         ax.set_xlim(0, xmax)
     else:
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _whole_numbers(ax.xaxis)
     return _png(fig)
 
 
@@ -65,7 +74,7 @@ def line(per_day: dict[str, int], title: str) -> bytes:
     ax.set_ylabel("Documentos")
     ax.set_xlim(1, max(x) if x else 31)
     ax.set_ylim(bottom=0)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _whole_numbers(ax.yaxis)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
 

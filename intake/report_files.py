@@ -34,9 +34,11 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
     """One sheet with every table, one with the documents received per day."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on one empty worksheet
     ws.title = "Informe"
     ws.append([f"Informe mensual del buzón: {month_name(report)}"])
     ws["A1"].font = Font(bold=True, size=13)

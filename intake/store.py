@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from common.files import write_atomic
 from intake.config import Settings
 from intake.errors import UnsupportedFileError
 
@@ -23,18 +22,7 @@ def _write_once(path: Path, data: bytes) -> None:
     """Write atomically and make read-only; an existing copy (same hash) is left as is."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data, mode=0o444)
 
 
 def store_original(settings: Settings, data: bytes, digest: str, kind: str) -> str:

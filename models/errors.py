@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from common.errors import BuzonError, ExitCode
 
-class StoreError(Exception):
-    """Root of persistence failures. `exit_code` is what the CLI returns for it."""
 
-    exit_code = 6
+class StoreError(BuzonError):
+    """Root of persistence failures."""
+
+    exit_code = ExitCode.STORE
 
 
 class MigrationError(StoreError):
     """The database could not be brought to the current schema."""
+
+    exit_code = ExitCode.MIGRATION

@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from models.states import DocumentStatus, FileStatus, LinkStatus, OutboxStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -74,7 +76,7 @@ class SourceFile(Base):
     size: Mapped[int] = mapped_column(Integer)
     file_kind: Mapped[str] = mapped_column(String(20))  # pdf | tiff | jpeg | png | desconocido
     unit: Mapped[str | None] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | cuarentena
+    status: Mapped[str] = mapped_column(String(20), default=FileStatus.OK)  # FileStatus
     error: Mapped[str | None] = mapped_column(Text)
     # Quarantined for a cause that may pass (memory, a lost worker, a timeout): the next
     # ingest over the file reads it again. A damaged file stays until `--reintentar`.
@@ -104,11 +106,12 @@ class Document(Base):
     type: Mapped[str] = mapped_column(String(40), index=True)
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     missing: Mapped[list[Any]] = mapped_column(default=list)
-    route: Mapped[str] = mapped_column(String(30), index=True)
+    route: Mapped[str] = mapped_column(String(30), index=True)  # classifier.types.Route
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     urgent_reason: Mapped[str | None] = mapped_column(Text)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(20), default="pendiente", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.PENDING,
+                                        index=True)  # DocumentStatus
     discard_reason: Mapped[str | None] = mapped_column(Text)
     siade_folio: Mapped[str | None] = mapped_column(String(60))
     route_reason: Mapped[str | None] = mapped_column(Text)  # why the current route
@@ -215,7 +218,7 @@ class Decision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(30))  # DecisionAction
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reason: Mapped[str | None] = mapped_column(Text)
@@ -277,7 +280,8 @@ class OutboxMessage(Base):
     recipients: Mapped[list[Any]] = mapped_column(default=list)
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pendiente", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING,
+                                        index=True)  # OutboxStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)  # Spanish, with no personal data
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -351,11 +355,11 @@ class DuplicateLink(Base):
                                                           index=True)
     history_id: Mapped[int | None] = mapped_column(ForeignKey("petition_history.id"),
                                                    index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # repeticion | relacionada
+    kind: Mapped[str] = mapped_column(String(20))  # classifier.types.LinkKind
     score: Mapped[float] = mapped_column(Float)
     similarity: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="propuesto")  # | confirmado | rechazado
+    status: Mapped[str] = mapped_column(String(20), default=LinkStatus.PROPOSED)  # LinkStatus
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

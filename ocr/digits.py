@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,7 +15,9 @@ from typing import Any
 
 import cv2
 import numpy as np
+from stdnum import luhn
 
+from common.files import atomic_writer
 from ocr.errors import OcrError
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ def _deskew(img: np.ndarray) -> np.ndarray:
     if abs(m["mu02"]) < 1e-2:
         return img
     slant = m["mu11"] / m["mu02"]
-    shear = np.float32([[1, slant, -0.5 * SIDE * slant], [0, 1, 0]])
+    shear = np.array([[1, slant, -0.5 * SIDE * slant], [0, 1, 0]], dtype=np.float32)
     return cv2.warpAffine(img, shear, (SIDE, SIDE), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
 
 
@@ -173,7 +173,7 @@ def _distort(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     c = SIDE
     angle = float(rng.uniform(-14, 14))
     scale = float(rng.uniform(0.85, 1.1))
-    m = cv2.getRotationMatrix2D((c, c), angle, scale)
+    m = np.asarray(cv2.getRotationMatrix2D((c, c), angle, scale), dtype=np.float64)
     m[0, 1] += float(rng.uniform(-0.3, 0.3))
     m[:, 2] += rng.uniform(-2, 2, size=2)
     out = cv2.warpAffine(big, m, (SIDE * 2, SIDE * 2), flags=cv2.INTER_LINEAR, borderValue=0)
@@ -330,14 +330,10 @@ def _load(path: Path) -> DigitModel | None:
 
 
 def _save(model: DigitModel, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".digitos-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with atomic_writer(path) as f:
             pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         log.warning("digit model not cached: %s", type(e).__name__)
 
 
@@ -371,19 +367,8 @@ def keep_in(cache_dir: Path) -> Path:
 
 
 def luhn_ok(number: str) -> bool:
-    """Whether the last digit is the Luhn check digit of the others (weights 1,2,1,2...)."""
-    if len(number) < 2 or not number.isdigit():
-        return False
-    return luhn_digit(number[:-1]) == number[-1]
-
-
-def luhn_digit(body: str) -> str:
-    """The NSS check digit: Luhn over `body` from the left, weights 1, 2, 1, 2, ..."""
-    total = 0
-    for i, ch in enumerate(body):
-        v = int(ch) * (2 if i % 2 else 1)
-        total += v // 10 + v % 10
-    return str((10 - total % 10) % 10)
+    """Whether a row of digits ends in the Luhn check digit of the others (the NSS's)."""
+    return len(number) >= 2 and number.isdigit() and luhn.is_valid(number)
 
 
 def repair_luhn(value: str, confidences: list[float], probabilities: list[list[float]],

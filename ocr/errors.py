@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from common.errors import BuzonError, ExitCode
 
-class OcrError(Exception):
-    """Root of OCR failures. `exit_code` is what the CLI returns for it."""
 
-    exit_code = 3
+class OcrError(BuzonError):
+    """Root of OCR failures."""
+
+    exit_code = ExitCode.OCR
 
 
 class EngineError(OcrError):
     """The OCR engine (Tesseract) failed, timed out or is missing."""
 
+    exit_code = ExitCode.OCR_ENGINE
+
 
 class UnreadableImageError(OcrError):
     """The bytes are not an image or PDF we can read (corrupt, empty, too large)."""
 
-    exit_code = 4
+    exit_code = ExitCode.UNREADABLE_IMAGE

@@ -40,7 +40,7 @@ def align_by_features(gray: np.ndarray, template: FormTemplate) -> Aligned | Non
     k = min(1.0, FEATURE_SIDE / max(gray.shape[:2]))
     small = gray if k == 1.0 else cv2.resize(gray, None, fx=k, fy=k,
                                              interpolation=cv2.INTER_AREA)
-    orb = cv2.ORB_create(ORB_FEATURES)
+    orb = cv2.ORB.create(ORB_FEATURES)
     kp_ref, d_ref = _orb_reference(template.source, ref, orb)
     kp_page, d_page = orb.detectAndCompute(small, None)
     if d_ref is None or d_page is None or len(kp_page) < ORB_MIN_INLIERS:
@@ -49,8 +49,8 @@ def align_by_features(gray: np.ndarray, template: FormTemplate) -> Aligned | Non
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < ORB_RATIO * p[1].distance]
     if len(good) < ORB_MIN_INLIERS:
         return None
-    src = np.float32([kp_page[m.queryIdx].pt for m in good])
-    dst = np.float32([kp_ref[m.trainIdx].pt for m in good])
+    src = np.array([kp_page[m.queryIdx].pt for m in good], dtype=np.float32)
+    dst = np.array([kp_ref[m.trainIdx].pt for m in good], dtype=np.float32)
     h, inliers = cv2.findHomography(src, dst, cv2.RANSAC, 4.0)
     if h is None or int(inliers.sum()) < ORB_MIN_INLIERS:
         return None

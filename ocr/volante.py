@@ -192,8 +192,8 @@ def _layout_ok(found: np.ndarray, template: FormTemplate) -> bool:
     ref = np.array(template.marker_centers_mm())
     ratio_ref = np.linalg.norm(ref[1] - ref[0]) / np.linalg.norm(ref[2] - ref[0])
     tol = MARKER_LAYOUT_TOLERANCE
-    return (abs((top + bottom) / (left + right) / ratio_ref - 1) <= tol
-            and abs(bottom / top - 1) <= tol and abs(right / left - 1) <= tol)
+    return bool(abs((top + bottom) / (left + right) / ratio_ref - 1) <= tol
+                and abs(bottom / top - 1) <= tol and abs(right / left - 1) <= tol)
 
 
 def _warp(gray: np.ndarray, src: np.ndarray, dst: np.ndarray,

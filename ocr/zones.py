@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import cv2
 import numpy as np
@@ -96,6 +96,7 @@ def read_checkboxes(page: np.ndarray, template: FormTemplate, dpi: int,
         box = template.zone("checkboxes", key).to_px(dpi)
         inner = _crop(mask, _inset(box, CHECKBOX_INSET))
         ratio = float(cv2.countNonZero(inner)) / max(inner.size, 1)
+        state: Literal["marcado", "vacio", "ambiguo"]
         if ratio >= CHECKBOX_MARKED_MIN:
             state = "marcado"
         elif ratio <= CHECKBOX_EMPTY_MAX:

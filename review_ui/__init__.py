@@ -107,7 +107,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         LOGIN_WINDOW_S=15 * 60,
         HSTS=False,
         TRUSTED_PROXIES=0,  # reverse proxies in front whose X-Forwarded-* headers count
-        INSTITUTION=settings.institution,
         BUZON_SETTINGS=settings,
     )
     if test_config:
@@ -126,7 +125,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     factory = make_sessionmaker(engine)
     deadlines.attach(factory, settings)  # every session keeps the documents' due dates
     # Duplicate rules and type names of the profile, for every relink after an edit.
-    app.extensions["buzon_links"] = link_context(app.config["INSTITUTION"])
+    app.extensions["buzon_links"] = link_context(settings.profile)
     app.extensions["buzon_sessionmaker"] = factory
 
     db.init_app(app)

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, or_, update
 
 from models.schema import Document, User, utcnow
+from models.states import DocumentStatus
 from review_ui.errors import ClaimedError
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
+    from sqlalchemy import ColumnElement, Table
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -39,16 +40,21 @@ def free_for(user_id: int, now: datetime | None = None) -> ColumnElement[bool]:
                Document.claimed_at.is_(None), Document.claimed_at < cutoff)
 
 
+def _documents() -> Table:
+    """The documents table for Core UPDATEs (Document.__table__ is typed as any FROM)."""
+    return Document.metadata.tables[Document.__tablename__]
+
+
 def try_claim(session: Session, doc: Document, user_id: int) -> bool:
     """Take (or refresh) the claim on a pending document in one conditional UPDATE, so two
     reviewers opening it at the same moment cannot both get it. The Core UPDATE leaves
     `version_id` alone: claiming is not a change of the document."""
-    if doc.status != "pendiente":
+    if doc.status != DocumentStatus.PENDING:
         return False
     now = utcnow()
-    table = Document.__table__
-    result = session.execute(
-        update(table).where(and_(table.c.id == doc.id, table.c.status == "pendiente",
+    table = _documents()
+    result = session.connection().execute(
+        update(table).where(and_(table.c.id == doc.id, table.c.status == DocumentStatus.PENDING,
                                  free_for(user_id, now)))
         .values(claimed_by=user_id, claimed_at=now))
     session.commit()
@@ -84,6 +90,6 @@ def check_claim(doc: Document, user_id: int) -> None:
 
 def release(session: Session, user_id: int) -> None:
     """Drop every claim the user holds (on logout)."""
-    table = Document.__table__
+    table = _documents()
     session.execute(update(table).where(table.c.claimed_by == user_id)
                     .values(claimed_by=None, claimed_at=None))

@@ -41,7 +41,7 @@ def _settings(ctx: click.Context) -> Settings:
 def make_server(app: Flask, host: str = "127.0.0.1", port: int = 5000,
                 threads: int = THREADS) -> Any:
     """A waitress server for `app` (not started: call .run(), and .close() to stop)."""
-    from waitress import create_server
+    from waitress.server import create_server
 
     from review_ui.uploads import MAX_UPLOAD
 
@@ -113,8 +113,9 @@ def _accounts(ctx: click.Context) -> Iterator[Session]:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             yield session
-    except ReviewError as e:
-        raise click.ClickException(str(e)) from e
+    except ReviewError as e:  # the Spanish message, then the error's own exit code
+        click.echo(f"Error: {e}", err=True)
+        raise click.exceptions.Exit(e.exit_code) from e
     finally:
         engine.dispose()
 

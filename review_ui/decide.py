@@ -11,7 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from classifier.types import FIELD_NAMES, Route
 from models.schema import AuditEvent, Decision, Document
+from models.states import DecisionAction, DocumentStatus
 from review_ui.claims import check_claim
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
 from review_ui.labels import type_names
@@ -20,11 +22,13 @@ from review_ui.routing import discard_type, missing_data, route_for
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from classifier.profile import Profile
     from intake.config import Settings
 
 log = logging.getLogger(__name__)
 
-EDITABLE_FIELDS = ("nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio")
+# Every field a reviewer may correct; a station shows its profile's (Profile.fields).
+EDITABLE_FIELDS = FIELD_NAMES
 MAX_TEXT = 200
 MAX_REASON = 1000
 SNAPSHOT_KEYS = ("type", "fields", "missing", "route", "route_reason", "status",
@@ -47,7 +51,7 @@ def check_decidable(doc: Document, user_id: int, version_id: int | None) -> None
     check_claim(doc, user_id)
 
 
-def record_decision(session: Session, doc: Document, user_id: int, action: str,
+def record_decision(session: Session, doc: Document, user_id: int, action: DecisionAction,
             before: dict[str, Any], reason: str | None = None) -> Decision:
     from models.schema import utcnow
 
@@ -69,39 +73,40 @@ def record_decision(session: Session, doc: Document, user_id: int, action: str,
     return decision
 
 
-def reroute(doc: Document, institution: str) -> None:
-    doc.missing = missing_data(doc.fields, institution)
-    doc.route, doc.route_reason = route_for(doc.type, doc.fields, institution)
+def reroute(doc: Document, profile: Profile) -> None:
+    doc.missing = missing_data(doc.fields, profile, doc.type)
+    doc.route, doc.route_reason = route_for(doc.type, doc.fields, profile)
 
 
 def confirm(session: Session, doc: Document, user_id: int, version_id: int | None) -> Decision:
     """The reviewer agrees with the current type, data and route."""
     check_decidable(doc, user_id, version_id)
     before = snapshot(doc)
-    doc.status = "confirmado"
+    doc.status = DocumentStatus.CONFIRMED
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "confirmar", before)
+    return record_decision(session, doc, user_id, DecisionAction.CONFIRM, before)
 
 
 def change_type(session: Session, doc: Document, user_id: int, version_id: int | None,
-                new_type: str, institution: str = "imss") -> Decision:
+                new_type: str, profile: Profile) -> Decision:
     """Set another petition type and recompute the route; the document stays pending."""
     check_decidable(doc, user_id, version_id)
-    if new_type not in type_names(institution):
+    if new_type not in type_names(profile):
         raise InvalidDecisionError("Tipo de petición desconocido.")
     before = snapshot(doc)
     doc.type = new_type
-    reroute(doc, institution)
-    return record_decision(session, doc, user_id, "cambiar_tipo", before)
+    reroute(doc, profile)
+    return record_decision(session, doc, user_id, DecisionAction.CHANGE_TYPE, before)
 
 
 def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
-    """Validate and normalise edited fields; raises InvalidFieldsError with Spanish messages."""
+    """Validate and normalise the edited fields present in `raw` (others are left as they
+    are); raises InvalidFieldsError with Spanish messages."""
     from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 
     out: dict[str, str | None] = {}
     errors: dict[str, str] = {}
-    for name in EDITABLE_FIELDS:
+    for name in (f for f in EDITABLE_FIELDS if f in raw):
         value = re.sub(r"\s+", " ", (raw.get(name) or "")).strip()
         if len(value) > MAX_TEXT:
             errors[name] = f"El campo {name} es demasiado largo (máximo {MAX_TEXT} caracteres)."
@@ -133,14 +138,14 @@ def clean_fields(raw: Mapping[str, str | None]) -> dict[str, str | None]:
 
 
 def edit_fields(session: Session, doc: Document, user_id: int, version_id: int | None,
-                raw: Mapping[str, str | None], institution: str = "imss") -> Decision:
+                raw: Mapping[str, str | None], profile: Profile) -> Decision:
     """Replace the person's data, then recompute missing data and route."""
     check_decidable(doc, user_id, version_id)
     cleaned = clean_fields(raw)
     before = snapshot(doc)
     doc.fields = {**(doc.fields or {}), **cleaned}
-    reroute(doc, institution)
-    return record_decision(session, doc, user_id, "editar_campos", before)
+    reroute(doc, profile)
+    return record_decision(session, doc, user_id, DecisionAction.EDIT_FIELDS, before)
 
 
 def required_reason(reason: str | None, when_missing: str) -> str:
@@ -154,18 +159,18 @@ def required_reason(reason: str | None, when_missing: str) -> str:
 
 
 def discard(session: Session, doc: Document, user_id: int, version_id: int | None,
-            reason: str, institution: str = "imss") -> Decision:
+            reason: str, profile: Profile) -> Decision:
     """Not a petition (activity 42): kept for audit, routed to desechar."""
     check_decidable(doc, user_id, version_id)
     reason = required_reason(reason, "Indique por qué no es una petición.")
     before = snapshot(doc)
-    doc.type = discard_type(institution)
-    doc.route = "desechar"
+    doc.type = discard_type(profile)
+    doc.route = Route.DISCARD
     doc.route_reason = "Descartado por la persona revisora: no es una petición."
-    doc.status = "descartado"
+    doc.status = DocumentStatus.DISCARDED
     doc.discard_reason = reason
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "descartar", before, reason)
+    return record_decision(session, doc, user_id, DecisionAction.DISCARD, before, reason)
 
 
 def mark_contact(session: Session, doc: Document, user_id: int, version_id: int | None,
@@ -173,9 +178,9 @@ def mark_contact(session: Session, doc: Document, user_id: int, version_id: int 
     """The person must be contacted to obtain missing data."""
     check_decidable(doc, user_id, version_id)
     before = snapshot(doc)
-    doc.status = "contactar"
+    doc.status = DocumentStatus.TO_CONTACT
     doc.needs_review = False
-    return record_decision(session, doc, user_id, "contactar", before,
+    return record_decision(session, doc, user_id, DecisionAction.MARK_CONTACT, before,
                            (reason or "").strip() or None)
 
 
@@ -192,7 +197,7 @@ def escalate(session: Session, doc: Document, user_id: int, version_id: int | No
     doc.urgent = True
     doc.urgent_reason = reason
     doc.escalated_at = utcnow()
-    decision = record_decision(session, doc, user_id, "urgente", before, reason)
+    decision = record_decision(session, doc, user_id, DecisionAction.URGENT, before, reason)
     alert_urgent(session, doc, settings, actor_id=user_id)
     return decision
 

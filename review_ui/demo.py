@@ -34,8 +34,9 @@ def demo(data_dir: Path, count: int, seed: int, host: str, port: int, no_serve: 
     from review_ui.accounts import create_user
     from review_ui.cli import serve_app
 
-    overrides = {} if os.environ.get("BUZON_DATA_DIR") else {"data_dir": data_dir}
-    settings = load_settings(**overrides)
+    # BUZON_DATA_DIR, when set, wins over the default --data-dir.
+    settings = load_settings() if os.environ.get("BUZON_DATA_DIR") else load_settings(
+        data_dir=data_dir)
     box = settings.data_dir / "muestra"
     if not (box / "truth.jsonl").exists():
         click.echo(f"Generando un buzón de ejemplo con {count} documentos en {box} ...",

@@ -26,7 +26,7 @@ from review_ui import claims, decide, evidence, links, procedure, regroup, undo
 from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
-from review_ui.labels import type_names
+from review_ui.labels import current_profile, type_names
 from review_ui.proposer import get_proposer
 from review_ui.routing import route_for
 from review_ui.scope import following_pending, next_pending, visible_document
@@ -72,19 +72,18 @@ def _route_reason(doc: Document) -> str:
         return proposal.route_reason
     if doc.status == "descartado":
         return f"Descartado por la persona revisora: {doc.discard_reason or ''}".strip()
-    return route_for(doc.type, doc.fields or {}, current_app.config["INSTITUTION"])[1]
+    return route_for(doc.type, doc.fields or {}, current_profile())[1]
 
 
 def _followup(doc: Document) -> dict[str, Any]:
     """What the follow-up card shows: every deadline started, the areas of the unit, the
     channels and outcomes to choose from."""
-    from classifier.profile import load_profile
     from intake.business_days import calendar_for
     from intake.deadlines import evaluate, events_of
     from intake.mail import KINDS
 
     settings = current_app.config["BUZON_SETTINGS"]
-    rules = load_profile(current_app.config["INSTITUTION"]).deadlines
+    rules = settings.profile.deadlines
     sent = {f.area for f in doc.forwardings}
     return {
         "deadline_states": evaluate(rules, events_of(doc), calendar_for(settings)),
@@ -119,8 +118,8 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
         route_reason=_route_reason(doc),
         values=form_values if form_values is not None else dict(doc.fields or {}),
         field_errors=field_errors or {},
-        fields=decide.EDITABLE_FIELDS,
-        types=type_names(current_app.config["INSTITUTION"]),
+        fields=current_profile().fields,
+        types=type_names(current_profile()),
         decisions=list(reversed(doc.decisions))[:30],
         claimed_by=claims.holder_name(session, other) if other is not None else None,
         next_in_file=(regroup.next_in_file(session, doc, current_user)
@@ -172,15 +171,15 @@ def _int(value: str | None) -> int:
 
 def _apply(action: str, doc: Document) -> None:
     session, uid, version = get_session(), current_user.id, _version()
-    form, inst = request.form, current_app.config["INSTITUTION"]
+    form, profile = request.form, current_profile()
     handlers: dict[str, Callable[[], object]] = {
         "confirmar": lambda: decide.confirm(session, doc, uid, version),
         "cambiar_tipo": lambda: decide.change_type(session, doc, uid, version,
-                                                   form.get("tipo", ""), inst),
+                                                   form.get("tipo", ""), profile),
         "editar_campos": lambda: decide.edit_fields(
-            session, doc, uid, version, {f: form.get(f) for f in decide.EDITABLE_FIELDS}, inst),
+            session, doc, uid, version, {f: form.get(f) for f in profile.fields}, profile),
         "descartar": lambda: decide.discard(session, doc, uid, version, form.get("motivo", ""),
-                                            inst),
+                                            profile),
         "contactar": lambda: decide.mark_contact(session, doc, uid, version,
                                                  form.get("motivo")),
         "urgente": lambda: decide.escalate(session, doc, uid, version,
@@ -292,4 +291,6 @@ def _local(url: str | None) -> bool:
     from review_ui.auth import _safe_next
 
     host = request.host_url
-    return bool(url) and (url.startswith(host) or _safe_next(url) is not None)
+    if not url:
+        return False
+    return url.startswith(host) or _safe_next(url) is not None

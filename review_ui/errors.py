@@ -9,6 +9,8 @@ from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from common.errors import BuzonError, ExitCode
+
 if TYPE_CHECKING:
     from flask import Flask
     from flask.typing import ResponseReturnValue
@@ -16,14 +18,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class ReviewError(Exception):
-    """Root of review failures. `exit_code` is what the CLI returns for it."""
+class ReviewError(BuzonError):
+    """Root of review failures (`buzon user` exits with its code)."""
 
-    exit_code = 7
+    exit_code = ExitCode.REVIEW
 
 
 class StaleDocumentError(ReviewError):
     """Someone else changed the document after this reviewer opened it."""
+
+    exit_code = ExitCode.STALE_DOCUMENT
 
     def __init__(self) -> None:
         super().__init__(
@@ -33,6 +37,8 @@ class StaleDocumentError(ReviewError):
 
 class ClaimedError(StaleDocumentError):
     """Another reviewer holds the document (opened it less than the claim timeout ago)."""
+
+    exit_code = ExitCode.CLAIMED
 
     def __init__(self, holder: str = "otra persona") -> None:
         ReviewError.__init__(
@@ -44,6 +50,8 @@ class ClaimedError(StaleDocumentError):
 class InvalidFieldsError(ReviewError):
     """Edited fields failed validation; `errors` maps field name -> Spanish message."""
 
+    exit_code = ExitCode.INVALID_FIELDS
+
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("Hay datos no válidos: " + "; ".join(errors.values()))
         self.errors = errors
@@ -52,9 +60,13 @@ class InvalidFieldsError(ReviewError):
 class InvalidDecisionError(ReviewError):
     """A decision that cannot be applied (unknown type, empty reason, ...)."""
 
+    exit_code = ExitCode.INVALID_DECISION
+
 
 class UserExistsError(ReviewError):
     """The username is taken."""
+
+    exit_code = ExitCode.USER_EXISTS
 
 
 _TITLES: dict[int, tuple[str, str]] = {

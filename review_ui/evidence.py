@@ -4,10 +4,11 @@ here. (Likely duplicates are stored links now: review_ui.links.)"""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from classifier._text import fold
 
 if TYPE_CHECKING:
     from models.schema import Page
@@ -22,13 +23,8 @@ class Evidence:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the stored page image's pixels
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9@._-]+", _fold(text))
+    return re.findall(r"[a-z0-9@._-]+", fold(text))
 
 
 def _union(boxes: Iterable[Sequence[int]]) -> tuple[int, int, int, int]:

@@ -164,7 +164,6 @@ def sheet(forwarding_id: int) -> ResponseReturnValue:
     forwarded to it that day (one sheet per area per day)."""
     from flask import Response
 
-    from classifier.profile import load_profile
     from intake.deadlines import answer_due
     from review_ui.forwarding_sheet import SheetItem, render_sheet
     from review_ui.labels import route_name, type_name
@@ -178,7 +177,7 @@ def sheet(forwarding_id: int) -> ResponseReturnValue:
         Forwarding.area == sent.area, Forwarding.forwarded_on == sent.forwarded_on,
         Document.unit.is_(None) if unit is None else Document.unit == unit)
         .order_by(Document.id)))
-    profile = load_profile(current_app.config["INSTITUTION"])
+    profile = _settings().profile
     data_dir = _settings().data_dir
     items = [SheetItem(
         folio=d.id, siade_folio=d.siade_folio, type_name=type_name(d.type),
@@ -187,7 +186,8 @@ def sheet(forwarding_id: int) -> ResponseReturnValue:
         pages=tuple(p for page in d.page_rows
                     if (p := resolve_image(data_dir, page.image_path)) is not None))
         for d in docs]
-    pdf = render_sheet(profile.name, unit, sent.area, sent.forwarded_on, items)
+    pdf = render_sheet(profile.name, unit, sent.area, sent.forwarded_on, items,
+                       profile.case_system)
     session.add_all([AuditEvent(user_id=current_user.id, action="ver_hoja_turno",
                                 document_id=d.id, detail={"area": sent.area,
                                                           "dia": sent.forwarded_on.isoformat()})

@@ -47,7 +47,7 @@ def _d(day: date | None) -> str:
 
 
 def render_sheet(institution: str, unit: str | None, area: str, day: date,
-                 items: list[SheetItem]) -> bytes:
+                 items: list[SheetItem], case_system: str = "") -> bytes:
     """The sheet as PDF bytes: a summary table, then each petition's scan, a page each."""
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
@@ -66,8 +66,9 @@ def render_sheet(institution: str, unit: str | None, area: str, day: date,
                   styles["BodyText"]),
         Spacer(1, 4 * mm),
     ]
-    rows = [["Folio buzón", "Folio SIADE", "Tipo", "Ruta", "Recibido", "Responder a más "
-             "tardar"]]
+    rows: list[list[str | Paragraph]] = [[
+        "Folio buzón", f"Folio {case_system}".strip(), "Tipo", "Ruta", "Recibido",
+        "Responder a más tardar"]]
     rows += [[f"#{i.folio}", i.siade_folio or "—", Paragraph(escape(i.type_name), small),
               Paragraph(escape(i.route_name), small), _d(i.received_on), _d(i.answer_due)]
              for i in items]

@@ -1,9 +1,9 @@
-"""Spanish names shown in the UI for petition types, routes, statuses and fields."""
+"""Spanish names shown in the UI for petition types, routes, statuses and fields, and the
+institution profile the station runs with (its words on every screen)."""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
@@ -11,6 +11,8 @@ from intake.labels import STATUS_NAMES
 
 if TYPE_CHECKING:
     from flask import Flask
+
+    from classifier.profile import Profile
 
 __all__ = ["STATUS_NAMES"]  # one list of status names for the station and the report
 
@@ -28,12 +30,18 @@ FIELD_NAMES: dict[str, str] = {
     "curp": "CURP",
     "unidad": "Unidad",
     "servicio": "Servicio",
+    "domicilio": "Domicilio completo",
+    "personal_involucrado": "Personal involucrado",
 }
 
 MISSING_NAMES: dict[str, str] = {
     "nombre": "Nombre",
     "nss": "NSS",
     "contacto": "Teléfono o correo",
+    "telefono": "Teléfono",
+    "correo": "Correo electrónico",
+    "domicilio": "Domicilio completo",
+    "personal_involucrado": "Nombre del personal involucrado",
 }
 
 # The classifier's figures (classifier.evaluation) as the model page names them; "pct"
@@ -59,7 +67,7 @@ ACTION_NAMES: dict[str, str] = {
     "unir": "Unió páginas",
     "separar": "Separó páginas",
     "deshacer": "Deshizo su decisión",
-    "folio_siade": "Registró el folio SIADE",
+    "folio_siade": "Registró el folio {sistema}",
     "resultado_contacto": "Registró el resultado del contacto",
     "intento_contacto": "Registró un intento de contacto",
     "turnar": "Turnó al área",
@@ -78,8 +86,8 @@ ACTION_NAMES: dict[str, str] = {
     "informe": "Generó el informe mensual (buzon informe)",
     "ver_pagina": "Vio la imagen de una página",
     "ver_recorte": "Vio un recorte de página",
-    "ver_registro": "Vio la hoja de registro SIADE",
-    "exportar_siade": "Descargó la hoja de registro SIADE",
+    "ver_registro": "Vio la hoja de registro {sistema}",
+    "exportar_siade": "Descargó la hoja de registro {sistema}",
     "ver_contactos": "Vio la lista de contactos",
     "ver_duplicado": "Vio un posible duplicado junto a otro documento",
     "confirmar_vinculo": "Confirmó un posible duplicado",
@@ -96,52 +104,53 @@ ACTION_NAMES: dict[str, str] = {
 }
 
 
-@cache
-def _profile_names(institution: str
-                   ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(type names, route names, deadline names with their basis) from the institution
-    profile (bundled data: a profile that does not load is a configuration error, raised as
-    such)."""
-    from classifier.profile import load_profile
-
-    profile = load_profile(institution)
-    deadlines = {r.key: f"{r.name} ({r.basis})" if r.basis else r.name
-                 for r in profile.deadlines}
-    return dict(profile.types), dict(profile.routes), deadlines
+def current_profile() -> Profile:
+    """The profile of the running station (from its settings)."""
+    return current_app.config["BUZON_SETTINGS"].profile
 
 
-def type_names(institution: str = "imss") -> dict[str, str]:
+def type_names(profile: Profile) -> dict[str, str]:
     """Petition type label -> Spanish name, in profile order (the 1-7 shortcut order)."""
-    return dict(_profile_names(institution)[0])
+    return dict(profile.types)
 
 
-def route_names(institution: str = "imss") -> dict[str, str]:
+def route_names(profile: Profile) -> dict[str, str]:
     """Route -> Spanish name."""
-    return dict(_profile_names(institution)[1])
-
-
-def _institution() -> str:
-    return current_app.config.get("INSTITUTION", "imss") if current_app else "imss"
+    return dict(profile.routes)
 
 
 def type_name(label: str | None) -> str:
     """The Spanish name of a petition type; the label itself when unknown."""
     if not label:
         return "—"
-    return _profile_names(_institution())[0].get(label, label)
+    return current_profile().types.get(label, label)
 
 
 def route_name(route: str | None) -> str:
     if not route:
         return "—"
-    return _profile_names(_institution())[1].get(route, route)
+    return current_profile().routes.get(route, route)
 
 
 def deadline_name(key: str | None) -> str:
     """The Spanish name of a profile deadline, with the article it comes from."""
     if not key:
         return "—"
-    return _profile_names(_institution())[2].get(key, key)
+    rule = next((r for r in current_profile().deadlines if r.key == key), None)
+    if rule is None:
+        return key
+    return f"{rule.name} ({rule.basis})" if rule.basis else rule.name
+
+
+def action_name(action: str | None) -> str:
+    """What a decision or audited action was, naming the profile's case system."""
+    name = ACTION_NAMES.get(action or "", action or "—")
+    return name.format(sistema=current_profile().case_system)
+
+
+def _profile_context() -> dict[str, Any]:
+    """Every template sees the profile: its short name, its case system, its data."""
+    return {"profile": current_profile()}
 
 
 def register_filters(app: Flask) -> None:
@@ -154,5 +163,6 @@ def register_filters(app: Flask) -> None:
     env.filters["kind_name"] = lambda v: KIND_NAMES.get(v, v or "—")
     env.filters["field_name"] = lambda v: FIELD_NAMES.get(v, v)
     env.filters["missing_name"] = lambda v: MISSING_NAMES.get(v, v)
-    env.filters["action_name"] = lambda v: ACTION_NAMES.get(v, v)
+    env.filters["action_name"] = action_name
     env.filters["pct"] = lambda v: f"{float(v or 0) * 100:.0f} %"
+    app.context_processor(_profile_context)

@@ -1,5 +1,5 @@
 """Duplicate links in the review station (policy 5.9): what a reviewer may see of them, the
-mark in the queue and on the SIADE worksheet, and confirming or rejecting one. No Flask.
+mark in the queue and on the case system's worksheet, and confirming or rejecting one. No Flask.
 
 Links are computed for the whole installation (a person may write to two units), but shown
 by unit: a link to a petition of a unit the reviewer may not see says only that one exists.
@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from classifier.types import LinkKind
 from intake.links import CONFIRMED, PROPOSED, REJECTED, LinkContext, refresh_links
 from models.schema import AuditEvent, Document, DuplicateLink, PetitionHistory, utcnow
+from models.states import DecisionAction, DocumentStatus
 from review_ui.claims import check_claim
 from review_ui.errors import InvalidDecisionError
 
@@ -29,12 +31,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HIDDEN = "Existe un posible duplicado en otra unidad."
-KIND_NAMES = {"repeticion": "Posible repetición", "relacionada": "Relacionada"}
-STATUS_NAMES = {PROPOSED: "por revisar", CONFIRMED: "confirmado", REJECTED: "rechazado"}
+KIND_NAMES: dict[str, str] = {LinkKind.REPEAT: "Posible repetición",
+                              LinkKind.RELATED: "Relacionada"}
+STATUS_NAMES: dict[str, str] = {PROPOSED: "por revisar", CONFIRMED: "confirmado",
+                                REJECTED: "rechazado"}
 # What changes who wrote the petition or what it is about: after these the links are
 # recomputed (through intake.links.refresh_links, the same path as ingest).
-RELINKING_ACTIONS = frozenset({"editar_campos", "unir", "separar", "resultado_contacto",
-                               "deshacer"})
+RELINKING_ACTIONS = frozenset({DecisionAction.EDIT_FIELDS, DecisionAction.MERGE,
+                               DecisionAction.SPLIT, DecisionAction.CONTACT_RESULT,
+                               DecisionAction.UNDO})
 _EXCERPT = 600
 
 
@@ -74,7 +79,8 @@ def _excerpt(text: str | None) -> str:
 
 
 def _doc_folio(doc: Document) -> str:
-    return f"folio buzón {doc.id}" + (f" (SIADE {doc.siade_folio})" if doc.siade_folio else "")
+    registered = f" (registrado con el folio {doc.siade_folio})" if doc.siade_folio else ""
+    return f"folio buzón {doc.id}{registered}"
 
 
 def side_of(doc: Document) -> dict[str, Any]:
@@ -86,13 +92,13 @@ def side_of(doc: Document) -> dict[str, Any]:
 
 def _history_side(h: PetitionHistory) -> dict[str, Any]:
     return {"recibido": h.registered_on, "unidad": h.unit, "nombre": h.nombre, "nss": h.nss,
-            "servicio": h.servicio, "tipo_siade": h.tipo, "texto": _excerpt(h.resumen)}
+            "servicio": h.servicio, "tipo_historial": h.tipo, "texto": _excerpt(h.resumen)}
 
 
 def _view(link: DuplicateLink, reviewer: Reviewer, direction: str) -> LinkView:
     other = link.document if direction == "posterior" else link.other_document
-    base = {"id": link.id, "kind": link.kind, "status": link.status, "score": link.score,
-            "direction": direction}
+    base: dict[str, Any] = {"id": link.id, "kind": link.kind, "status": link.status,
+                            "score": link.score, "direction": direction}
     if other is not None:
         if not reviewer.may_see_unit(other.unit):
             return LinkView(**base, visible=False)
@@ -113,7 +119,7 @@ def links_of(session: Session, reviewer: Reviewer, doc: Document) -> list[LinkVi
         DuplicateLink.other_document_id == doc.id).options(
         selectinload(DuplicateLink.document)).order_by(DuplicateLink.id))
     out += [_view(x, reviewer, "posterior") for x in later
-            if x.document is not None and x.document.status != "fusionado"]
+            if x.document is not None and x.document.status != DocumentStatus.MERGED]
     return out
 
 

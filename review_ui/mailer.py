@@ -33,7 +33,6 @@ class Mailer:
         self._thread.join(timeout)
 
     def run_once(self) -> None:
-        from classifier.profile import load_profile
         from intake import mail, notices
 
         app = self._app
@@ -42,7 +41,7 @@ class Mailer:
         today = pinned if isinstance(pinned, date) else date.today()
         session = app.extensions["buzon_sessionmaker"]()
         try:
-            notices.remind_overdue(session, settings, load_profile(settings.institution),
+            notices.remind_overdue(session, settings, settings.profile,
                                    today)
             session.commit()
             mail.deliver_due(session, settings)

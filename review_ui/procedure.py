@@ -11,7 +11,9 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING
 
+from classifier.types import Route
 from models.schema import ContactAttempt, Forwarding
+from models.states import DecisionAction, DocumentStatus
 from review_ui.decide import MAX_REASON, check_decidable, record_decision, snapshot
 from review_ui.errors import InvalidDecisionError
 
@@ -39,11 +41,11 @@ CONTACT_OUTCOMES: dict[str, str] = {
     "obtenido": "Dio los datos que faltaban",
 }
 # Steps recorded here: undo refuses them (review_ui.undo), they happened outside.
-STEPS = ("turnar", "recordatorio", "respuesta_area", "informar", "archivar",
-         "intento_contacto")
+STEPS = (DecisionAction.FORWARD, DecisionAction.REMIND, DecisionAction.AREA_ANSWER,
+         DecisionAction.INFORM, DecisionAction.ARCHIVE, DecisionAction.CONTACT_ATTEMPT)
 # Where the procedure goes on after the review: confirmed petitions, and those closed as
 # desinterés (archived, IMSS 48).
-FOLLOWED = ("confirmado", "cerrado")
+FOLLOWED = (DocumentStatus.CONFIRMED, DocumentStatus.CLOSED)
 MAX_SUMMARY = 2000
 
 
@@ -69,7 +71,7 @@ def forward(session: Session, doc: Document, user_id: int, version_id: int | Non
     """Send a copy to the service involved ("Turnar al área"), recorded today."""
     check_decidable(doc, user_id, version_id)
     _open(doc)
-    if doc.status != "confirmado":
+    if doc.status != DocumentStatus.CONFIRMED:
         raise InvalidDecisionError("Solo se turnan al área los documentos confirmados.")
     if area not in {s.name for s in services_for(services, doc.unit)}:
         raise InvalidDecisionError("Elija un área del catálogo de servicios de la unidad.")
@@ -78,7 +80,7 @@ def forward(session: Session, doc: Document, user_id: int, version_id: int | Non
     before = snapshot(doc)
     sent = Forwarding(area=area, forwarded_on=today, forwarded_by=user_id)
     doc.forwardings.append(sent)
-    record_decision(session, doc, user_id, "turnar", before, f"Turnado a {area}")
+    record_decision(session, doc, user_id, DecisionAction.FORWARD, before, f"Turnado a {area}")
     return sent
 
 
@@ -94,7 +96,6 @@ def remind(session: Session, doc: Document, user_id: int, version_id: int | None
     """A reminder to an area whose answer is pending (ISSSTE 6-7): the first, then the
     second; after that the area's superior is told by letter, outside the station. The
     area gets it by e-mail when e-mail is on and the catalogue has its address."""
-    from classifier.profile import load_profile
     from intake.deadlines import answer_due
     from intake.notices import remind_area
 
@@ -111,9 +112,9 @@ def remind(session: Session, doc: Document, user_id: int, version_id: int | None
     else:
         raise InvalidDecisionError("Ya se enviaron los dos recordatorios: avise por oficio al "
                                    "superior jerárquico del área.")
-    record_decision(session, doc, user_id, "recordatorio", before,
+    record_decision(session, doc, user_id, DecisionAction.REMIND, before,
                     f"{'Primer' if n == 1 else 'Segundo'} recordatorio a {sent.area}")
-    rules = load_profile(settings.institution).deadlines
+    rules = settings.profile.deadlines
     remind_area(session, doc, sent, n, settings, answer_due(doc, rules), actor_id=user_id)
     return sent
 
@@ -137,7 +138,7 @@ def record_answer(session: Session, doc: Document, user_id: int, version_id: int
     before = snapshot(doc)
     sent.answered_on, sent.answer_summary, sent.answered_by = day, summary, user_id
     sent.answer_path = attachment or sent.answer_path
-    record_decision(session, doc, user_id, "respuesta_area", before,
+    record_decision(session, doc, user_id, DecisionAction.AREA_ANSWER, before,
                     f"Respuesta de {sent.area} del {day.strftime('%d/%m/%Y')}")
     return sent
 
@@ -157,7 +158,7 @@ def inform(session: Session, doc: Document, user_id: int, version_id: int | None
         raise InvalidDecisionError("No se pudo informar antes de tener la respuesta.")
     before = snapshot(doc)
     doc.informed_on, doc.informed_how = day, how
-    return record_decision(session, doc, user_id, "informar", before,
+    return record_decision(session, doc, user_id, DecisionAction.INFORM, before,
                            f"Informada el {day.strftime('%d/%m/%Y')} ({CHANNELS[how]})")
 
 
@@ -169,14 +170,14 @@ def archive(session: Session, doc: Document, user_id: int, version_id: int | Non
     _open(doc)
     if doc.status not in FOLLOWED:
         raise InvalidDecisionError("Solo se archivan documentos confirmados o cerrados.")
-    if doc.status == "confirmado":
+    if doc.status == DocumentStatus.CONFIRMED:
         if not doc.forwardings:
             raise InvalidDecisionError("Turne primero el documento al área.")
-        if doc.route == "registrar" and doc.informed_on is None:
+        if doc.route == Route.REGISTER and doc.informed_on is None:
             raise InvalidDecisionError("Informe primero la respuesta a la persona.")
     before = snapshot(doc)
     doc.archived_on = today
-    return record_decision(session, doc, user_id, "archivar", before, "Archivado")
+    return record_decision(session, doc, user_id, DecisionAction.ARCHIVE, before, "Archivado")
 
 
 def failed_attempts(doc: Document) -> int:
@@ -185,7 +186,7 @@ def failed_attempts(doc: Document) -> int:
 
 def proposes_closing(doc: Document, limit: int) -> bool:
     """After `limit` failed attempts the station proposes closing as desinterés."""
-    return doc.status == "contactar" and failed_attempts(doc) >= limit
+    return doc.status == DocumentStatus.TO_CONTACT and failed_attempts(doc) >= limit
 
 
 def record_attempt(session: Session, doc: Document, user_id: int, version_id: int | None,
@@ -193,7 +194,7 @@ def record_attempt(session: Session, doc: Document, user_id: int, version_id: in
                    today: date) -> ContactAttempt:
     """One try to reach the person for the missing data (IMSS 47)."""
     check_decidable(doc, user_id, version_id)
-    if doc.status != "contactar":
+    if doc.status != DocumentStatus.TO_CONTACT:
         raise InvalidDecisionError("Este documento no está marcado para contactar.")
     if channel not in CHANNELS:
         raise InvalidDecisionError("Elija el medio del intento de contacto.")
@@ -207,6 +208,6 @@ def record_attempt(session: Session, doc: Document, user_id: int, version_id: in
     attempt = ContactAttempt(attempted_on=day, channel=channel, user_id=user_id,
                              outcome=outcome, note=note or None)
     doc.contact_attempts.append(attempt)
-    record_decision(session, doc, user_id, "intento_contacto", before,
+    record_decision(session, doc, user_id, DecisionAction.CONTACT_ATTEMPT, before,
                     f"{CHANNELS[channel]}: {CONTACT_OUTCOMES[outcome]}")
     return attempt

@@ -26,11 +26,12 @@ def get_proposer(app: Flask) -> Proposer:
     with _lock:
         if (found := app.extensions.get("buzon_proposer")) is not None:
             return found
-        from classifier.model import load_or_train
         from classifier.propose import propose
+        from classifier.training import load_or_train
 
         settings = app.config["BUZON_SETTINGS"]
-        model = load_or_train(settings.models_dir, lambda msg: log.info("%s", msg))
+        model = load_or_train(settings.models_dir, settings.profile,
+                              lambda msg: log.info("%s", msg))
 
         def proposer(text: str, unit: str | None,
                      form_fields: Mapping[str, str] | None = None) -> Proposal:

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models.schema import Document, utcnow
+from models.states import DocumentStatus
 from review_ui import claims, links
 from review_ui.background import jobs_of
 from review_ui.dates import today as today_
 from review_ui.db import get_session
-from review_ui.labels import STATUS_NAMES, route_names, type_names
+from review_ui.labels import STATUS_NAMES, current_profile, route_names, type_names
 from review_ui.scope import STATUSES, QueueFilter, day_counts, queue_query, scoped
 from review_ui.supervision import unsent_notices
 
@@ -31,7 +32,7 @@ PAGE_SIZE = 50
 def _filter_from_args() -> tuple[QueueFilter, str]:
     """The filter and the status value to show in the form ("todos" = any)."""
     args = request.args
-    status = args.get("estado", "pendiente")
+    status = args.get("estado", DocumentStatus.PENDING)
     if status not in STATUSES:
         status = "todos"
     type_ = args.get("tipo") or None
@@ -42,8 +43,8 @@ def _filter_from_args() -> tuple[QueueFilter, str]:
         day = None
     return QueueFilter(
         status=None if status == "todos" else status,
-        type=type_ if type_ in type_names(current_app.config["INSTITUTION"]) else None,
-        route=route if route in route_names(current_app.config["INSTITUTION"]) else None,
+        type=type_ if type_ in type_names(current_profile()) else None,
+        route=route if route in route_names(current_profile()) else None,
         day=day,
         unit=args.get("unidad") or None,
     ), status
@@ -81,8 +82,8 @@ def index() -> ResponseReturnValue:
         counts=day_counts(session, current_user, today),
         today=today,
         statuses=STATUS_NAMES,
-        types=type_names(current_app.config["INSTITUTION"]),
-        routes=route_names(current_app.config["INSTITUTION"]),
+        types=type_names(current_profile()),
+        routes=route_names(current_profile()),
         units=units,
         uploads=bool(jobs_of(current_app).recent("carga")),
         claim_cutoff=utcnow() - claims.timeout(),
@@ -94,4 +95,4 @@ def index() -> ResponseReturnValue:
 def _escalated(session: Session) -> int:
     """Urgent cases TAOD staff reported to supervision that are still open."""
     return session.scalar(scoped(current_user, select(func.count(Document.id))).where(
-        Document.escalated_at.is_not(None), Document.status == "pendiente")) or 0
+        Document.escalated_at.is_not(None), Document.status == DocumentStatus.PENDING)) or 0

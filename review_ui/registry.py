@@ -1,5 +1,5 @@
-"""Registration hand-off pages: SIADE worksheet (HTML, CSV, XLSX) with folio entry, and the
-contact list with its outcomes."""
+"""Registration hand-off pages: the case system's worksheet (HTML, CSV, XLSX; SIADE or
+SINAPP, from the profile) with folio entry, and the contact list with its outcomes."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from review_ui import links, procedure, registration
 from review_ui.dates import today
 from review_ui.db import get_session
 from review_ui.errors import InvalidDecisionError, InvalidFieldsError, StaleDocumentError
-from review_ui.labels import route_name, type_name
+from review_ui.labels import current_profile, route_name, type_name
 from review_ui.scope import scoped, visible_document
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,14 @@ log = logging.getLogger(__name__)
 bp = Blueprint("registry", __name__)
 
 MAX_ROWS = 1000
-CONTACT_FIELDS = ("nombre", "nss", "telefono", "correo")
+# The data a contact may bring back: the profile's required ones ("contacto" is either).
+_CONTACT_KEYS = {"contacto": ("telefono", "correo")}
+
+
+def contact_fields() -> tuple[str, ...]:
+    """The profile's required data as the fields of the contact form, in its order."""
+    wanted = {k for m in current_profile().minimum_data for k in _CONTACT_KEYS.get(m, (m,))}
+    return tuple(f for f in current_profile().fields if f in wanted)
 
 
 def _day() -> date:
@@ -46,10 +53,10 @@ def _day() -> date:
 
 
 def _confirmed(day: date) -> list[Document]:
-    """The day's documents to enter in SIADE: confirmed ones to register, and those closed
-    as desinterés (activity 48 closes them in SIADE too)."""
+    """The day's documents to enter in the case system: confirmed ones to register, and
+    those closed as desinterés (activity 48 closes them there too)."""
     stmt = scoped(current_user, select(Document)).where(
-        Document.status.in_(registration.TO_SIADE), Document.received_on == day
+        Document.status.in_(registration.TO_REGISTER), Document.received_on == day
     ).order_by(Document.status.desc(), Document.route, Document.id).limit(MAX_ROWS)
     return list(get_session().scalars(stmt))
 
@@ -65,7 +72,7 @@ def _audit(action: str, docs: list[Document], detail: dict[str, object]) -> None
 
 @bp.route("/registro/")
 @login_required
-def siade() -> ResponseReturnValue:
+def register() -> ResponseReturnValue:
     day = _day()
     docs = _confirmed(day)
     marks = links.marks(get_session(), current_user, [d.id for d in docs])
@@ -73,7 +80,8 @@ def siade() -> ResponseReturnValue:
     return render_template("registry/siade.html", docs=docs, day=day, marks=marks)
 
 
-@bp.route("/registro/siade.<fmt>")
+@bp.route("/registro/hoja.<fmt>")
+@bp.route("/registro/siade.<fmt>")  # the address before profiles named the system
 @login_required
 def worksheet(fmt: str) -> ResponseReturnValue:
     if fmt not in ("csv", "xlsx"):
@@ -84,14 +92,17 @@ def worksheet(fmt: str) -> ResponseReturnValue:
     rows = registration.worksheet_rows(docs, type_name, route_name,
                                        {i: m.text for i, m in marks.items()})
     _audit("exportar_siade", docs, {"dia": day.isoformat(), "formato": fmt})
-    log.info("SIADE worksheet exported: %s rows as %s", len(rows), fmt)
+    log.info("case system worksheet exported: %s rows as %s", len(rows), fmt)
+    profile = current_profile()
+    columns = registration.worksheet_columns(profile)
     if fmt == "csv":
-        body, mime = registration.to_csv(rows), "text/csv; charset=utf-8"
+        body, mime = registration.to_csv(rows, columns), "text/csv; charset=utf-8"
     else:
-        body = registration.to_xlsx(rows)
+        body = registration.to_xlsx(rows, columns)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = f"{profile.case_system.lower()}-{day.isoformat()}.{fmt}"
     return Response(body, mimetype=mime, headers={
-        "Content-Disposition": f'attachment; filename="siade-{day.isoformat()}.{fmt}"'})
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _version() -> int | None:
@@ -118,12 +129,13 @@ def folio(doc_id: int) -> ResponseReturnValue:
                                request.form.get("folio", ""), today=today(),
                                settings=current_app.config["BUZON_SETTINGS"])
         session.commit()
-        flash(f"Folio SIADE guardado para el documento {doc_id}.", "ok")
+        flash(f"Folio {current_profile().case_system} guardado para el documento {doc_id}.",
+              "ok")
     except (InvalidDecisionError, StaleDocumentError, StaleDataError) as e:
         session.rollback()
         flash(str(e) if not isinstance(e, StaleDataError) else str(StaleDocumentError()),
               "error")
-    return redirect(url_for("registry.siade", dia=doc.received_on.isoformat()), 303)
+    return redirect(url_for("registry.register", dia=doc.received_on.isoformat()), 303)
 
 
 @bp.route("/contactos/")
@@ -138,7 +150,7 @@ def contacts() -> ResponseReturnValue:
     return render_template("registry/contacts.html", docs=docs,
                            questions={d.id: registration.questions_for(d.missing or [])
                                       for d in docs},
-                           fields=CONTACT_FIELDS, today=today(), limit=limit,
+                           fields=contact_fields(), today=today(), limit=limit,
                            propose={d.id: procedure.proposes_closing(d, limit) for d in docs},
                            channels=procedure.CHANNELS, outcomes=procedure.CONTACT_OUTCOMES)
 
@@ -152,8 +164,8 @@ def contact_outcome(doc_id: int) -> ResponseReturnValue:
     try:
         registration.record_contact(
             session, doc, current_user.id, _version(), form.get("resultado", ""),
-            {f: form.get(f) for f in CONTACT_FIELDS}, form.get("nota", ""),
-            current_app.config["INSTITUTION"])
+            {f: form.get(f) for f in contact_fields()}, form.get("nota", ""),
+            profile=current_profile())
         links.refresh(session, current_app.extensions["buzon_links"], [doc])
         session.commit()
         flash(f"Resultado del contacto guardado (documento {doc_id}).", "ok")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models.schema import Document, Page
 from models.schema import Proposal as ProposalRow
+from models.states import DecisionAction
 from review_ui.decide import check_decidable, record_decision, snapshot
 from review_ui.errors import InvalidDecisionError
 
@@ -117,8 +118,10 @@ def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: 
     other.merged_into_id = doc.id
     other.needs_review = False
     _apply_proposal(session, doc, proposer, boxes)
-    record_decision(session, other, user_id, "unir", other_before, f"Unido al documento {doc.id}")
-    record_decision(session, doc, user_id, "unir", before, f"Se le unió el documento {other.id}")
+    record_decision(session, other, user_id, DecisionAction.MERGE, other_before,
+                    f"Unido al documento {doc.id}")
+    record_decision(session, doc, user_id, DecisionAction.MERGE, before,
+                    f"Se le unió el documento {other.id}")
     return other
 
 
@@ -147,6 +150,6 @@ def split_at(session: Session, doc: Document, user_id: int, version_id: int | No
     doc.pages = [p for p in pages if p < page_no]
     _apply_proposal(session, doc, proposer, boxes)
     _apply_proposal(session, new, proposer)
-    record_decision(session, doc, user_id, "separar", before,
+    record_decision(session, doc, user_id, DecisionAction.SPLIT, before,
                     f"Páginas {page_no}+ al documento {new.id}")
     return new

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from models.schema import Document
+from models.states import DocumentStatus
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Select
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     from review_ui.accounts import Reviewer
 
-STATUSES = ("pendiente", "confirmado", "descartado", "contactar", "cerrado", "fusionado")
+STATUSES = tuple(DocumentStatus)
 
 
 def late(today: date) -> ColumnElement[bool]:
@@ -41,14 +42,14 @@ def queue_order(today: date) -> tuple[ColumnElement[Any], ...]:
 class QueueFilter:
     """Filters from the query string; None means "any"."""
 
-    status: str | None = "pendiente"
+    status: str | None = DocumentStatus.PENDING
     type: str | None = None
     route: str | None = None
     day: date | None = None
     unit: str | None = None
 
 
-def scoped(reviewer: Reviewer, stmt: Select) -> Select:  # type: ignore[type-arg]
+def scoped(reviewer: Reviewer, stmt: Select[Any]) -> Select[Any]:
     """Limit a Document query to the reviewer's units."""
     if reviewer.sees_all_units:
         return stmt
@@ -56,7 +57,7 @@ def scoped(reviewer: Reviewer, stmt: Select) -> Select:  # type: ignore[type-arg
 
 
 def queue_query(reviewer: Reviewer, flt: QueueFilter, today: date
-                ) -> Select:  # type: ignore[type-arg]
+                ) -> Select[Any]:
     stmt = scoped(reviewer, select(Document))
     if flt.status:
         stmt = stmt.where(Document.status == flt.status)
@@ -85,7 +86,8 @@ def next_pending(session: Session, reviewer: Reviewer, today: date,
     skipping `after`."""
     from review_ui.claims import free_for
 
-    stmt = queue_query(reviewer, QueueFilter(status="pendiente"), today).with_only_columns(
+    pending = QueueFilter(status=DocumentStatus.PENDING)
+    stmt = queue_query(reviewer, pending, today).with_only_columns(
         Document.id).where(free_for(reviewer.id))
     if after is not None:
         stmt = stmt.where(Document.id != after.id)
@@ -98,7 +100,7 @@ def following_pending(session: Session, reviewer: Reviewer, doc: Document, today
     from review_ui.claims import free_for
 
     ids = list(session.scalars(
-        queue_query(reviewer, QueueFilter(status="pendiente"), today)
+        queue_query(reviewer, QueueFilter(status=DocumentStatus.PENDING), today)
         .with_only_columns(Document.id)
         .where(free_for(reviewer.id))))
     if doc.id in ids:
@@ -121,17 +123,19 @@ class DayCounts:
 
 def day_counts(session: Session, reviewer: Reviewer, today: date) -> DayCounts:
     """Counts of the documents received `today`, plus pending ones from earlier days."""
-    def n(status: str) -> object:
+    def n(status: str) -> ColumnElement[Any]:
         return func.sum(case((Document.status == status, 1), else_=0))
 
     stmt = scoped(reviewer, select(
-        func.count(Document.id), n("confirmado"), n("descartado"), n("contactar"),
-        n("pendiente"),
-    ).where(Document.received_on == today, Document.status != "fusionado"))
+        func.count(Document.id), n(DocumentStatus.CONFIRMED), n(DocumentStatus.DISCARDED),
+        n(DocumentStatus.TO_CONTACT), n(DocumentStatus.PENDING),
+    ).where(Document.received_on == today, Document.status != DocumentStatus.MERGED))
     row = session.execute(stmt).one()
     earlier = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
-        Document.status == "pendiente", Document.received_on < today)))
+        Document.status == DocumentStatus.PENDING, Document.received_on < today)))
     overdue = session.scalar(scoped(reviewer, select(func.count(Document.id)).where(
         late(today))))
-    return DayCounts(*(int(v or 0) for v in row), atrasados=int(earlier or 0),
-                     vencidos=int(overdue or 0))
+    received, confirmed, discarded, to_contact, pending = (int(v or 0) for v in row)
+    return DayCounts(recibidos=received, confirmados=confirmed, descartados=discarded,
+                     por_contactar=to_contact, pendientes=pending,
+                     atrasados=int(earlier or 0), vencidos=int(overdue or 0))

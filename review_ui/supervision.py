@@ -20,6 +20,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from models.schema import AuditEvent, Document, OutboxMessage, User
+from models.states import DocumentStatus, OutboxStatus
 from review_ui.accounts import role_required
 from review_ui.background import jobs_of
 from review_ui.db import get_session
@@ -75,7 +76,8 @@ def audit() -> ResponseReturnValue:
     escalated = list(session.scalars(
         scoped(current_user, select(Document)).where(
             Document.escalated_at.is_not(None),
-            Document.status.in_(("pendiente", "contactar", "confirmado")))
+            Document.status.in_((DocumentStatus.PENDING, DocumentStatus.TO_CONTACT,
+                                 DocumentStatus.CONFIRMED)))
         .order_by(Document.escalated_at.desc()).limit(50)))
     return render_template("supervision/audit.html", events=events, page=page, pages=pages,
                            total=total, user_name=user_name, doc_id=doc_id,
@@ -88,13 +90,14 @@ def audit() -> ResponseReturnValue:
 def model() -> ResponseReturnValue:
     """The classifier in use (version, metrics) and the retrain button."""
     from classifier.errors import ModelBundleError
-    from classifier.model import BUNDLE_NAME, load_bundle
+    from classifier.model import bundle_path, load_bundle
 
-    path = current_app.config["BUZON_SETTINGS"].models_dir / BUNDLE_NAME
+    settings = current_app.config["BUZON_SETTINGS"]
+    path = bundle_path(settings.models_dir, settings.profile.code)
     bundle = None
     if path.exists():
         try:
-            bundle = load_bundle(path)
+            bundle = load_bundle(path, settings.profile.code)
         except ModelBundleError:
             bundle = None
     jobs = jobs_of(current_app)
@@ -122,12 +125,12 @@ def _f1_chart(metrics: dict[str, Any]) -> str | None:
     import base64
 
     from intake.report_charts import bars
-    from review_ui.labels import type_names
+    from review_ui.labels import current_profile, type_names
 
     f1 = metrics.get("f1_por_tipo")
     if not isinstance(f1, dict) or not f1:
         return None
-    names = type_names(current_app.config["INSTITUTION"])
+    names = type_names(current_profile())
     png = bars({k: float(v) for k, v in f1.items()}, "F1 por tipo en el conjunto de prueba",
                names, xlabel="F1 (1 = perfecto)", fmt=lambda v: f"{v:.2f}", xmax=1.0)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
@@ -135,18 +138,20 @@ def _f1_chart(metrics: dict[str, Any]) -> str | None:
 
 def _retrain(app: Any, job: Job) -> dict[str, Any]:
     """Corpus plus reviewers' decisions (intake.learning), then the new model is used."""
-    from intake.learning import retrain, reviewed_samples
+    from classifier.training import retrain
+    from intake.learning import reviewed_samples
 
     settings = app.config["BUZON_SETTINGS"]
     with app.app_context():
         session = app.extensions["buzon_sessionmaker"]()
         try:
-            reviewed = reviewed_samples(session)
+            reviewed = reviewed_samples(session, settings.profile.labels)
         finally:
             session.close()
         train_fn = app.extensions.get("buzon_train_fn")  # tests train a tiny model
         kwargs = {"train_fn": train_fn} if train_fn is not None else {}
-        outcome = retrain(settings.models_dir, reviewed, force=True, **kwargs)
+        outcome = retrain(settings.models_dir, settings.profile, reviewed, force=True,
+                          **kwargs)
     reset_proposer(app)
     job.done = 1
     return {"version": outcome.bundle.version, "revisados": outcome.reviewed,
@@ -183,7 +188,7 @@ def _visible_notices() -> Any:
 def unsent_notices(session: Any) -> int:
     """Notices that failed at least once and are not sent yet (shown on the queue)."""
     return session.scalar(select(func.count()).select_from(_visible_notices().where(
-        OutboxMessage.status != "enviado", OutboxMessage.attempts > 0).subquery())) or 0
+        OutboxMessage.status != OutboxStatus.SENT, OutboxMessage.attempts > 0).subquery())) or 0
 
 
 @bp.route("/avisos")
@@ -239,17 +244,18 @@ def _report_request() -> tuple[Any, list[str] | None, str | None]:
     if current_user.sees_all_units:
         return month, [unit] if unit else None, unit
     mine = list(current_user.units)
-    return month, [unit] if unit in mine else mine, unit if unit in mine else None
+    if unit is not None and unit in mine:
+        return month, [unit], unit
+    return month, mine, None
 
 
 def _monthly(month: Any, units: list[str] | None) -> dict[str, Any]:
-    from classifier.profile import load_profile
     from intake.business_days import calendar_for
     from intake.report import monthly_report
     from review_ui.dates import today
 
     settings = current_app.config["BUZON_SETTINGS"]
-    return monthly_report(get_session(), load_profile(settings.institution),
+    return monthly_report(get_session(), settings.profile,
                           calendar_for(settings), month, units=units, today=today())
 
 
@@ -290,14 +296,13 @@ def report() -> ResponseReturnValue:
 def report_file(fmt: str) -> ResponseReturnValue:
     from flask import Response, abort
 
-    from classifier.profile import load_profile
     from intake.report_files import FORMATS, MIMETYPES, render
 
     if fmt not in FORMATS:
         abort(404)
     month, units, _unit = _report_request()
     data = _monthly(month, units)
-    body = render(data, fmt, load_profile(current_app.config["INSTITUTION"]).name)
+    body = render(data, fmt, current_app.config["BUZON_SETTINGS"].profile.name)
     _audit_report(data, fmt)
     return Response(body, mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="informe-{data["mes"]}.{fmt}"'})

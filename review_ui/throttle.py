@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from models.schema import LoginAttempt
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy.orm import InstrumentedAttribute, Session
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,14 @@ def _key(username: str) -> str:
     return username.strip()[:MAX_USERNAME]
 
 
-def _wait(session: Session, column: object, value: str, limit: int, now: datetime,
+def _wait(session: Session, column: InstrumentedAttribute[str], value: str, limit: int,
+          now: datetime,
           window: timedelta) -> float:
     """Seconds until fewer than `limit` failures for `value` remain in the window (0: none)."""
     since = now - window
     recent = list(session.scalars(
         select(LoginAttempt.created_at)
-        .where(column == value, LoginAttempt.created_at > since)  # type: ignore[operator]
+        .where(column == value, LoginAttempt.created_at > since)
         .order_by(LoginAttempt.created_at.desc()).limit(limit)))
     if len(recent) < limit:
         return 0.0

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from models.schema import Decision, Document
+from models.states import DecisionAction
 from review_ui.decide import SNAPSHOT_KEYS, record_decision, snapshot
 from review_ui.errors import InvalidDecisionError
 from review_ui.procedure import STEPS
@@ -19,9 +20,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_NOT_UNDOABLE = {"unir": "una unión de documentos (use «separar»)",
-                 "separar": "una separación de páginas (use «unir»)",
-                 "deshacer": "un «deshacer»",
+_NOT_UNDOABLE: dict[str, str] = {DecisionAction.MERGE: "una unión de documentos (use «separar»)",
+                 DecisionAction.SPLIT: "una separación de páginas (use «unir»)",
+                 DecisionAction.UNDO: "un «deshacer»",
                  **{step: "un paso del seguimiento, que ya ocurrió fuera de la estación"
                     for step in STEPS}}
 
@@ -51,7 +52,8 @@ def undo_last(session: Session, reviewer: Reviewer) -> Document:
     for key in SNAPSHOT_KEYS:
         if key in last.before:
             setattr(doc, key, last.before[key])
-    if last.action == "urgente":
+    if last.action == DecisionAction.URGENT:
         doc.escalated_at = None
-    record_decision(session, doc, reviewer.id, "deshacer", before, f"Deshizo «{last.action}»")
+    record_decision(session, doc, reviewer.id, DecisionAction.UNDO, before,
+                    f"Deshizo «{last.action}»")
     return doc

@@ -34,7 +34,7 @@ if _ROOT not in sys.path:
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TEST_DATABASE_ENV = "BUZON_TEST_DATABASE"
-MODEL_FILE = "clasificador.joblib"
+MODEL_FILE = "clasificador-imss.joblib"  # classifier.model.bundle_path of the default
 _DATABASES = {"": "sqlite", "sqlite": "sqlite", "postgresql": "postgresql",
               "postgres": "postgresql"}
 
@@ -154,10 +154,25 @@ def settings(tmp_path: Path, new_database_url: Callable[[Path], str]) -> Setting
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled corpus trained once (the same code path `buzon train` uses)."""
-    from classifier.model import save_bundle, train_from_corpus
+    from classifier.model import save_bundle
+    from classifier.profile import load_profile
+    from classifier.training import train_from_corpus
 
     path = tmp_path_factory.mktemp("modelo") / MODEL_FILE
-    save_bundle(train_from_corpus(), path)
+    save_bundle(train_from_corpus(load_profile("imss")), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def trained_issste_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ISSSTE's bundle (the corpus through its label mapping, plus its own texts), trained
+    once."""
+    from classifier.model import bundle_path, save_bundle
+    from classifier.profile import load_profile
+    from classifier.training import train_from_corpus
+
+    path = bundle_path(tmp_path_factory.mktemp("modelo-issste"), "issste")
+    save_bundle(train_from_corpus(load_profile("issste")), path)
     return path
 
 

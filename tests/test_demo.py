@@ -26,10 +26,13 @@ def test_demo_prepares_a_box_and_the_demo_user(
                                      database_url=new_database_url(data_dir)))
     monkeypatch.delenv("BUZON_DATA_DIR")  # the demo picks ./demo-data itself
     monkeypatch.chdir(tmp_path)
-    from classifier.model import save_bundle, train_from_corpus
+    from classifier.model import bundle_path, save_bundle
+    from classifier.profile import load_profile
+    from classifier.training import train_from_corpus
 
     (tmp_path / "demo-data" / "modelos").mkdir(parents=True)
-    save_bundle(train_from_corpus(), tmp_path / "demo-data" / "modelos" / "clasificador.joblib")
+    save_bundle(train_from_corpus(load_profile("imss")),
+                bundle_path(tmp_path / "demo-data" / "modelos", "imss"))
     assert main(["demo", "--no-serve", "--count", "3", "--seed", "4"]) == 0
     assert main(["demo", "--no-serve", "--count", "3", "--seed", "4"]) == 0  # idempotent
     engine = make_engine(settings.database_url)

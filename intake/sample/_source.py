@@ -8,6 +8,7 @@ from classifier import corpus
 from classifier.corpus import CorpusItem as Item
 from classifier.extract import name_case
 from classifier.identity import Identity, make_identity
+from classifier.profile import load_profile
 from classifier.route import route_for as _route_for
 from classifier.types import FIELD_NAMES
 
@@ -34,6 +35,10 @@ def fill(item: Item, ident: Identity, rng: random.Random) -> tuple[str, dict[str
     return filled.text, dict(filled.fields)
 
 
+# The corpus is written in the IMSS procedure's types, so the sample box is an IMSS one.
+PROFILE = "imss"
+
+
 def route_for(type_: str, fields: dict[str, str | None]) -> str:
     """The route the classifier layer gives this type with these fields."""
-    return _route_for(type_, fields)[0]
+    return _route_for(type_, fields, load_profile(PROFILE))[0]

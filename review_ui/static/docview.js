@@ -48,7 +48,7 @@
     }, { passive: false });
   });
 
-  // IMSS NSS: 11 digits, the last a Luhn check digit over the first ten.
+  // NSS: 11 digits, the last a Luhn check digit over the first ten.
   function nssOk(v) {
     var d = v.replace(/[\s.-]/g, "");
     if (!/^\d{11}$/.test(d)) return false;

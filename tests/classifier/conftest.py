@@ -8,8 +8,11 @@ from collections import defaultdict
 import pytest
 
 from classifier.corpus import load_corpus, split
-from classifier.model import Bundle, Classifier, train
-from classifier.training import item_samples
+from classifier.model import Bundle, Classifier
+from classifier.profile import load_profile
+from classifier.training import item_samples, train
+
+IMSS = load_profile("imss")
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +24,10 @@ def small_bundle() -> Bundle:
         if len(per_type[item.type]) < 30:
             per_type[item.type].append(item)
     chosen = [i for items in per_type.values() for i in items]
-    samples = item_samples(chosen, random.Random(0))
-    held_out = item_samples(test_items, random.Random(1), copies=1, noise=False, hints=False)
-    return train(samples, test_samples=held_out)
+    samples = item_samples(chosen, random.Random(0), IMSS)
+    held_out = item_samples(test_items, random.Random(1), IMSS, copies=1, noise=False,
+                            hints=False)
+    return train(samples, IMSS, test_samples=held_out)
 
 
 @pytest.fixture(scope="session")

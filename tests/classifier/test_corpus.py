@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.corpus import CorpusItem, fill, load_corpus, make_identity, split
+from classifier.corpus import FILLED_FIELDS, CorpusItem, fill, load_corpus, make_identity, split
 from classifier.errors import CorpusError
-from classifier.types import FIELD_NAMES
 from classifier.validate import normalize_phone
 
 
@@ -74,7 +73,7 @@ def test_fill_complete_matches_truth() -> None:
         person = make_identity(rng)
         item = CorpusItem("a", "gestion", False, TEXT, "Medicina Familiar", "UMF 20")
         out = fill(item, person, rng, "completo")
-        assert set(out.fields) == set(FIELD_NAMES)
+        assert set(out.fields) == set(FILLED_FIELDS)
         assert "{" not in out.text
         assert out.fields["nss"] == person.nss
         assert out.fields["telefono"] == person.telefono
@@ -109,6 +108,9 @@ def test_fill_is_reproducible() -> None:
     assert a == b
 
 
+DANGLING = r"(?im)\b(tel|cel|nss|correo)[.:]?\s*$"  # a label whose value was dropped
+
+
 def test_dropping_data_keeps_the_petition() -> None:
     """GIVEN every corpus petition WHEN its contact data is dropped THEN the petition text
     survives (no label left hanging, most words kept)."""
@@ -120,7 +122,9 @@ def test_dropping_data_keeps_the_petition() -> None:
             assert "{" not in out.text
             if words >= 8:
                 assert len(out.text.split()) >= 0.5 * words, (item.id, out.text)
-            assert not re.search(r"(?im)\b(tel|cel|nss|correo)[.:]?\s*$", out.text), item.id
+            # ("ya puedo cargar el cel" ends so as written: only a drop may not leave it)
+            if not re.search(DANGLING, item.text):
+                assert not re.search(DANGLING, out.text), item.id
 
 
 def test_english_level_aliases() -> None:

@@ -19,7 +19,6 @@ from classifier.duplicates import (
     compare_identity,
     find_duplicates,
     links_for,
-    rules_for_profile,
 )
 from classifier.errors import ProfileError
 
@@ -165,14 +164,18 @@ def test_blocking_keys_hold_only_valid_identifiers() -> None:
 
 
 def test_rules_come_from_the_profile(tmp_path: Path) -> None:
-    assert rules_for_profile("imss").window_days == 30  # the default: the profile is silent
+    from classifier.profile import load_profile
+
+    assert load_profile("imss").duplicates.window_days == 30  # the default: it is silent
+    src = (Path(__file__).parents[2] / "classifier" / "profiles" / "imss.toml").read_text(
+        "utf-8")
     profile = tmp_path / "propio.toml"
-    profile.write_text("[duplicates]\nwindow_days = 10\n", encoding="utf-8")
-    assert rules_for_profile(profile).window_days == 10
+    profile.write_text(src + "\n[duplicates]\nwindow_days = 10\n", encoding="utf-8")
+    assert load_profile(profile).duplicates.window_days == 10
     bad = tmp_path / "malo.toml"
-    bad.write_text("[duplicates]\nventana = 10\n", encoding="utf-8")
+    bad.write_text(src + "\n[duplicates]\nventana = 10\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="claves desconocidas"):
-        rules_for_profile(bad)
+        load_profile(bad)
 
 
 @pytest.mark.parametrize(("a", "b"), [

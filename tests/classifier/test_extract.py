@@ -214,3 +214,29 @@ def test_curp_placeholder_filled_and_found_in_every_wording() -> None:
                 if "nombre" in found:  # a bare name alone is not always found; never longer
                     assert found["nombre"].value == name_case(filled.fields["nombre"] or ""), \
                         filled.text
+
+
+def test_name_case_writes_the_particles_in_lower_case_but_not_mc() -> None:
+    """The one particle list (classifier.identity.NAME_PARTICLES) decides which words of a
+    name in capitals stay lower case; "Mc" keeps its capital."""
+    assert name_case("ROCÍO DE LA CRUZ") == "Rocío de la Cruz"
+    assert name_case("ANA MC GREGOR DE LOS SANTOS Y VON HAGEN") == (
+        "Ana Mc Gregor de los Santos y von Hagen")
+
+
+@pytest.mark.parametrize("text", [
+    "SOY PAPA SOLO. ME TOCA GUARDERIA PARA MI NIÑA DE 2 AÑOS?",
+    "EL DOCTOR DIJO QUE YO QUERIA FLOJEAR, NO ME DIO INCAPACIDAD.",
+    "MI PATRON ME DIO DE BAJA PERO YO SIGO TRABAJANDO CON EL. QUE REVISEN",
+    "Sagrado Corazón de Jesús, en Vos confío. Cuida a mi esposo en su operación. Amén.",
+])
+def test_words_in_capitals_after_soy_or_yo_are_not_a_name(text: str) -> None:
+    """GIVEN a sentence, not a signature WHEN fields are extracted THEN no name is proposed
+    (a wrong name costs the reviewer more than an empty field)."""
+    assert "nombre" not in extract_fields(text)
+
+
+def test_a_signature_under_a_title_is_the_name_not_the_job_below_it() -> None:
+    text = ("Solicito que se investigue la actuación del médico.\n"
+            "Lic. Martha Villaseñor Ruiz\nGerente de Recursos Humanos\n")
+    assert extract_fields(text)["nombre"].value == "Martha Villaseñor Ruiz"

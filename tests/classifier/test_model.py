@@ -8,19 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from classifier import model as model_mod
+from classifier import training as training_mod
 from classifier.errors import ModelBundleError
 from classifier.model import (
-    BUNDLE_NAME,
     Bundle,
     Classifier,
+    bundle_path,
     fingerprint,
     load_bundle,
-    load_or_train,
     normalize,
     save_bundle,
 )
 from classifier.profile import load_profile
+from classifier.training import load_or_train
+
+IMSS = load_profile("imss")
 
 OBVIOUS = {
     "reconocimiento": "Quiero felicitar y agradecer a la enfermera del turno matutino por su "
@@ -88,9 +90,9 @@ def test_fingerprint_ignores_order() -> None:
 
 
 def test_save_load_roundtrip(small_model: Classifier, tmp_path: Path) -> None:
-    path = tmp_path / "m" / BUNDLE_NAME
+    path = bundle_path(tmp_path / "m", "imss")
     save_bundle(small_model.bundle, path)
-    assert [p.name for p in path.parent.iterdir()] == [BUNDLE_NAME]
+    assert [p.name for p in path.parent.iterdir()] == ["clasificador-imss.joblib"]
     loaded = Classifier(load_bundle(path))
     assert loaded.version == small_model.version
     text = OBVIOUS["gestion"]
@@ -100,7 +102,7 @@ def test_save_load_roundtrip(small_model: Classifier, tmp_path: Path) -> None:
 
 
 def test_refuses_other_sklearn_version(small_bundle: Bundle, tmp_path: Path) -> None:
-    path = tmp_path / BUNDLE_NAME
+    path = bundle_path(tmp_path, "imss")
     save_bundle(dataclasses.replace(small_bundle, sklearn_version="0.24.2"), path)
     with pytest.raises(ModelBundleError, match="scikit-learn"):
         load_bundle(path)
@@ -122,17 +124,41 @@ def test_refuses_corrupt_and_other_format(small_bundle: Bundle, tmp_path: Path) 
 def test_load_or_train(small_bundle: Bundle, tmp_path: Path,
                        monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(model_mod, "train_from_corpus", lambda: small_bundle)
-    first = load_or_train(tmp_path, calls.append)
+    monkeypatch.setattr(training_mod, "train_from_corpus", lambda _p, _e=(): small_bundle)
+    path = bundle_path(tmp_path, "imss")
+    first = load_or_train(tmp_path, IMSS, calls.append)
     assert calls[0].startswith("No hay modelo entrenado")
-    assert (tmp_path / BUNDLE_NAME).is_file()
+    assert path.is_file()
     calls.clear()
-    second = load_or_train(tmp_path, calls.append)
+    second = load_or_train(tmp_path, IMSS, calls.append)
     assert calls == [] and second.version == first.version
-    save_bundle(dataclasses.replace(small_bundle, sklearn_version="0.0"), tmp_path / BUNDLE_NAME)
-    load_or_train(tmp_path, calls.append)
+    save_bundle(dataclasses.replace(small_bundle, sklearn_version="0.0"), path)
+    load_or_train(tmp_path, IMSS, calls.append)
     assert "scikit-learn" in calls[0]
-    assert load_bundle(tmp_path / BUNDLE_NAME).sklearn_version != "0.0"
+    assert load_bundle(path).sklearn_version != "0.0"
+
+
+def test_a_bundle_of_another_profile_is_refused_and_replaced(
+        small_bundle: Bundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN the IMSS bundle saved where the ISSSTE station looks for its own WHEN the
+    ISSSTE station loads its model THEN the bundle is refused (its labels are IMSS types)
+    and a model for ISSSTE is trained in its place."""
+    issste = load_profile("issste")
+    saved = bundle_path(tmp_path, "issste")
+    save_bundle(small_bundle, saved)
+    with pytest.raises(ModelBundleError, match="perfil"):
+        load_bundle(saved, "issste")
+    trained: list[str] = []
+
+    def fake_train(profile, _extra=()):  # type: ignore[no-untyped-def]
+        trained.append(profile.code)
+        return dataclasses.replace(small_bundle, profile=profile.code)
+
+    monkeypatch.setattr(training_mod, "train_from_corpus", fake_train)
+    notes: list[str] = []
+    model = load_or_train(tmp_path, issste, notes.append)
+    assert trained == ["issste"] and "perfil" in notes[0]
+    assert model.profile is issste and load_bundle(saved, "issste").profile == "issste"
 
 
 def test_load_or_train_adds_reviewed_samples_only_when_training(
@@ -140,7 +166,7 @@ def test_load_or_train_adds_reviewed_samples_only_when_training(
     seen: list[list[tuple[str, str]]] = []
     asked: list[int] = []
 
-    def fake_train(extra=()):  # type: ignore[no-untyped-def]
+    def fake_train(_profile, extra=()):  # type: ignore[no-untyped-def]
         seen.append(list(extra))
         return small_bundle
 
@@ -148,8 +174,8 @@ def test_load_or_train_adds_reviewed_samples_only_when_training(
         asked.append(1)
         return [("Gracias a la doctora", "reconocimiento")]
 
-    monkeypatch.setattr(model_mod, "train_from_corpus", fake_train)
-    load_or_train(tmp_path, lambda _m: None, reviewed)
+    monkeypatch.setattr(training_mod, "train_from_corpus", fake_train)
+    load_or_train(tmp_path, IMSS, lambda _m: None, reviewed)
     assert seen == [[("Gracias a la doctora", "reconocimiento")]]
-    load_or_train(tmp_path, lambda _m: None, reviewed)  # loaded: the database is not asked
+    load_or_train(tmp_path, IMSS, lambda _m: None, reviewed)  # loaded: the database is not asked
     assert asked == [1]

@@ -24,8 +24,24 @@ def test_imss_profile() -> None:
 
 def test_issste_profile_has_its_own_taxonomy() -> None:
     p = load_profile("issste")
-    assert "inconformidad" in p.labels and "queja_servicio" not in p.labels
-    assert "nss" not in p.minimum_data
+    assert p.labels == ("inconformidad", "reconocimiento", "sugerencia", "solicitud_servicio",
+                        "orientacion", "no_peticion")
+    assert "nss" not in p.minimum_data and "nss" not in p.fields
+    assert p.minimum_data == ("nombre", "personal_involucrado", "domicilio", "telefono",
+                              "correo")
+    assert (p.case_system, p.short_name) == ("SINAPP", "ISSSTE")
+    # Trained from the corpus through its mapping: every corpus label lands on one of its.
+    assert p.corpus_label("gestion") == "solicitud_servicio"
+    assert p.corpus_label("queja_administrativa") == "inconformidad"
+
+
+def test_a_mapping_to_an_unknown_type_is_refused(tmp_path: Path) -> None:
+    src = Path(__file__).parents[2] / "classifier" / "profiles" / "issste.toml"
+    broken = tmp_path / "broken.toml"
+    broken.write_text(src.read_text("utf-8").replace('gestion = "solicitud_servicio"',
+                                                     'gestion = "tramite"'), "utf-8")
+    with pytest.raises(ProfileError, match="tramite"):
+        load_profile(broken)
 
 
 def test_bad_profiles(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from common.errors import ExitCode
 from intake.cli import main
 from intake.config import Settings
 
@@ -29,7 +30,7 @@ def test_classify_writes_one_proposal_per_line_and_reports_bad_lines(
                                        "Ana Ruiz Soto"}),
     ]) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["classify", str(src), "--out", str(out)]) == 1  # one bad line
+    assert main(["classify", str(src), "--out", str(out)]) == ExitCode.ROWS_FAILED
     assert "Línea 2" in capsys.readouterr().err
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
@@ -39,6 +40,40 @@ def test_classify_writes_one_proposal_per_line_and_reports_bad_lines(
     assert rows[1]["fields"]["nss"] == "92919084431"
     assert rows[1]["fields"]["telefono"] == "5512345678"
     assert rows[1]["route"] == "registrar" and rows[1]["missing"] == []
+
+
+def test_classify_under_issste_answers_in_issste_types_and_asks_no_nss(
+        settings: Settings, trained_issste_model: Path, tmp_path: Path,
+        cli_env: Callable[[Settings], Settings], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN BUZON_INSTITUTION=issste and its trained bundle WHEN `buzon classify` reads a
+    complaint with a name, address, phone, e-mail and the staff involved, and no NSS THEN
+    it answers with ISSSTE's types, reads the address and the staff, asks for no NSS and
+    registers it in SINAPP (the IMSS bundle beside it is not used)."""
+    import shutil
+
+    from classifier.model import bundle_path
+
+    cli_env(settings)
+    monkeypatch.setenv("BUZON_INSTITUTION", "issste")
+    settings.models_dir.mkdir(parents=True)
+    shutil.copy(trained_issste_model, bundle_path(settings.models_dir, "issste"))
+    src = tmp_path / "t.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": (
+        "El enfermero Ramón Téllez del turno vespertino nos contestó de mala manera y no "
+        "quiso cambiar el suero de mi papá aunque se lo pedimos tres veces. Ana Ruiz Soto, "
+        "Calle Pino 45, Col. Centro, C.P. 06000, tel. 55 1234 5678, ana.ruiz@gmail.com")},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["classify", str(src), "--out", str(out)]) == 0
+    assert "No hay modelo" not in capsys.readouterr().err
+    [row] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert set(row["scores"]) == {"inconformidad", "reconocimiento", "sugerencia",
+                                  "solicitud_servicio", "orientacion", "no_peticion"}
+    assert row["type"] == "inconformidad"
+    assert row["fields"]["domicilio"] == "Calle Pino 45, Col. Centro, C.P. 06000"
+    assert row["fields"]["personal_involucrado"] == "enfermero Ramón Téllez"
+    assert row["missing"] == [] and row["route"] == "registrar"
 
 
 def test_form_writes_a_pdf(env: Settings, tmp_path: Path) -> None:
@@ -52,7 +87,7 @@ def test_train_saves_a_model_that_classify_then_uses(
         capsys: pytest.CaptureFixture[str]) -> None:
     cli_env(settings)
     assert main(["train"]) == 0
-    assert (settings.models_dir / "clasificador.joblib").exists()
+    assert (settings.models_dir / "clasificador-imss.joblib").exists()
     assert (settings.models_dir / "digitos.pkl").exists()  # the first batch only loads it
     capsys.readouterr()
     src = tmp_path / "t.jsonl"
@@ -68,7 +103,7 @@ def test_a_bad_configuration_is_an_error_with_its_exit_code(
     cfg = tmp_path / "buzon.toml"
     cfg.write_text('sin_sentido = 1\n')
     monkeypatch.setenv("BUZON_CONFIG", str(cfg))
-    assert main(["export"]) == 2
+    assert main(["export"]) == ExitCode.CONFIG
     assert "desconocidas" in capsys.readouterr().err
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.model import BUNDLE_NAME, Bundle, load_bundle, save_bundle
-from intake import learning
+from classifier import training
+from classifier.model import Bundle, bundle_path, load_bundle, save_bundle
 from intake.cli import main
 from intake.config import Settings, ensure_dirs
 
@@ -36,7 +36,7 @@ def test_model_without_a_model_says_how_to_get_one(
 
 def test_model_shows_version_and_metrics(env: Settings, trained_model: Path, saved: Bundle,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copy(trained_model, env.models_dir / BUNDLE_NAME)
+    shutil.copy(trained_model, bundle_path(env.models_dir, "imss"))
     assert main(["model"]) == 0
     out = capsys.readouterr().out
     assert saved.version in out and saved.sklearn_version in out
@@ -47,7 +47,7 @@ def test_model_shows_version_and_metrics(env: Settings, trained_model: Path, sav
 def test_evaluate_prints_the_report_and_json(env: Settings, trained_model: Path,
                                             saved: Bundle,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copy(trained_model, env.models_dir / BUNDLE_NAME)
+    shutil.copy(trained_model, bundle_path(env.models_dir, "imss"))
     assert main(["evaluate"]) == 0
     out = capsys.readouterr().out
     for expected in ("Queja de servicio", "Matriz de confusión", "ECE", "cobertura"):
@@ -67,21 +67,22 @@ def test_train_skips_when_nothing_is_new_and_refuses_old_bundles(
     THEN nothing is trained; GIVEN a bundle from another scikit-learn, THEN it retrains."""
     trained: list[int] = []
 
-    def fake_train(extra):  # type: ignore[no-untyped-def]
+    def fake_train(_profile, extra):  # type: ignore[no-untyped-def]
         trained.append(len(extra))
         return dataclasses.replace(saved, metrics=dict(saved.metrics))
 
-    monkeypatch.setattr(learning, "train_from_corpus", fake_train)
-    monkeypatch.setattr(learning, "training_fingerprint", lambda extra: saved.data_fingerprint)
-    save_bundle(saved, env.models_dir / BUNDLE_NAME)
+    monkeypatch.setattr(training, "train_from_corpus", fake_train)
+    monkeypatch.setattr(training, "training_fingerprint",
+                        lambda _profile, extra: saved.data_fingerprint)
+    save_bundle(saved, bundle_path(env.models_dir, "imss"))
     assert main(["train"]) == 0
     assert trained == [] and "Sin datos nuevos" in capsys.readouterr().err
     assert main(["train", "--force"]) == 0
     assert trained == [0]
     save_bundle(dataclasses.replace(saved, sklearn_version="0.24.2"),
-                env.models_dir / BUNDLE_NAME)
+                bundle_path(env.models_dir, "imss"))
     assert main(["train"]) == 0
     err = capsys.readouterr().err
     assert "scikit-learn" in err and "guardado" in err
     assert trained == [0, 0]
-    assert load_bundle(env.models_dir / BUNDLE_NAME).sklearn_version == saved.sklearn_version
+    assert load_bundle(bundle_path(env.models_dir, "imss")).sklearn_version == saved.sklearn_version

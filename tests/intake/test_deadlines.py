@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -100,36 +100,19 @@ def test_a_rule_with_an_unknown_event_or_backwards_is_refused(tmp_path: Path) ->
 def test_documents_stored_before_0007_get_their_due_dates(settings) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a database at revision 0005 holding an open IMSS document WHEN it is opened
     THEN the migration adds the deadline columns and the document gets its due date."""
-    from importlib import resources
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
     from intake.config import ensure_dirs
     from intake.pipeline import open_database
     from models import schema
     from models.db import make_engine, session_scope
+    from tests.migration_testing import database_at, document, source_file
 
     ensure_dirs(settings)
     engine = make_engine(settings.database_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
-        conn.execute(text(
-            "INSERT INTO source_files (id, sha256, source_path, stored_path, size, file_kind, "
-            "status, page_count, ingested_at) VALUES (1, 'x', 'a.pdf', 'o/a.pdf', 1, 'pdf', "
-            "'ok', 1, '2026-11-13 10:00:00')"))
-        for doc_id, status in ((1, "pendiente"), (2, "descartado")):
-            conn.execute(text(
-                "INSERT INTO documents (id, source_file_id, pages, kind, received_on, text, "
-                "type, fields, missing, route, urgent, needs_review, status, created_at, "
-                "updated_at, version_id) VALUES (:id, 1, '[1]', 'volante', '2026-11-13', 't', "
-                "'sugerencia', '{}', '[]', 'registrar', false, true, :status, "
-                "'2026-11-13 10:00:00', '2026-11-13 10:00:00', 1)"),
-                {"id": doc_id, "status": status})
+    day = {"received_on": FRI_13, "created_at": datetime(2026, 11, 13, 10),
+           "updated_at": datetime(2026, 11, 13, 10)}
+    database_at(engine, "0005", {
+        "source_files": [source_file(ingested_at=datetime(2026, 11, 13, 10))],
+        "documents": [document(1, **day), document(2, status="descartado", **day)]})
     engine.dispose()
     with session_scope(open_database(settings)) as s:
         open_doc, discarded = s.get(schema.Document, 1), s.get(schema.Document, 2)

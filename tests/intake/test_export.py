@@ -45,7 +45,8 @@ def test_export_lines_follow_the_contract_and_skip_merged_documents(settings: Se
     for r in rows:
         assert tuple(r) == EXPORT_KEYS
         assert r["fields"] == {"nombre": None, "nss": "92919084431", "telefono": None,
-                               "correo": None, "curp": None, "unidad": None, "servicio": None}
+                               "correo": None, "curp": None, "unidad": None, "servicio": None,
+                               "domicilio": None, "personal_involucrado": None}
         assert r["source"] == "caja/a.pdf" and r["confidence"] == 0.9
 
     with session_scope(factory) as s:  # a library call names no actor: nothing audited

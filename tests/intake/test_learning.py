@@ -13,20 +13,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from classifier.corpus import load_corpus, split
-from classifier.model import (
-    BUNDLE_NAME,
-    Bundle,
-    Classifier,
-    fingerprint,
-    load_bundle,
-    save_bundle,
-    train,
-)
-from classifier.training import item_samples
-from intake.learning import as_training, retrain, reviewed_samples
+from classifier.model import Bundle, Classifier, bundle_path, fingerprint, load_bundle, save_bundle
+from classifier.profile import load_profile
+from classifier.training import as_training, item_samples, retrain, train
+from intake.learning import reviewed_samples
 from models.db import make_engine, make_sessionmaker, migrate
 from models.schema import Decision, Document, SourceFile, User
 
+IMSS = load_profile("imss")
 REAL_NAME = "Eduviges Tlacuilo Zacatenco"
 # A distinctive thanks the corpus has never seen, written like an order about lockers.
 ODD_TEXT = ("Los casilleros del vestidor quedaron con candado nuevo y la señora del aseo "
@@ -41,13 +35,13 @@ def base_samples() -> list[tuple[str, str]]:
         if len(per_type[item.type]) < 12:
             per_type[item.type].append(item)
     items = [i for chosen in per_type.values() for i in chosen]
-    return item_samples(items, random.Random(0), copies=1, hints=False)
+    return item_samples(items, random.Random(0), IMSS, copies=1, hints=False)
 
 
 @pytest.fixture(scope="module")
 def first_bundle(base_samples: list[tuple[str, str]]) -> Bundle:
     """The small model with no reviews, trained once for the module."""
-    return train(base_samples)
+    return train(base_samples, IMSS)
 
 
 @pytest.fixture
@@ -55,11 +49,11 @@ def small_training(base_samples: list[tuple[str, str]], first_bundle: Bundle,
                    tmp_path: Path):  # type: ignore[no-untyped-def]
     """Small train/fingerprint functions; tmp_path/modelos already holds `first_bundle`."""
     calls: list[int] = []
-    save_bundle(first_bundle, tmp_path / "modelos" / BUNDLE_NAME)
+    save_bundle(first_bundle, bundle_path(tmp_path / "modelos", "imss"))
 
     def train_fn(extra: Sequence[tuple[str, str]]) -> Bundle:
         calls.append(len(extra))
-        return train([*base_samples, *extra])
+        return train([*base_samples, *extra], IMSS)
 
     def fingerprint_fn(extra: Sequence[tuple[str, str]]) -> str:
         return fingerprint([*base_samples, *extra])
@@ -121,19 +115,19 @@ def test_a_confirmed_decision_changes_the_next_model(
     THEN a new model is saved and it gives that text more reconocimiento probability."""
     kw = {k: small_training[k] for k in ("train_fn", "fingerprint_fn")}
     models = small_training["dir"]
-    again = retrain(models, reviewed_samples(session), **kw)
+    again = retrain(models, IMSS, reviewed_samples(session), **kw)
     assert not again.trained and again.reason == "sin datos nuevos"
     assert again.bundle.version == first_bundle.version
 
     _doc(session, ODD_TEXT, "reconocimiento", "pendiente", False)  # unreviewed: no change
-    assert not retrain(models, reviewed_samples(session), **kw).trained
+    assert not retrain(models, IMSS, reviewed_samples(session), **kw).trained
     assert small_training["calls"] == []
     _doc(session, ODD_TEXT, "reconocimiento", "confirmado", True, {"nombre": REAL_NAME})
-    after = retrain(models, reviewed_samples(session), **kw)
+    after = retrain(models, IMSS, reviewed_samples(session), **kw)
     assert after.trained and after.reason == "datos nuevos" and after.reviewed == 1
     assert small_training["calls"] == [2]  # the reviewed document, weighted twice
     assert after.bundle.data_fingerprint != first_bundle.data_fingerprint
-    saved = load_bundle(models / BUNDLE_NAME)
+    saved = load_bundle(bundle_path(models, "imss"))
     assert saved.data_fingerprint == after.bundle.data_fingerprint
     assert saved.metrics["decisiones_revisadas"] == 1
 
@@ -148,17 +142,17 @@ def test_an_incompatible_bundle_is_refused_and_retrained(small_training: dict,
     kw = {k: small_training[k] for k in ("train_fn", "fingerprint_fn")}
     models = small_training["dir"]
     save_bundle(dataclasses.replace(first_bundle, sklearn_version="0.24.2"),
-                models / BUNDLE_NAME)
+                bundle_path(models, "imss"))
     notes: list[str] = []
-    outcome = retrain(models, [], notify=notes.append, **kw)
+    outcome = retrain(models, IMSS, [], notify=notes.append, **kw)
     assert outcome.trained and outcome.reason == "sin modelo utilizable"
     assert "scikit-learn" in notes[0]
-    assert load_bundle(models / BUNDLE_NAME).sklearn_version != "0.24.2"
+    assert load_bundle(bundle_path(models, "imss")).sklearn_version != "0.24.2"
 
 
 def test_force_retrains_without_new_data(small_training: dict) -> None:
     kw = {k: small_training[k] for k in ("train_fn", "fingerprint_fn")}
-    assert retrain(small_training["dir"], [], force=True, **kw).reason == "forzado"
+    assert retrain(small_training["dir"], IMSS, [], force=True, **kw).reason == "forzado"
     assert small_training["calls"] == [0]
 
 

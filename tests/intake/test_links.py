@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from classifier.profile import load_profile
+from common.errors import ExitCode
 from intake.cli import main
 from intake.config import Settings
 from intake.errors import UnsupportedFileError
@@ -46,7 +48,7 @@ def test_a_history_csv_keeps_the_good_lines_and_reports_the_bad(settings: Settin
     WHEN imported THEN the two good petitions are stored and filed for the search, each bad
     line is reported with its number and reason, and importing again adds nothing."""
     factory = open_database(settings)
-    ctx = link_context("imss")
+    ctx = link_context(load_profile("imss"))
     data = HISTORY.encode("utf-8")
     with session_scope(factory) as s:
         report = import_history(s, data, ctx, unit="UMF 20", today=DAY)
@@ -98,11 +100,11 @@ def test_buzon_historial_imports_and_exits_1_on_bad_lines(
     cli_env(settings)
     path = tmp_path / "siade.csv"
     path.write_text(HISTORY.replace("2099-01-01", "2026-11-05"), encoding="utf-8")
-    assert main(["historial", str(path), "--unit", "UMF 20"]) == 1
+    assert main(["historial", str(path), "--unit", "UMF 20"]) == ExitCode.ROWS_FAILED
     err = capsys.readouterr().err
     assert "Historial importado: 3 petición(es) nueva(s)." in err
     assert "Línea 3: la fecha «31/02/2026» no es válida" in err
-    assert main(["historial", str(path)]) == 1  # the same bad lines, nothing new
+    assert main(["historial", str(path)]) == ExitCode.ROWS_FAILED  # the same bad lines
     assert "0 petición(es) nueva(s), 3 ya estaban importadas" in capsys.readouterr().err
 
 
@@ -126,7 +128,7 @@ def test_links_follow_an_edit_of_the_identity_data(settings: Settings) -> None:
     the first one THEN the later repeat is linked to it; WHEN the name is changed to
     someone else THEN the proposed link goes away."""
     factory = open_database(settings)
-    ctx = link_context("imss")
+    ctx = link_context(load_profile("imss"))
     with session_scope(factory) as s:
         first = _doc(s, PHARMACY, {"nombre": "Mario Ríos"}, n=1)
         refresh_links(s, first, ctx)
@@ -146,7 +148,7 @@ def test_links_follow_an_edit_of_the_identity_data(settings: Settings) -> None:
 
 def test_a_decided_link_survives_a_refresh(settings: Settings) -> None:
     factory = open_database(settings)
-    ctx = link_context("imss")
+    ctx = link_context(load_profile("imss"))
     with session_scope(factory) as s:
         first = _doc(s, PHARMACY, {"nss": NSS}, n=1)
         refresh_links(s, first, ctx)
@@ -179,8 +181,8 @@ def test_ingest_links_a_repeat_to_the_history_and_a_new_petition_as_related(
     related (and keeps its route: it is registered)."""
     factory = open_database(ready_settings)
     with session_scope(factory) as s:
-        import_history(s, HISTORY.encode("utf-8"), link_context("imss"), unit="UMF 20",
-                       today=DAY)
+        import_history(s, HISTORY.encode("utf-8"), link_context(load_profile("imss")),
+                       unit="UMF 20", today=DAY)
     sign = ["Atentamente,", "María José Pérez López", f"NSS {NSS}", "Tel. 55 1234 5678"]
     repeat = _letter_pdf(tmp_path / "carta1.pdf", [
         "A quien corresponda:", *_wrap(PHARMACY_AGAIN), *sign])

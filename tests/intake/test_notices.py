@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from common.errors import ExitCode
 from intake.pipeline import ingest_paths, open_database
 from models import schema
 from models.db import session_scope
@@ -71,7 +72,7 @@ def test_buzon_avisos_sends_the_outbox_and_keeps_what_fails(
     for name, value in (("CORREO_ACTIVO", "sí"), ("SMTP_HOST", "127.0.0.1"),
                         ("SMTP_PORT", "1"), ("SMTP_TLS", "ninguno")):
         monkeypatch.setenv(f"BUZON_{name}", value)
-    assert main(["avisos"]) == 1
+    assert main(["avisos"]) == ExitCode.NOTICES_NOT_SENT
     assert "0 aviso(s) enviado(s), 1 con error (se reintentarán)" in capsys.readouterr().err
     with session_scope(open_database(settings)) as s:
         [message] = s.scalars(select(schema.OutboxMessage)).all()

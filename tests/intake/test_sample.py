@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from classifier.profile import load_profile
 from classifier.route import route_for
 from classifier.validate import is_valid_nss
 from intake.sample import TRUTH_FILE, generate, write_sample
@@ -18,7 +19,8 @@ from intake.sample import TRUTH_FILE, generate, write_sample
 TYPES = {"orientacion", "gestion", "queja_servicio", "queja_administrativa", "sugerencia",
          "reconocimiento", "no_peticion"}
 PAGE_MARK = re.compile(r"-?\s*\d+\s*-?|\d+/\d+|(?:[Hh]oja|Pág\.) \d+(?: de \d+)?")
-FIELDS = {"nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio"}
+FIELDS = {"nombre", "nss", "telefono", "correo", "curp", "unidad", "servicio", "domicilio",
+          "personal_involucrado"}
 
 
 def _hashes(d: Path) -> dict[str, str]:
@@ -107,7 +109,7 @@ def test_fields_are_canonical_and_routes_agree(box: tuple[Path, list[dict]]) -> 
         if f["telefono"] is not None:
             assert re.fullmatch(r"\d{10}", f["telefono"])
         assert f["unidad"]
-        assert rec["route"] == route_for(rec["type"], f)[0]
+        assert rec["route"] == route_for(rec["type"], f, load_profile("imss"))[0]
     assert {r["route"] for r in truth} >= {"desechar", "registrar"}
 
 

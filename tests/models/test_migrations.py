@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import schema
 from models.db import make_engine, make_sessionmaker, migrate, session_scope
+from tests.migration_testing import database_at, document, source_file, user
 
 
 @pytest.fixture
@@ -69,27 +70,7 @@ def test_postgres_migrates_from_empty(pg_engine: Engine) -> None:
 def test_0002_upgrades_a_database_with_documents(engine: Engine) -> None:
     """GIVEN a database at revision 0001 holding a document
     WHEN it is migrated to head THEN the document survives with the new columns empty."""
-    from importlib import resources
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.execute(text(
-            "INSERT INTO source_files (id, sha256, source_path, stored_path, size, file_kind, "
-            "status, page_count, ingested_at) VALUES (1, 'x', 'a.pdf', 'o/a.pdf', 1, 'pdf', "
-            "'ok', 1, '2026-11-20 10:00:00')"))
-        conn.execute(text(
-            "INSERT INTO documents (id, source_file_id, pages, kind, received_on, text, type, "
-            "fields, missing, route, urgent, needs_review, status, created_at, updated_at, "
-            "version_id) VALUES (1, 1, '[1]', 'volante', '2026-11-20', 't', 'sugerencia', "
-            "'{}', '[]', 'registrar', false, true, 'pendiente', '2026-11-20 10:00:00', "
-            "'2026-11-20 10:00:00', 1)"))
+    database_at(engine, "0001", {"source_files": [source_file()], "documents": [document()]})
     migrate(engine)
     assert _schema_diff(engine) == []
     with make_sessionmaker(engine)() as s:
@@ -101,53 +82,27 @@ def test_0002_upgrades_a_database_with_documents(engine: Engine) -> None:
 def test_0005_gives_existing_users_a_session_version(engine: Engine) -> None:
     """GIVEN a database at revision 0004 with an account WHEN migrated to head THEN the
     account keeps its data with session version 1 and failed logins have their table."""
-    from importlib import resources
+    from sqlalchemy import inspect
 
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import inspect, text
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
-        conn.execute(text(
-            "INSERT INTO users (id, username, password_hash, display_name, role, units, "
-            "active, created_at) VALUES (1, 'ana', 'h', 'Ana', 'taod', '[\"UMF 20\"]', true, "
-            "'2026-11-20 10:00:00')"))
+    database_at(engine, "0004", {"users": [user()]})
     migrate(engine)
     assert _schema_diff(engine) == []
     assert "login_attempts" in inspect(engine).get_table_names()
     with make_sessionmaker(engine)() as s:
-        user = s.get(schema.User, 1)
-        assert user is not None and (user.username, user.session_version) == ("ana", 1)
+        ana = s.get(schema.User, 1)
+        assert ana is not None and (ana.username, ana.session_version) == ("ana", 1)
 
 
 def test_0008_marks_quarantines_whose_cause_may_pass(engine: Engine) -> None:
     """GIVEN a database at revision 0005 with a file lost with its workers, one Tesseract
     ran out of time on and a damaged one, all quarantined WHEN migrated to head THEN the
     first two will be read again by the next run and the damaged one stays."""
-    from importlib import resources
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
     errors = ["falló la lectura del archivo en el clúster",
               "página 3: Tesseract excedió el tiempo límite de 120 s",
               "el PDF está dañado o incompleto"]
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
-        for n, error in enumerate(errors, start=1):
-            conn.execute(text(
-                "INSERT INTO source_files (id, sha256, source_path, stored_path, size, "
-                "file_kind, status, error, page_count, ingested_at) VALUES (:n, :n, 'a.pdf', "
-                "'c/a.bin', 1, 'pdf', 'cuarentena', :error, 0, '2026-11-20 10:00:00')"),
-                {"n": n, "error": error})
+    database_at(engine, "0005", {"source_files": [
+        source_file(n, status="cuarentena", error=error, stored_path="c/a.bin", page_count=0)
+        for n, error in enumerate(errors, start=1)]})
     migrate(engine)
     assert _schema_diff(engine) == []
     with make_sessionmaker(engine)() as s:
@@ -158,27 +113,9 @@ def test_0008_marks_quarantines_whose_cause_may_pass(engine: Engine) -> None:
 def test_0006_adds_history_keys_and_links_to_a_database_with_documents(engine: Engine) -> None:
     """GIVEN a database at revision 0005 holding a document WHEN migrated to head THEN the
     document survives, the three duplicate tables exist and a link to it can be stored."""
-    from importlib import resources
+    from sqlalchemy import inspect
 
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import inspect, text
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("models") / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
-        conn.execute(text(
-            "INSERT INTO source_files (id, sha256, source_path, stored_path, size, file_kind, "
-            "status, page_count, ingested_at) VALUES (1, 'x', 'a.pdf', 'o/a.pdf', 1, 'pdf', "
-            "'ok', 1, '2026-11-20 10:00:00')"))
-        conn.execute(text(
-            "INSERT INTO documents (id, source_file_id, pages, kind, received_on, text, type, "
-            "fields, missing, route, urgent, needs_review, status, created_at, updated_at, "
-            "version_id) VALUES (1, 1, '[1]', 'volante', '2026-11-20', 't', 'sugerencia', "
-            "'{}', '[]', 'registrar', false, true, 'pendiente', '2026-11-20 10:00:00', "
-            "'2026-11-20 10:00:00', 1)"))
+    database_at(engine, "0005", {"source_files": [source_file()], "documents": [document()]})
     migrate(engine)
     assert _schema_diff(engine) == []
     assert {"petition_history", "match_keys", "duplicate_links"} <= set(

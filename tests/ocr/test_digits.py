@@ -47,9 +47,21 @@ def test_normalise_gives_mnist_geometry():
     assert digits.normalise(np.zeros((30, 30), np.uint8)) is None
 
 
+def test_the_digit_rows_check_is_the_nss_validators():
+    """One Luhn: the OCR's digit-row check and classifier.validate agree on every NSS."""
+    import random
+
+    from classifier.validate import is_valid_nss
+
+    rng = random.Random(5)
+    numbers = ["".join(rng.choice("0123456789") for _ in range(11)) for _ in range(2000)]
+    assert [digits.luhn_ok(n) for n in numbers] == [is_valid_nss(n) for n in numbers]
+    assert sum(map(digits.luhn_ok, numbers)) > 100  # both sides of the check are exercised
+
+
 def test_luhn_and_single_digit_repair():
     assert digits.luhn_ok("92919084431") and not digits.luhn_ok("92919084432")
-    assert digits.luhn_digit("9291908443") == "1"
+    assert not digits.luhn_ok("9291908443?") and not digits.luhn_ok("1")
     value = "92910084431"  # the 5th digit misread: 9 -> 0
     conf = [99.0] * 11
     probs = [[0.0] * 10 for _ in range(11)]

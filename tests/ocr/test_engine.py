@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from ocr_testing import CrashingEngine, text_page
 
+from common.errors import ExitCode
 from ocr.engine import OcrEngine, TesseractEngine, mean_confidence, words_to_text
 from ocr.errors import EngineError, OcrError
 from ocr.read import read_page
@@ -44,7 +45,7 @@ def test_crashing_engine_surfaces_as_engine_error_from_read_page():
     with pytest.raises(EngineError) as info:
         read_page(page, engine)
     assert isinstance(info.value, OcrError)
-    assert info.value.exit_code == OcrError.exit_code
+    assert info.value.exit_code == ExitCode.OCR_ENGINE
     assert engine.calls >= 1
 
 

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from common.errors import ExitCode
 from models.db import make_engine, make_sessionmaker
 from models.schema import AuditEvent, User
 from review_ui.accounts import authenticate
@@ -43,7 +44,7 @@ def test_user_add_with_password_stdin_and_list(settings):
     engine.dispose()
     again = runner.invoke(user, ["add", "carla", "--password-stdin"], input="otra-clave-456\n",
                           obj={"settings": settings})
-    assert again.exit_code == 1 and "Ya existe el usuario carla." in again.output
+    assert again.exit_code == ExitCode.USER_EXISTS and "Ya existe el usuario carla." in again.output
     listed = runner.invoke(user, ["list"], obj={"settings": settings})
     assert "carla\ttaod\tUMF 20, HGZ 1" in listed.output
 
@@ -59,7 +60,7 @@ def test_user_add_prompts_for_password(settings):
 def test_user_add_refuses_short_password(settings):
     result = CliRunner().invoke(user, ["add", "eva", "--password-stdin"], input="corta\n",
                                 obj={"settings": settings})
-    assert result.exit_code == 1 and "al menos 10 caracteres" in result.output
+    assert result.exit_code == ExitCode.REVIEW and "al menos 10 caracteres" in result.output
 
 
 def test_serve_options():
@@ -81,6 +82,16 @@ def test_commands_are_reachable_through_buzon(settings, cli_env):
     assert "--port" in runner.invoke(cli, ["serve", "--help"]).output
 
 
+def test_buzon_user_exits_with_the_review_error_code(settings, cli_env, capsys):
+    """`buzon user` reports a ReviewError in Spanish and exits with that error's own code
+    (not click's generic 1) through the entry point scripts and cron see."""
+    from intake.cli import main
+
+    cli_env(settings)
+    assert main(["user", "disable", "nadie"]) == ExitCode.REVIEW
+    assert capsys.readouterr().err == "Error: No existe el usuario nadie.\n"
+
+
 # --- accounts from the command line (issue 12, item 14) -----------------------------------
 
 def test_a_taod_needs_a_unit_and_all_units_must_be_asked_for(settings):
@@ -88,15 +99,16 @@ def test_a_taod_needs_a_unit_and_all_units_must_be_asked_for(settings):
     for supervisor/admin with --todas-las-unidades, never together with --unit."""
     pw = "frase-de-acceso-1\n"
     taod = _run(settings, "add", "eva", "--password-stdin", stdin=pw)
-    assert taod.exit_code == 1 and "al menos una unidad" in taod.output
+    assert taod.exit_code == ExitCode.REVIEW and "al menos una unidad" in taod.output
     sup = _run(settings, "add", "sara", "--role", "supervisor", "--password-stdin", stdin=pw)
-    assert sup.exit_code == 1 and "todas las unidades de forma explícita" in sup.output
+    assert sup.exit_code == ExitCode.REVIEW
+    assert "todas las unidades de forma explícita" in sup.output
     all_taod = _run(settings, "add", "eva", "--todas-las-unidades", "--password-stdin",
                     stdin=pw)
-    assert all_taod.exit_code == 1 and "TAOD no puede ver todas" in all_taod.output
+    assert all_taod.exit_code == ExitCode.REVIEW and "TAOD no puede ver todas" in all_taod.output
     both = _run(settings, "add", "sara", "--role", "supervisor", "--unit", "UMF 20",
                 "--todas-las-unidades", "--password-stdin", stdin=pw)
-    assert both.exit_code == 1 and "no ambas" in both.output
+    assert both.exit_code == ExitCode.REVIEW and "no ambas" in both.output
     ok = _run(settings, "add", "sara", "--role", "supervisor", "--todas-las-unidades",
               "--password-stdin", stdin=pw)
     assert ok.exit_code == 0 and "todas las unidades" in ok.output
@@ -109,7 +121,7 @@ def test_user_passwd_disable_and_enable(settings):
     assert _run(settings, "add", "carla", "--unit", "UMF 20", "--password-stdin",
                 stdin="otra-clave-456\n").exit_code == 0
     weak = _run(settings, "passwd", "carla", "--password-stdin", stdin="contraseña123\n")
-    assert weak.exit_code == 1 and "demasiado común" in weak.output
+    assert weak.exit_code == ExitCode.REVIEW and "demasiado común" in weak.output
     changed = _run(settings, "passwd", "carla", "--password-stdin",
                    stdin="una-frase-nueva-7\n")
     assert changed.exit_code == 0 and "sesiones abiertas se cerraron" in changed.output
@@ -123,7 +135,7 @@ def test_user_passwd_disable_and_enable(settings):
     assert _check(settings, lambda s: authenticate(s, "carla", "una-frase-nueva-7")
                   is not None)
     missing = _run(settings, "disable", "nadie")
-    assert missing.exit_code == 1 and "No existe el usuario nadie." in missing.output
+    assert missing.exit_code == ExitCode.REVIEW and "No existe el usuario nadie." in missing.output
     actions = _check(settings, lambda s: [(e.action, e.user_id, e.detail["cuenta"])
                                           for e in s.scalars(select(AuditEvent)
                                                              .order_by(AuditEvent.id))])
@@ -211,6 +223,6 @@ def test_user_email_for_notices(settings):
     assert result.exit_code == 0, result.output
     assert _check(settings, lambda s: s.scalar(select(User.email))) == "sofia@umf20.example"
     bad = _run(settings, "correo", "sofia", "no-es-correo")
-    assert bad.exit_code == 1 and "El correo electrónico no es válido" in bad.output
+    assert bad.exit_code == ExitCode.REVIEW and "El correo electrónico no es válido" in bad.output
     assert _run(settings, "correo", "sofia").output == "Correo de sofia borrado.\n"
     assert _check(settings, lambda s: s.scalar(select(User.email))) is None

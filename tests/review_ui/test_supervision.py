@@ -130,18 +130,20 @@ def test_supervisor_retrain_uses_reviews_and_shows_the_version(client, app, monk
     from collections import defaultdict
 
     from classifier.corpus import load_corpus, split
-    from classifier.model import train
-    from classifier.training import item_samples
+    from classifier.profile import load_profile
+    from classifier.training import item_samples, train
+
+    imss = load_profile("imss")
 
     per_type: dict[str, list] = defaultdict(list)
     for item in split(load_corpus())[0]:
         if len(per_type[item.type]) < 8:
             per_type[item.type].append(item)
-    base = item_samples([i for c in per_type.values() for i in c], random.Random(0),
+    base = item_samples([i for c in per_type.values() for i in c], random.Random(0), imss,
                         copies=1, hints=False)
 
     def tiny_train(extra):
-        return train([*base, *extra])
+        return train([*base, *extra], imss)
 
     app.extensions["buzon_train_fn"] = tiny_train
     login(client, "sofia")
@@ -184,13 +186,14 @@ def test_model_page_names_its_figures_in_spanish_with_a_chart(client, app, monke
 
     settings = app.config["BUZON_SETTINGS"]
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    (settings.models_dir / model.BUNDLE_NAME).write_bytes(b"x")
+    model.bundle_path(settings.models_dir, "imss").write_bytes(b"x")
     metrics = {"n": 120, "accuracy": 0.8812, "macro_f1": 0.8034, "ece": 0.041,
                "cobertura_automatica": 0.59, "precision_automatica": 0.983,
                "muestras_entrenamiento": 2400, "segundos_entrenamiento": 12.5,
                "f1_por_tipo": {"gestion": 0.8, "queja_servicio": 0.9, "sugerencia": 0.7}}
     monkeypatch.setattr(model, "load_bundle",
-                        lambda path: SimpleNamespace(version="imss-1", metrics=metrics))
+                        lambda path, code=None: SimpleNamespace(version="imss-1",
+                                                                metrics=metrics))
     login(client, "sofia")
     page = client.get("/supervision/modelo").text
     assert "Exactitud (tipo correcto)</td><td class=\"num\">88.1 %" in page

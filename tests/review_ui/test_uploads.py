@@ -22,7 +22,7 @@ from review_ui.background import jobs_of
 from tests.hostile.corpus import letter_pdf, png_declaring
 from tests.intake.isolated_fakes import stuck_ingest
 
-MODEL_FILE = "clasificador.joblib"
+MODEL_FILE = "clasificador-imss.joblib"
 # A child and the Dask worker it starts for two files each need some 300-650 MiB of data
 # segment; an RGB page of 13,000 x 13,000 pixels takes 676 MiB more to decode.
 TIGHT_MB = 800
