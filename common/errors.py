@@ -39,6 +39,8 @@ class ExitCode(IntEnum):
     INVALID_DECISION = 22
     USER_EXISTS = 23
     ERROR = 24  # a BuzonError of no more precise kind (none is raised today)
+    INGEST_STOPPED = 25  # an upload's child ingest: its time limit, or it died (the station)
+    SAMPLE_FONTS_MISSING = 26  # `buzon sample`: a handwriting font's Debian package is absent
     INTERRUPTED = 130  # Ctrl-C, or a prompt cancelled (128 + SIGINT, as shells count)
 
 

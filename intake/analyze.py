@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ocr import digits
 from ocr.engine import TesseractEngine
-from ocr.errors import EngineError, UnreadableImageError
-from ocr.loading import load_file, sniff_kind
-from ocr.read import read_page
+from ocr.errors import OcrError, UnreadableImageError
+from ocr.loading import iter_pages, sniff_kind
+from ocr.read import read_page, unread_page
 from ocr.types import PageRead
+
+if TYPE_CHECKING:
+    from ocr.engine import OcrEngine
+    from ocr.types import PageImage
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +43,48 @@ class FileAnalysis:
     transient: bool = False
 
 
-def analyze_file(data: bytes, filename: str, options: OcrOptions) -> FileAnalysis:
-    """Load every page of a file and read it. Never raises for a bad file: reports it."""
+def analyze_file(data: bytes, filename: str, options: OcrOptions,
+                 engine: OcrEngine | None = None) -> FileAnalysis:
+    """Read every page of a file, one page in memory at a time. Never raises for a bad
+    file: reports it.
+
+    Pages are decoded one by one and each is dropped once read: what is kept of a page is
+    its PageRead (text, boxes, a 150 dpi PNG), never its pixels, so a file of hundreds of
+    pages needs the memory of one. A page the engine fails on (a timeout, a crash) is kept
+    as unread, with its reason and its image, and the rest of the file goes on; only when
+    no page at all could be read is the file quarantined, as a cause that may pass (the
+    engine, not the file, is then at fault).
+    """
     if options.model_cache:
         digits.configure(Path(options.model_cache))
     kind = sniff_kind(data)
     try:
-        images = load_file(data, filename, max_pixels=options.max_pixels)
+        images = iter_pages(data, filename, max_pixels=options.max_pixels)
     except UnreadableImageError as e:
         return FileAnalysis(kind, error=str(e))
-    engine = TesseractEngine(lang=options.lang, timeout=options.timeout)
+    engine = engine or TesseractEngine(lang=options.lang, timeout=options.timeout)
     pages: list[PageRead] = []
-    for image in images:
-        try:
-            pages.append(read_page(image, engine))
-        except EngineError as e:
-            log.warning("page %d of a %s file could not be read: %s", image.page_no, kind, e)
-            return FileAnalysis(kind, error=f"página {image.page_no}: {e}", transient=True)
+    try:
+        for image in images:
+            pages.append(_read(image, engine, kind))
+            del image  # its pixels go before the next page is decoded
+    except UnreadableImageError as e:  # a page found broken only when it was reached
+        return FileAnalysis(kind, error=str(e))
+    finally:
+        images.close()
+    if pages and all(p.error for p in pages):
+        first = pages[0]
+        return FileAnalysis(kind, error=f"página {first.page_no}: {first.error}",
+                            transient=True)
     return FileAnalysis(kind, pages)
+
+
+def _read(image: PageImage, engine: OcrEngine, kind: str) -> PageRead:
+    try:
+        return read_page(image, engine)
+    except UnreadableImageError:
+        raise
+    except OcrError as e:  # the engine timed out or failed on this page: the page waits
+        log.warning("page %d of a %s file could not be read: %s", image.page_no, kind,
+                    type(e).__name__)
+        return unread_page(image, str(e))

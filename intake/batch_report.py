@@ -19,6 +19,8 @@ class FileReport:
     pages: int = 0
     reason: str | None = None
     notes: list[str] = field(default_factory=list)  # Spanish warnings on a stored file
+    # Pages stored unread (the engine failed on them): (page number, Spanish reason).
+    unread: list[tuple[int, str]] = field(default_factory=list)
     retried: bool = False  # it was in quarantine and was read again
 
 
@@ -80,6 +82,8 @@ class IngestReport:
                                     for r in self.links_out],
             "no_regulares": [{"archivo": r.path, "motivo": r.reason} for r in self.not_regular],
             "avisos": [{"archivo": f.given_as, "aviso": n} for f in self.files for n in f.notes],
+            "paginas_sin_leer": [{"archivo": f.given_as, "pagina": n, "motivo": why}
+                                 for f in self.files for n, why in f.unread],
             "trabajadores": self.workers,
             "segundos": round(self.seconds, 1),
             "segundos_lectura": round(self.reading_seconds, 1),
@@ -117,6 +121,8 @@ class IngestReport:
         lines += [f"  ENLACE NO SEGUIDO {r.path}: {r.reason}" for r in self.links_out]
         lines += [f"  NO SE LEE {r.path}: {r.reason}" for r in self.not_regular]
         lines += [f"  AVISO {f.given_as}: {n}" for f in self.files for n in f.notes]
+        lines += [f"  PÁGINA SIN LEER {f.given_as}, página {n}: {why} (guardada para leerla "
+                  "a mano)" for f in self.files for n, why in f.unread]
         if self.skipped:
             lines.append(f"  Omitidos (no son escaneos): {len(self.skipped)}")
         return lines

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from classifier.identifiers import candidates_of
@@ -74,6 +74,8 @@ def _process(data: bytes, filename: str, digest: str, options: OcrOptions,
     docs = []
     for group in split_pages(analysis.pages):
         doc_unit, proposal = propose_group(group, model, unit)
+        if any(p.error for p in group.pages):  # a page nobody read yet: a person must
+            proposal = replace(proposal, needs_review=True)
         docs.append(DocumentResult(group, proposal, refine_kind(group, proposal), doc_unit))
     return FileResult(digest, analysis.file_kind, analysis.pages, docs)
 

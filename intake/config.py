@@ -67,6 +67,11 @@ class Settings:
     smtp_timeout: float = 30.0  # seconds for connecting and each SMTP command
     correo_remitente: str = "buzon@localhost"  # the From of every notice
     url_estacion: str | None = None  # the station's address, for links in notices
+    # An upload in the review station is read in a child process (intake.isolated) with at
+    # most this much memory (MiB of data segment, each of its processes; 0: no limit) and
+    # stopped after this many seconds; its files stay in data_dir/cargas to be read again.
+    upload_memory_mb: int = 1536
+    upload_timeout: float = 3600.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -129,14 +134,17 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     data_dir = Path(values.pop("data_dir", None) or _default_data_dir()).expanduser().resolve()
     db_url = values.pop("database_url", None) or default_database_url(data_dir)
     try:
-        for name in ("tesseract_timeout", "smtp_timeout"):
+        for name in ("tesseract_timeout", "smtp_timeout", "upload_timeout"):
             if name in values:
                 values[name] = float(values[name])
-        for name in ("max_image_pixels", "smtp_port"):
+        for name in ("max_image_pixels", "smtp_port", "upload_memory_mb"):
             if name in values:
                 values[name] = int(values[name])
     except ValueError as e:
         raise ConfigError(f"Valor de configuración no válido: {e}") from e
+    if values.get("upload_memory_mb", 0) < 0 or values.get("upload_timeout", 1.0) <= 0:
+        raise ConfigError("upload_memory_mb debe ser 0 (sin límite) o más, y upload_timeout "
+                          "un número de segundos mayor que 0.")
     if "correo_activo" in values:
         values["correo_activo"] = _flag("correo_activo", values["correo_activo"])
     if values.get("smtp_tls", "starttls") not in ("starttls", "ssl", "ninguno"):

@@ -80,3 +80,10 @@ class NoticesNotSent(IntakeError):
     """Some e-mail notices could not be sent; they stay in the outbox to be retried."""
 
     exit_code = ExitCode.NOTICES_NOT_SENT
+
+
+class IsolatedIngestError(IntakeError):
+    """An ingest run in a child process stopped before its end (its time limit, its memory,
+    a database it may not migrate); the message is Spanish, for the person who asked."""
+
+    exit_code = ExitCode.INGEST_STOPPED

@@ -26,7 +26,13 @@ from intake.discovery import Candidate, discover, shown
 from intake.errors import os_reason
 from intake.links import LinkContext, link_context, refresh_links
 from models import schema
-from models.db import make_engine, make_sessionmaker, migrate, session_scope
+from models.db import (
+    make_engine,
+    make_sessionmaker,
+    migrate,
+    require_current,
+    session_scope,
+)
 from ocr import digits
 
 if TYPE_CHECKING:
@@ -44,12 +50,20 @@ CLUSTER_FAILED = "falló la lectura del archivo en el clúster"
 WILL_RETRY = "se volverá a leer en la próxima ingesta"
 
 
-def open_database(settings: Settings) -> sessionmaker[Session]:
+def open_database(settings: Settings, *, migrate_schema: bool = True
+                  ) -> sessionmaker[Session]:
     """Migrate the configured database and return a session factory whose sessions keep
-    each document's next deadline (intake.deadlines)."""
+    each document's next deadline (intake.deadlines).
+
+    With `migrate_schema` False the database is only checked to be at the latest schema
+    (MigrationError, in Spanish, otherwise): for a process beside the one that migrates.
+    """
     ensure_dirs(settings)
     engine = make_engine(settings.database_url)
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
+    else:
+        require_current(engine)
     factory = make_sessionmaker(engine)
     deadlines.attach(factory, settings)
     return factory
@@ -233,6 +247,7 @@ def _write(factory: sessionmaker[Session], settings: Settings, cand: Candidate, 
     return FileReport(cand.given_as, "nuevo", documents=len(result.documents),
                       pages=len(result.pages),
                       notes=[f"página {p.page_no}: {n}" for p in result.pages for n in p.notes],
+                      unread=[(p.page_no, p.error or "") for p in result.pages if p.error],
                       retried=retrying)
 
 
@@ -279,7 +294,7 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
                 page_no=page.page_no, image_path=image_rel, width=page.width,
                 height=page.height, method=page.method, confidence=page.confidence,
                 rotation=page.rotation, is_blank=page.is_blank, text=page.text,
-                ocr=page.to_dict(), boundary_reason=why))
+                ocr=page.to_dict(), boundary_reason=why, read_error=page.error))
         doc.proposals.append(schema.Proposal(
             model_version=proposal.model_version, type=proposal.type,
             confidence=proposal.confidence, scores=proposal.scores, fields=proposal.fields,

@@ -6,12 +6,15 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import MigrationError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +53,46 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+def _alembic_config() -> Config:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location",
+                        str(resources.files("models").joinpath("migrations")))
+    return cfg
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse a database that is not at the latest schema, without touching it.
+
+    For processes that must never migrate (an upload's worker: two at once would race
+    each other's migration); the station migrates once, at start-up.
+
+    Raises:
+        MigrationError: with a Spanish reason, when behind, ahead or unreadable.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except Exception as e:  # noqa: BLE001 - any driver error: the database cannot be read
+        raise MigrationError(f"No se pudo leer la versión de la base de datos: "
+                             f"{type(e).__name__}") from e
+    if current != head:
+        raise MigrationError(
+            f"La base de datos no está al día (versión {current or 'vacía'}; se espera "
+            f"{head}): inicie la estación de revisión o ejecute una orden de buzon para "
+            "migrarla antes de cargar escaneos.")
+
+
 def migrate(engine: Engine) -> None:
     """Bring the database to the latest schema (creates it from empty)."""
     from alembic import command
-    from alembic.config import Config
 
-    script_dir = str(resources.files("models").joinpath("migrations"))
-    cfg = Config()
-    cfg.set_main_option("script_location", script_dir)
+    cfg = _alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as conn:

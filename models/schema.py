@@ -181,6 +181,9 @@ class Page(Base):
     # The machine's boundary proposal for this page, kept as proposed (a reviewer's merge or
     # split is a Decision): why it starts a document or continues the previous page's.
     boundary_reason: Mapped[str | None] = mapped_column(Text)
+    # Spanish reason when the OCR engine failed on this page (a timeout, a crash): the page
+    # is stored with its image, unread, for a person to read; the rest of its file goes on.
+    read_error: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="page_rows")
 

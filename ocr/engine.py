@@ -2,7 +2,9 @@
 
 Tesseract runs in-process through its C API (tesserocr): the language model is loaded
 once per thread and kept, where the command line reloads it on every call (~0.25 s each,
-paid per field on a volante and per pass on a page).
+paid per field on a volante and per pass on a page). Orientation detection (OSD) runs in a
+helper process of the same module, kept per thread: in-process it holds the interpreter
+lock and takes no timeout, so only a process can be stopped when it runs too long.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import select
 import shutil
+import struct
 import subprocess
+import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -151,19 +156,16 @@ class TesseractEngine:
         return symbols
 
     def osd(self, image: np.ndarray) -> int:
-        api = _api(tessdata_dir(), "osd")
-        api.SetImage(Image.fromarray(image))
-        found = api.DetectOrientationScript()
-        api.Clear()
-        if not found:
+        found = _osd_helper().detect(image, self.timeout)
+        if found is None:
             raise EngineError("Tesseract no informó la orientación")
-        if float(found.get("orient_conf", 0.0)) < OSD_MIN_CONF:
+        orient_deg, orient_conf = found
+        if orient_conf < OSD_MIN_CONF:
             raise EngineError("Tesseract no está seguro de la orientación")
         # orient_deg is how far the image is turned clockwise; undoing it turns it back.
-        detected = int(found.get("orient_deg", -1))
-        if detected not in (0, 90, 180, 270):
+        if orient_deg not in (0, 90, 180, 270):
             raise EngineError("Tesseract informó una orientación inválida")
-        return (360 - detected) % 360
+        return (360 - orient_deg) % 360
 
 
 _local = threading.local()
@@ -217,6 +219,106 @@ def _symbols(api: tesserocr.PyTessBaseAPI) -> list[Symbol]:
     return out
 
 
+_OSD_HEADER = struct.Struct(">III")  # height, width, channels of the uint8 pixels that follow
+
+
+class _OsdHelper:
+    """A child process (`python -m ocr.engine`) that answers OSD requests over pipes.
+
+    One per thread, started on first use and again after a timeout killed it; it ends by
+    itself when its stdin closes (this process exited or dropped it).
+    """
+
+    def __init__(self, command: list[str] | None = None) -> None:
+        self._command = command  # None: this module's helper loop (tests pass a stub)
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            command = self._command or [sys.executable, "-m", "ocr.engine", tessdata_dir()]
+            try:
+                self._proc = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                              stdout=subprocess.PIPE,
+                                              stderr=subprocess.DEVNULL)
+            except OSError as e:
+                raise EngineError("no se pudo iniciar la detección de orientación") from e
+        return self._proc
+
+    def detect(self, image: np.ndarray, timeout: float) -> tuple[int, float] | None:
+        """(orient_deg, orient_conf) from Tesseract, None when it found no answer.
+
+        Raises:
+            EngineError: past `timeout` seconds (the helper is killed) or if it died.
+        """
+        proc = self._started()
+        assert proc.stdin is not None and proc.stdout is not None
+        h, w = image.shape[:2]
+        channels = 1 if image.ndim == 2 else image.shape[2]
+        try:
+            proc.stdin.write(_OSD_HEADER.pack(h, w, channels)
+                             + image.astype("uint8", copy=False).tobytes())
+            proc.stdin.flush()
+            ready, _w, _x = select.select([proc.stdout], [], [], timeout)
+            line = proc.stdout.readline() if ready else None
+        except OSError as e:
+            self.close()
+            raise EngineError("la detección de orientación terminó inesperadamente") from e
+        if line is None:
+            self.close()
+            raise EngineError(f"Tesseract excedió el tiempo límite de {timeout:g} s al "
+                              "detectar la orientación")
+        parts = line.split()
+        if not parts:  # it died on this page
+            self.close()
+            raise EngineError("la detección de orientación terminó inesperadamente")
+        if parts[0] != b"ok":
+            return None
+        return int(parts[1]), float(parts[2])
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    pipe.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _osd_helper() -> _OsdHelper:
+    helper: _OsdHelper | None = getattr(_local, "osd", None)
+    if helper is None:
+        helper = _local.osd = _OsdHelper()
+    return helper
+
+
+def _serve_osd(path: str) -> None:
+    """The helper's loop: pixels in on stdin, "ok DEG CONF" or "none" out on stdout."""
+    import numpy as np
+
+    api = _api(path, "osd")
+    read, write = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        header = read.read(_OSD_HEADER.size)
+        if len(header) < _OSD_HEADER.size:
+            return  # the parent is gone
+        h, w, channels = _OSD_HEADER.unpack(header)
+        pixels = np.frombuffer(read.read(h * w * channels), dtype=np.uint8)
+        image = pixels.reshape((h, w) if channels == 1 else (h, w, channels))
+        api.SetImage(Image.fromarray(image))
+        found = api.DetectOrientationScript()
+        api.Clear()
+        if found:
+            write.write(f"ok {int(found.get('orient_deg', -1))} "
+                        f"{float(found.get('orient_conf', 0.0))}\n".encode())
+        else:
+            write.write(b"none\n")
+        write.flush()
+
+
 def _tsv_words(tsv: str) -> list[Word]:
     """Tesseract's TSV as Words; `line` numbers lines in reading order, from 0.
 
@@ -268,3 +370,7 @@ def mean_confidence(words: list[Word]) -> float:
     if not total:
         return 0.0
     return sum(w.confidence * len(w.text) for w in words) / total
+
+
+if __name__ == "__main__":  # the OSD helper (see _OsdHelper)
+    _serve_osd(sys.argv[1])

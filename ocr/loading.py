@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import logging
 import warnings
+from collections.abc import Generator
 
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ocr.errors import UnreadableImageError
-from ocr.pdf import read_pdf
+from ocr.pdf import PdfPages, read_pdf, too_many_pages
 from ocr.types import PageImage
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,13 @@ DEFAULT_MAX_PIXELS = 150_000_000
 # writer): the resolution is then estimated from the page size instead.
 PLAUSIBLE_DPI = (100, 1200)
 A4_LONG_SIDE_IN = 297 / 25.4
-MAX_TIFF_FRAMES = 500
+# Pages read from one file, PDF or TIFF alike: a day's box scanned as one file is well
+# under it (a box holds tens of items, a few pages each), and a file of 500 blank sheets
+# is still read and stored as one "hojas en blanco" item, one page in memory at a time.
+# Beyond it the file is refused before any page is rendered; split it and load the parts.
+MAX_PAGES = 500
+
+Pages = Generator[PageImage, None, None]
 
 _MAGIC: list[tuple[bytes, str]] = [
     (b"\xff\xd8\xff", "jpeg"),
@@ -45,7 +52,18 @@ def sniff_kind(data: bytes) -> str:
 
 def load_file(data: bytes, filename: str, *, max_pixels: int = DEFAULT_MAX_PIXELS,
               dpi: int = 300) -> list[PageImage]:
-    """Decode a file into pages; PDF pages keep a real text layer.
+    """Every page of a file at once (small files: tests, benchmarks); see iter_pages."""
+    return list(iter_pages(data, filename, max_pixels=max_pixels, dpi=dpi))
+
+
+def iter_pages(data: bytes, filename: str, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+               dpi: int = 300) -> Pages:
+    """Decode a file into pages, one at a time; PDF pages keep a real text layer.
+
+    The file is refused before any page is decoded when it is empty, not an image or PDF,
+    damaged in its structure, protected, over MAX_PAGES pages or holds a page over
+    `max_pixels`; a page is decoded only when the caller asks for it, so a caller that
+    drops each page before the next holds one page's pixels at a time.
 
     Args:
         data: the file's bytes; the kind is detected from them, not from `filename`.
@@ -56,7 +74,8 @@ def load_file(data: bytes, filename: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
 
     Raises:
         UnreadableImageError: with a Spanish reason (empty, corrupt, not an image or PDF,
-            too large, password-protected).
+            too large, too many pages, password-protected), when called for the checks
+            made up front, or while iterating for a page that turns out to be broken.
     """
     if not data:
         raise UnreadableImageError("archivo vacío")
@@ -64,12 +83,46 @@ def load_file(data: bytes, filename: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     log.debug("loading %d bytes: kind %s, extension %s", len(data), kind, ext or "-")
     if kind == "pdf":
-        pages = read_pdf(data, dpi=dpi, max_pixels=max_pixels)
-        return [PageImage(pixels=p.pixels, page_no=i + 1, dpi=dpi, text_layer=p.text_layer,
-                          notes=p.notes) for i, p in enumerate(pages)]
+        return _pdf_pages(read_pdf(data, dpi=dpi, max_pixels=max_pixels,
+                                   max_pages=MAX_PAGES), dpi)
     if kind == "desconocido":
         raise UnreadableImageError("no es una imagen ni un PDF")
-    return _load_image(data, kind, max_pixels)
+    img = _open_image(data)
+    try:
+        _check_frames(img, kind, max_pixels)
+    except BaseException:
+        img.close()
+        raise
+    return _image_pages(img, kind, max_pixels)
+
+
+def _pdf_pages(pages: PdfPages, dpi: int) -> Pages:
+    # No enumerate(): its reused result tuple would keep the last page alive while the
+    # next one renders.
+    page_no = 0
+    for page in pages:
+        page_no += 1
+        yield PageImage(pixels=page.pixels, page_no=page_no, dpi=dpi,
+                        text_layer=page.text_layer, notes=page.notes)
+        del page  # not held while the next page renders
+
+
+def _check_frames(img: Image.Image, kind: str, max_pixels: int) -> None:
+    """The frame count and every frame's declared size, from a TIFF's directory chain
+    (Pillow refuses a chain that loops), before any frame is decoded."""
+    if kind != "tiff":
+        _check_pixels(img.size, max_pixels)
+        return
+    try:
+        frames = int(getattr(img, "n_frames", 1))
+        if frames > MAX_PAGES:
+            raise UnreadableImageError(too_many_pages(frames, MAX_PAGES))
+        for i in range(frames):
+            img.seek(i)
+            _check_pixels(img.size, max_pixels)
+        img.seek(0)
+    except (OSError, EOFError, SyntaxError, ValueError) as e:
+        raise UnreadableImageError("la imagen está dañada o incompleta") from e
 
 
 def _open_image(data: bytes) -> Image.Image:
@@ -124,31 +177,31 @@ def _to_array(frame: Image.Image) -> np.ndarray:
     return np.asarray(frame.convert("RGB"))
 
 
-def _load_image(data: bytes, kind: str, max_pixels: int) -> list[PageImage]:
-    img = _open_image(data)
-    pages: list[PageImage] = []
+def _image_pages(img: Image.Image, kind: str, max_pixels: int) -> Pages:
+    """The frames of an opened image, decoded one at a time as they are asked for."""
     try:
         frames = ImageSequence.Iterator(img) if kind == "tiff" else [img]
-        for i, frame in enumerate(frames):
-            if i >= MAX_TIFF_FRAMES:
-                raise UnreadableImageError(f"el TIFF tiene más de {MAX_TIFF_FRAMES} páginas")
-            _check_pixels(frame.size, max_pixels)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                    frame.load()
-                    upright = ImageOps.exif_transpose(frame) if kind == "jpeg" else frame
-                    pixels = _to_array(upright)
-            except UnreadableImageError:
-                raise
-            except (OSError, SyntaxError, ValueError, EOFError) as e:
-                raise UnreadableImageError("la imagen está dañada o incompleta") from e
-            pages.append(PageImage(pixels=np.ascontiguousarray(pixels), page_no=i + 1,
-                                   dpi=_frame_dpi(frame, pixels)))
+        page_no = 0
+        for frame in frames:
+            page_no += 1
+            yield _decode(frame, kind, page_no, max_pixels)
     except (OSError, EOFError) as e:  # a TIFF whose next frame is broken
         raise UnreadableImageError("la imagen está dañada o incompleta") from e
     finally:
         img.close()
-    if not pages:
-        raise UnreadableImageError("la imagen no tiene páginas")
-    return pages
+
+
+def _decode(frame: Image.Image, kind: str, page_no: int, max_pixels: int) -> PageImage:
+    _check_pixels(frame.size, max_pixels)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            frame.load()
+            upright = ImageOps.exif_transpose(frame) if kind == "jpeg" else frame
+            pixels = _to_array(upright)
+    except UnreadableImageError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        raise UnreadableImageError("la imagen está dañada o incompleta") from e
+    return PageImage(pixels=np.ascontiguousarray(pixels), page_no=page_no,
+                     dpi=_frame_dpi(frame, pixels))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +35,9 @@ class PdfPage:
     pixels: np.ndarray  # RGB uint8
     text_layer: str | None
     notes: list[str] = field(default_factory=list)  # Spanish: what was done to the page
+
+
+PdfPages = Generator[PdfPage, None, None]
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -85,40 +89,71 @@ def _text_layer(page: pdfium.PdfPage, notes: list[str]) -> str | None:
 
 def render_pdf_pages(data: bytes, *, dpi: int = 300,
                      max_pixels: int = 150_000_000) -> list[np.ndarray]:
-    """Render every page of a PDF as an RGB uint8 array at `dpi`."""
+    """Render every page of a (small) PDF as an RGB uint8 array at `dpi`."""
     return [p.pixels for p in read_pdf(data, dpi=dpi, max_pixels=max_pixels, text=False)]
 
 
 def read_pdf(data: bytes, *, dpi: int = 300, max_pixels: int = 150_000_000,
-             text: bool = True) -> list[PdfPage]:
-    """Render every page at `dpi` and, if `text`, keep each page's real text layer.
+             text: bool = True, max_pages: int | None = None) -> PdfPages:
+    """The pages of a PDF, one at a time: each rendered at `dpi` only when asked for and,
+    if `text`, with its real text layer.
+
+    Everything that can refuse the file (damage, password, page count over `max_pages`,
+    a page too large) is checked before the first page is rendered; a caller that drops
+    each page before asking for the next holds one page's pixels at a time.
 
     Raises:
-        UnreadableImageError: corrupt, password-protected, empty or oversized PDF.
+        UnreadableImageError: corrupt, password-protected, empty, too long or oversized PDF
+            (a page that cannot be drawn is found only when it is reached).
     """
     doc = _open(data)
     try:
         n = len(doc)
         if n == 0:
             raise UnreadableImageError("el PDF no tiene páginas")
+        if max_pages is not None and n > max_pages:
+            raise UnreadableImageError(too_many_pages(n, max_pages))
         _check_size(doc, dpi, max_pixels)
-        pages: list[PdfPage] = []
-        for i in range(n):
-            try:
-                page = doc[i]
-            except pdfium.PdfiumError as e:
-                raise UnreadableImageError(DAMAGED) from e
-            try:
-                notes: list[str] = []
-                layer = _text_layer(page, notes) if text else None
-                bitmap = page.render(scale=dpi / POINTS_PER_INCH)
-                pixels = np.asarray(bitmap.to_pil().convert("RGB"))
-            except pdfium.PdfiumError as e:
-                raise UnreadableImageError(f"no se pudo dibujar la página {i + 1} del PDF") from e
-            finally:
-                page.close()
-            pages.append(PdfPage(pixels=pixels, text_layer=layer, notes=notes))
-        log.debug("PDF rendered: %d pages at %d dpi", n, dpi)
-        return pages
+    except BaseException:
+        doc.close()
+        raise
+    return _pages(doc, dpi, text)
+
+
+def too_many_pages(count: int, max_pages: int) -> str:
+    """The Spanish reason for a file over the page cap (PDF and TIFF say the same)."""
+    return (f"el archivo tiene {count:,} páginas y se leen como máximo {max_pages:,} por "
+            "archivo; divídalo en partes más pequeñas")
+
+
+def _pages(doc: pdfium.PdfDocument, dpi: int, text: bool) -> PdfPages:
+    try:
+        for i in range(len(doc)):
+            # No local keeps the page between two yields: once the caller drops it, its
+            # pixels are freed before the next page is rendered.
+            yield _render(doc, i, dpi, text)
+        log.debug("PDF rendered: %d pages at %d dpi", len(doc), dpi)
     finally:
         doc.close()
+
+
+def _render(doc: pdfium.PdfDocument, i: int, dpi: int, text: bool) -> PdfPage:
+    try:
+        page = doc[i]
+    except pdfium.PdfiumError as e:
+        raise UnreadableImageError(DAMAGED) from e
+    try:
+        notes: list[str] = []
+        layer = _text_layer(page, notes) if text else None
+        # RGB straight from pdfium, copied once out of its buffer (through Pillow it took
+        # three page-sized copies).
+        bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
+        try:
+            pixels = np.array(bitmap.to_numpy()[:, :, :3])  # no alpha: white fill
+        finally:
+            bitmap.close()
+    except pdfium.PdfiumError as e:
+        raise UnreadableImageError(f"no se pudo dibujar la página {i + 1} del PDF") from e
+    finally:
+        page.close()
+    return PdfPage(pixels=pixels, text_layer=layer, notes=notes)

@@ -156,6 +156,13 @@ def _read_volante(page: PageImage, aligned: volante.Aligned, engine: OcrEngine,
     return _finish(read, aligned.image, volante.ALIGN_DPI)
 
 
+def unread_page(page: PageImage, reason: str) -> PageRead:
+    """The page as it came, for a person to read: the engine failed on it with `reason`."""
+    read = PageRead(page_no=page.page_no, text="", confidence=0.0, method="tesseract",
+                    error=reason)
+    return _finish(read, to_gray(page.pixels), page.dpi)
+
+
 def _from_text_layer(page: PageImage) -> PageRead:
     read = PageRead(page_no=page.page_no, text=page.text_layer or "", confidence=100.0,
                     method="text_layer", notes=list(page.notes))

@@ -116,6 +116,9 @@ class PageRead:
     notes: list[str] = field(default_factory=list)
     # Where identifiers seem written in running text, read again (ocr.identifiers).
     identifiers: list[IdentifierRead] = field(default_factory=list)
+    # Spanish reason when the page could not be read (the engine timed out or failed):
+    # the page is kept, its image shown, for a person to read; the rest of the file goes on.
+    error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (without the image) for storage."""

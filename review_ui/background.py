@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 MAX_KEPT = 50
 
 
+class JobFailed(Exception):
+    """A job that ended early for a reason its user must read: the message is Spanish."""
+
+
 @dataclass
 class Job:
     id: str
@@ -61,6 +65,9 @@ class Jobs:
             try:
                 job.result = work(job)
                 job.state = "terminado"
+            except JobFailed as e:
+                log.warning("background %s job %s stopped", kind, job.id)
+                job.state, job.message = "error", str(e)
             except Exception as e:  # a job failure is shown, never kills the server
                 log.error("background %s job %s failed: %s", kind, job.id, type(e).__name__)
                 job.state, job.message = "error", "El trabajo falló; consulte la bitácora."

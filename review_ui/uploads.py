@@ -24,8 +24,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
+from intake.errors import IsolatedIngestError
 from models.schema import AuditEvent
-from review_ui.background import jobs_of
+from review_ui.background import JobFailed, jobs_of
 from review_ui.dates import today
 from review_ui.db import get_session
 
@@ -44,15 +45,16 @@ def _ingest(paths: list[str], unit: str | None, on_file: Callable[[int, int], No
             received_on: date) -> Any:
     """The pipeline call (a seam for tests: they replace it with a fake).
 
-    It writes through the app's sessions: the app migrated the database at start-up, and a
-    job that migrated again would race another job doing the same (Alembic's context is
-    process-wide) and fail with MigrationError.
+    The files are read in a child process, never in the server's (intake.isolated): within
+    the settings' memory and time limits, so one heavy scan can neither starve the server
+    nor exhaust its memory. The child writes through its own sessions on the database the
+    app migrated at start-up, checked and never migrated again: two jobs migrating at once
+    would race (Alembic's context is process-wide) and fail with MigrationError.
     """
-    from intake.pipeline import ingest_paths
+    from intake.isolated import run_isolated
 
-    return ingest_paths(paths, current_app.config["BUZON_SETTINGS"], unit=unit, workers=1,
-                        received_on=received_on, on_file=on_file,
-                        factory=current_app.extensions["buzon_sessionmaker"])
+    return run_isolated(paths, current_app.config["BUZON_SETTINGS"], unit=unit,
+                        received_on=received_on, on_file=on_file)
 
 
 def _received_on() -> date | None:
@@ -117,7 +119,10 @@ def index() -> ResponseReturnValue:
             job.done = len(paths) - to_read + done  # files already stored count as done
 
         with app.app_context():
-            report = ingest(paths, unit, progress, received_on)
+            try:
+                report = ingest(paths, unit, progress, received_on)
+            except IsolatedIngestError as e:  # time limit, a lost reader: said as it is
+                raise JobFailed(str(e)) from e
         job.done = job.total
         failed = len(getattr(report, "failed", []) or [])
         return {"documentos": getattr(report, "documents", 0), "cuarentena": failed}

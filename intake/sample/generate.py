@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from common.errors import ExitCode
 from intake.errors import IntakeError
 from intake.sample import _source, defects, files, ink, typed
 from intake.sample.plan import FilePlan, plan_docs, plan_files
@@ -26,6 +27,8 @@ PARALLEL_MIN_FILES = 12
 
 class SampleFontsMissing(IntakeError):
     """A font the sample draws with is not installed (its Debian package is missing)."""
+
+    exit_code = ExitCode.SAMPLE_FONTS_MISSING
 
 
 def _write_file(fp: FilePlan, out: Path, seed: int, unit: str,

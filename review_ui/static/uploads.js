@@ -16,6 +16,7 @@
       if (j.resultado && j.resultado.documentos !== undefined) {
         text += " · " + j.resultado.documentos + " documento(s), " + j.resultado.cuarentena + " en cuarentena";
       }
+      if (j.mensaje) text += " · " + j.mensaje;
       p.textContent = text;
       box.appendChild(p);
     });

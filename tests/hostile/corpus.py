@@ -35,6 +35,8 @@ HUGE_TEXT_CHARS = 1_000_000
 BOMB_SIDE = 100_000
 # Blank frames between the two letters of the multi-frame TIFF.
 BLANK_FRAMES = 20
+# Pages of the blank PDF that took the server down (6 GB and rising: issue 12, item 2).
+BLANK_PDF_PAGES = 500
 
 INGRESADO, CUARENTENA, RECHAZADO = "ingresado", "cuarentena", "rechazado"
 # What the operating system, Python, the libraries and Dask say in English, and must never
@@ -123,6 +125,19 @@ def letters_around_blanks_tiff(blanks: int = BLANK_FRAMES) -> bytes:
     return buf.getvalue()
 
 
+def blank_pages_pdf(pages: int = BLANK_PDF_PAGES) -> bytes:
+    """A PDF of `pages` blank A4 pages: some 200 KB for 500, 13 GB if rendered all at once."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for _ in range(pages):
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def pdf_from_objects(objects: list[bytes], root: int = 1) -> bytes:
     """A PDF file from numbered object bodies (1-based), with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -172,9 +187,10 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
         ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
 
-def png_declaring(w: int, h: int) -> bytes:
-    """A tiny PNG whose header claims w x h pixels (a decompression bomb's shape)."""
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
+def png_declaring(w: int, h: int, *, rgb: bool = False) -> bytes:
+    """A tiny PNG whose header claims w x h pixels (a decompression bomb's shape): grey, or
+    RGB (which a decoder holds in 4 bytes a pixel)."""
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2 if rgb else 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
             + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + _png_chunk(b"IEND", b""))
 
@@ -264,6 +280,14 @@ def blank_frames_tiff(box: Path) -> Hostile:
                    [_write(box / "lote_blancos.tif", letters_around_blanks_tiff())], INGRESADO)
 
 
+def blank_pdf_500(box: Path) -> Hostile:
+    """500 blank pages (the most a file may have): read one page at a time and stored as
+    one "hojas en blanco" item, in bounded memory. Slow (every page is rendered and
+    checked): the benchmark runs it, the corpus test does not (SLOW_KINDS)."""
+    return Hostile("pdf_500_paginas_en_blanco",
+                   [_write(box / "500_en_blanco.pdf", blank_pages_pdf())], INGRESADO)
+
+
 def symlink_out(box: Path) -> Hostile:
     """Links from the box to a scan, a folder and a system file outside it."""
     out = _outside(box)
@@ -316,6 +340,7 @@ KINDS: dict[str, Callable[[Path], Hostile]] = {
     "pdf_texto_de_1mb": huge_text_layer,
     "nombre_no_utf8": non_utf8_name,
     "tiff_con_20_hojas_en_blanco": blank_frames_tiff,
+    "pdf_500_paginas_en_blanco": blank_pdf_500,
     "enlace_fuera": symlink_out,
     "enlace_en_ciclo": symlink_loop,
     "carpeta_ilegible": unreadable_folder,
@@ -323,10 +348,14 @@ KINDS: dict[str, Callable[[Path], Hostile]] = {
 }
 
 
+# Kinds that take minutes to ingest: in the benchmark (bench/hostile.py), not in the tests.
+SLOW_KINDS = ("pdf_500_paginas_en_blanco",)
+
+
 def build(box: Path, kinds: list[str] | None = None) -> list[Hostile]:
-    """Write the kinds named (all by default) into `box`."""
+    """Write the kinds named (by default all but SLOW_KINDS) into `box`."""
     box.mkdir(parents=True, exist_ok=True)
-    return [KINDS[k](box) for k in (kinds or list(KINDS))]
+    return [KINDS[k](box) for k in (kinds or [k for k in KINDS if k not in SLOW_KINDS])]
 
 
 def refusing_scandir(folders: list[Path]) -> Callable[..., object]:

@@ -71,3 +71,13 @@ def test_email_is_off_by_default_and_configured_by_file_or_variables(tmp_path: P
         load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_SMTP_TLS": "tls1.3"})
     with pytest.raises(ConfigError, match="verdadero o falso"):
         load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_CORREO_ACTIVO": "quizá"})
+
+
+def test_upload_limits_have_defaults_and_come_from_variables(tmp_path: Path) -> None:
+    defaults = load_settings(env={}, data_dir=tmp_path)
+    assert (defaults.upload_memory_mb, defaults.upload_timeout) == (1536, 3600.0)
+    s = load_settings(env={"BUZON_UPLOAD_MEMORY_MB": "900", "BUZON_UPLOAD_TIMEOUT": "600"},
+                      data_dir=tmp_path)
+    assert (s.upload_memory_mb, s.upload_timeout) == (900, 600.0)
+    with pytest.raises(ConfigError, match="upload_timeout"):
+        load_settings(env={"BUZON_UPLOAD_TIMEOUT": "0"}, data_dir=tmp_path)

@@ -124,3 +124,33 @@ def test_osd_answers_the_clockwise_turn_that_rights_the_page(tesseract_engine, t
              "desde hace tres semanas y nadie me da una respuesta clara"] * 6
     img = rotate_clockwise(np.asarray(text_page(lines, dpi=150)), turned)
     assert tesseract_engine.osd(img) == (360 - turned) % 360
+
+
+def test_osd_past_its_timeout_is_an_engine_error_and_its_helper_is_stopped():
+    """GIVEN an OSD helper that never answers (a page Tesseract loops on) WHEN asked for an
+    orientation with a timeout THEN an EngineError says the time ran out and the helper
+    process is killed, so the next call starts a fresh one (issue 14: OSD has a timeout)."""
+    import sys
+
+    from ocr.engine import _OsdHelper
+
+    helper = _OsdHelper([sys.executable, "-c", "import sys; sys.stdin.buffer.read()"])
+    with pytest.raises(EngineError, match="tiempo límite de 0.2 s"):
+        helper.detect(np.full((40, 30), 255, np.uint8), timeout=0.2)
+    assert helper._proc is None  # killed, not left reading
+
+
+@pytest.mark.tesseract
+def test_osd_runs_in_a_helper_process_that_is_reused(tesseract_engine):
+    """The orientation is asked of a child process (so that it can be stopped), one per
+    thread, kept from one call to the next."""
+    from ocr.engine import _osd_helper
+    from ocr.preprocess import rotate_clockwise
+
+    lines = ["La farmacia de la unidad no tiene el medicamento que necesito"] * 10
+    img = rotate_clockwise(np.asarray(text_page(lines, dpi=150)), 90)
+    assert tesseract_engine.osd(img) == 270
+    proc = _osd_helper()._proc
+    assert proc is not None and proc.pid != os.getpid() and proc.poll() is None
+    assert tesseract_engine.osd(img) == 270
+    assert _osd_helper()._proc is proc

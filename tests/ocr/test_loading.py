@@ -278,3 +278,45 @@ def test_a_text_layer_keeps_its_lines_and_mends_words_broken_at_a_line_end():
     [p] = load_file(pdf, "carta.pdf", dpi=72)
     assert p.text_layer.splitlines() == ["Primera linea de la carta: atencion",
                                          "Esta es una palabra partida en dos renglones"]
+
+
+def test_a_pdf_over_the_page_cap_is_refused_before_any_page_is_rendered(monkeypatch):
+    """GIVEN a PDF of MAX_PAGES + 1 pages WHEN loaded THEN it is refused at once with a
+    Spanish reason naming its page count and the cap, and no page is drawn; MAX_PAGES
+    pages are read (issue 12, item 2: bounded in count)."""
+    from ocr import pdf
+    from ocr.loading import MAX_PAGES, iter_pages
+
+    def no_render(*_a, **_k):
+        raise AssertionError("a page was rendered")
+
+    monkeypatch.setattr(pdf, "_render", no_render)
+    with pytest.raises(UnreadableImageError) as info:
+        iter_pages(_pdf(None, pagesize=(72, 72), pages=MAX_PAGES + 1), "caja.pdf", dpi=10)
+    assert str(info.value) == (f"el archivo tiene {MAX_PAGES + 1} páginas y se leen como "
+                               f"máximo {MAX_PAGES} por archivo; divídalo en partes más "
+                               "pequeñas")
+    monkeypatch.undo()
+    pages = iter_pages(_pdf(None, pagesize=(72, 72), pages=MAX_PAGES), "caja.pdf", dpi=10)
+    assert sum(1 for _ in pages) == MAX_PAGES
+
+
+def test_a_tiff_over_the_page_cap_is_refused_with_the_same_reason():
+    from ocr.loading import MAX_PAGES
+
+    frames = [Image.new("L", (8, 8), 255) for _ in range(MAX_PAGES + 1)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:])
+    with pytest.raises(UnreadableImageError, match=f"tiene {MAX_PAGES + 1} páginas"):
+        load_file(buf.getvalue(), "lote.tif")
+
+
+def test_a_tiff_frame_over_max_pixels_is_refused_before_any_frame_is_decoded():
+    """The second frame of a TIFF declares a size over the limit: refused up front."""
+    from ocr.loading import iter_pages
+
+    buf = io.BytesIO()
+    Image.new("L", (20, 20), 255).save(buf, format="TIFF", save_all=True,
+                                       append_images=[Image.new("L", (2000, 1000), 255)])
+    with pytest.raises(UnreadableImageError, match="demasiado grande"):
+        iter_pages(buf.getvalue(), "lote.tif", max_pixels=1_000_000)

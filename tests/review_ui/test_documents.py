@@ -293,3 +293,21 @@ def test_logs_carry_no_personal_data(ana, make_document, caplog):
     assert "editar_campos on document" in caplog.text  # something was logged
     for secret in ("Rosa", "Quintero", VALID_NSS, "5598765432", "rosa@correo.mx", "ana"):
         assert secret not in caplog.text, secret
+
+
+def test_a_page_stored_unread_says_so_on_the_document(ana, app, make_document):
+    """GIVEN a document one of whose pages the OCR engine failed on (stored with its reason)
+    WHEN the TAOD opens it THEN the page shows its image and says it was not read, and why
+    (issue 14: one bad page loses no file)."""
+    from models.schema import Page
+
+    doc = make_document(pages=2)
+    with app.extensions["buzon_sessionmaker"]() as s:
+        page = s.scalars(select(Page).where(Page.document_id == doc.id,
+                                            Page.page_no == 2)).one()
+        page.read_error = "Tesseract excedió el tiempo límite de 120 s"
+        s.commit()
+    html = ana.get(f"/documentos/{doc.id}").text
+    assert ("Esta página no se pudo leer (Tesseract excedió el tiempo límite de 120 s): "
+            "léala en la imagen y capture los datos a mano.") in html
+    assert html.count("no se pudo leer") == 1
