@@ -87,3 +87,9 @@ class IsolatedIngestError(IntakeError):
     a database it may not migrate); the message is Spanish, for the person who asked."""
 
     exit_code = ExitCode.INGEST_STOPPED
+
+
+class SampleFontsMissing(IntakeError):
+    """A font the sample draws with is not installed (its Debian package is missing)."""
+
+    exit_code = ExitCode.SAMPLE_FONTS_MISSING

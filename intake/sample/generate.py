@@ -12,8 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from common.errors import ExitCode
-from intake.errors import IntakeError
+from intake.errors import SampleFontsMissing
 from intake.sample import _source, defects, files, ink, typed
 from intake.sample.plan import FilePlan, plan_docs, plan_files
 from intake.sample.render import box_day, render_doc
@@ -23,12 +22,6 @@ log = logging.getLogger(__name__)
 TRUTH_FILE = "truth.jsonl"
 # Below this many files the worker start-up costs more than it saves.
 PARALLEL_MIN_FILES = 12
-
-
-class SampleFontsMissing(IntakeError):
-    """A font the sample draws with is not installed (its Debian package is missing)."""
-
-    exit_code = ExitCode.SAMPLE_FONTS_MISSING
 
 
 def _write_file(fp: FilePlan, out: Path, seed: int, unit: str,
