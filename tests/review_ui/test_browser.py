@@ -8,6 +8,7 @@ import io
 import textwrap
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,19 +63,25 @@ def live_server(app, settings) -> Iterator[str]:
     """The app with CSRF on, served on a free port in a thread (same database as `app`)."""
     served = build_app(settings, WTF_CSRF_ENABLED=True)
     served.extensions["buzon_proposer"] = fake_proposer
-    server = make_server_for(served)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    served.extensions["buzon_engine"].dispose()
+    with serving(served) as url:
+        yield url
 
 
-def make_server_for(app):  # type: ignore[no-untyped-def]
+@contextmanager
+def serving(app):  # type: ignore[no-untyped-def]
+    """`app` served on a free loopback port in a thread; its URL. Stopped and its database
+    engine disposed on exit."""
     from werkzeug.serving import make_server
 
-    return make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        app.extensions["buzon_engine"].dispose()
 
 
 LETTER = ("Buenos días. El día de hoy esperé más de tres horas en el área de Farmacia y al "

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from review_ui_testing import build_app
 from sqlalchemy import select
-from test_browser import CHROMIUM, _launch, _signed_in_page, make_server_for
+from test_browser import CHROMIUM, _launch, _signed_in_page, serving
 
 from classifier.model import bundle_path
 from models.schema import Document
@@ -62,14 +61,8 @@ def issste_server(app, settings, trained_issste_model) -> Iterator[str]:
     """The ISSSTE app with CSRF on and its trained bundle (the IMSS one is not there)."""
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(trained_issste_model, bundle_path(settings.models_dir, "issste"))
-    served = build_app(settings, WTF_CSRF_ENABLED=True)
-    server = make_server_for(served)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    served.extensions["buzon_engine"].dispose()
+    with serving(build_app(settings, WTF_CSRF_ENABLED=True)) as url:
+        yield url
 
 
 def test_an_issste_station_from_upload_to_the_sinapp_worksheet(
