@@ -25,6 +25,14 @@ def _page(lines: list[str]) -> Image.Image:
     return img
 
 
+
+def _tiff(path: Path, pages: list) -> Path:  # type: ignore[type-arg]
+    """The pages as one multi-frame 150 ppp TIFF at `path`, as a scanner writes a batch."""
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], dpi=(150, 150))
+    path.write_bytes(buf.getvalue())
+    return path
+
 def test_each_page_keeps_why_it_starts_or_continues_a_document(
         tmp_path: Path, ready_settings: Settings) -> None:
     """GIVEN one scan holding a two-page letter (numbered) and a second letter
@@ -36,10 +44,7 @@ def test_each_page_keeps_why_it_starts_or_continues_a_document(
         _page(["Estimados señores:", "Agradezco la atención de la enfermera",
                "del turno de la noche en urgencias."]),
     ]
-    buf = io.BytesIO()
-    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], dpi=(150, 150))
-    scan = tmp_path / "lote.tif"
-    scan.write_bytes(buf.getvalue())
+    scan = _tiff(tmp_path / "lote.tif", pages)
 
     report = ingest_paths([str(scan)], ready_settings, unit="UMF 20")
     assert report.documents == 2
@@ -67,10 +72,7 @@ def test_a_two_page_letter_with_its_contact_data_on_page_two_is_one_document_wit
         _page(["clínica ni en el módulo de atención.", "Atentamente", "María López Ruiz",
                "Tel. 55 8765 4321", "NSS 92919084431"]),
     ]
-    buf = io.BytesIO()
-    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], dpi=(150, 150))
-    scan = tmp_path / "carta.tif"
-    scan.write_bytes(buf.getvalue())
+    scan = _tiff(tmp_path / "carta.tif", pages)
 
     report = ingest_paths([str(scan)], ready_settings, unit="UMF 20")
     assert report.documents == 1
