@@ -1,5 +1,5 @@
 # The two entry points of the README. Both install what they need first (idempotent).
-.PHONY: demo test setup setup-test bench lint
+.PHONY: demo test setup setup-test bench lint screenshots
 
 demo: setup
 	.venv/bin/buzon demo
@@ -34,3 +34,8 @@ bench: setup
 lint: setup-test
 	.venv/bin/ruff check .
 	.venv/bin/mypy
+
+# Refresh the README's screenshots (docs/screenshots) from the browser tests that take them.
+screenshots: setup-test
+	BUZON_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest -q \
+		tests/review_ui/test_browser.py -k "clear_a_days_box or report_page"

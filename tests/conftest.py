@@ -76,13 +76,36 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     if _test_database() == "postgresql":
-        return f"base de datos de prueba: PostgreSQL ({_shown(_postgres_base_url())})"
+        scope = ("todas las pruebas" if os.environ.get(RUN_ALL_ENV) else
+                 f"solo las pruebas que usan la base de datos (las demás ya corrieron en la "
+                 f"pasada SQLite; {RUN_ALL_ENV}=1 las corre también)")
+        return (f"base de datos de prueba: PostgreSQL ({_shown(_postgres_base_url())}), "
+                f"{scope}")
     return "base de datos de prueba: SQLite"
 
 
+# A test that takes none of these fixtures (directly or through another fixture) never
+# opens the pass's database: a PostgreSQL pass would run it exactly as the SQLite pass did.
+_DATABASE_FIXTURES = frozenset({"settings", "new_database_url", "new_session_database_url",
+                                "cli_env", "postgres_url"})
+RUN_ALL_ENV = "BUZON_TEST_ALL"  # =1: a PostgreSQL pass runs the database-free tests too
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a PostgreSQL pass with no server to talk to, skip the whole pass at once."""
-    if _test_database() != "postgresql" or _pg_reachable(_postgres_base_url()):
+    """A PostgreSQL pass runs only the tests that use the database; with no server to talk
+    to, it skips the whole pass at once."""
+    if _test_database() != "postgresql":
+        return
+    if not os.environ.get(RUN_ALL_ENV):
+        kept = [i for i in items if _uses_database(i)]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(items=[i for i in items if not _uses_database(i)])
+            items[:] = kept
+    if _pg_reachable(_postgres_base_url()):
         return
     skip = pytest.mark.skip(reason=(
         f"PostgreSQL no disponible en {_shown(_postgres_base_url())}: se omite la pasada "
