@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from classifier.identifiers import candidates_of
-from classifier.propose import propose
 from intake.analyze import OcrOptions, analyze_file
 from intake.split import DocumentGroup, split_pages
+from intake.workflow import propose_document, refine_kind
 from ocr.loading import sniff_kind
 
 if TYPE_CHECKING:
@@ -73,41 +72,8 @@ def _process(data: bytes, filename: str, digest: str, options: OcrOptions,
                           transient=analysis.transient)
     docs = []
     for group in split_pages(analysis.pages):
-        doc_unit, proposal = propose_group(group, model, unit)
-        if any(p.error for p in group.pages):  # a page nobody read yet: a person must
-            proposal = replace(proposal, needs_review=True)
-        docs.append(DocumentResult(group, proposal, refine_kind(group, proposal), doc_unit))
+        proposed = propose_document(group.pages, model, unit)
+        docs.append(DocumentResult(group, proposed.proposal,
+                                   refine_kind(group, proposed.proposal), proposed.unit))
     return FileResult(digest, analysis.file_kind, analysis.pages, docs)
 
-
-def propose_group(group: DocumentGroup, model: Classifier, unit: str | None
-                  ) -> tuple[str | None, Proposal]:
-    """The proposal for one document; a volante's QR unit overrides the box's unit."""
-    first = group.pages[0]
-    form_fields: dict[str, str] | None = None
-    checked: list[str] = []
-    if first.volante is not None:
-        vol = first.volante
-        if vol.qr and vol.qr.get("unit"):
-            unit = vol.qr["unit"]
-        # The boxes' identifiers are candidates of the page (their alternatives searched
-        # under each identifier's rules, as in running text), not values taken as read.
-        from_page = {i.kind for i in first.identifiers}
-        form_fields = {k: f.value for k, f in vol.fields.items()
-                       if f.value.strip() and k not in from_page}
-        checked = vol.checked_types
-    candidates = candidates_of((p.page_no, [asdict(i) for i in p.identifiers])
-                               for p in group.pages)
-    proposal = propose(group.text, model, form_fields=form_fields, checked=checked, unit=unit,
-                       candidates=candidates)
-    return unit, proposal
-
-
-def refine_kind(group: DocumentGroup, proposal: Proposal) -> str:
-    """volante and blank pages keep their kind; a non-petition with little text is 'otro'."""
-    if group.kind != "escrito_libre":
-        return group.kind
-    words = len(group.text.split())
-    if proposal.type == "no_peticion" and words < 25:
-        return "otro"
-    return "escrito_libre"

@@ -20,11 +20,12 @@ from intake import deadlines, mail, notices, store
 from intake._dask import dask_client, run_bounded
 from intake.analyze import OcrOptions
 from intake.batch_report import FileReport, IngestReport
-from intake.batch_task import FileResult, process_file, refine_kind
+from intake.batch_task import FileResult, process_file
 from intake.config import Settings, ensure_dirs
 from intake.discovery import Candidate, discover, shown
 from intake.errors import os_reason
 from intake.links import LinkContext, link_context, refresh_links
+from intake.workflow import store_proposal
 from models import schema
 from models.db import (
     make_engine,
@@ -38,8 +39,7 @@ from ocr import digits
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["FileReport", "IngestReport", "default_workers", "ingest_paths", "open_database",
-           "refine_kind"]
+__all__ = ["FileReport", "IngestReport", "default_workers", "ingest_paths", "open_database"]
 
 log = logging.getLogger(__name__)
 
@@ -276,13 +276,10 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
     urgent: list[schema.Document] = []
     stored = []
     for d in result.documents:
-        proposal, group = d.proposal, d.group
-        doc = schema.Document(
-            source_file=source, pages=group.page_numbers, kind=d.kind, unit=d.unit,
-            received_on=received_on, text=group.text, type=proposal.type,
-            fields=dict(proposal.fields), missing=list(proposal.missing), route=proposal.route,
-            urgent=proposal.urgent, urgent_reason=proposal.urgent_reason,
-            needs_review=proposal.needs_review, status="pendiente")
+        group = d.group
+        doc = schema.Document(source_file=source, pages=group.page_numbers, kind=d.kind,
+                              unit=d.unit, received_on=received_on)
+        store_proposal(doc, group.pages, d.proposal)
         session.add(doc)
         if doc.urgent:
             urgent.append(doc)
@@ -295,13 +292,6 @@ def _add_documents(session: Session, settings: Settings, cand: Candidate, data: 
                 height=page.height, method=page.method, confidence=page.confidence,
                 rotation=page.rotation, is_blank=page.is_blank, text=page.text,
                 ocr=page.to_dict(), boundary_reason=why, read_error=page.error))
-        doc.proposals.append(schema.Proposal(
-            model_version=proposal.model_version, type=proposal.type,
-            confidence=proposal.confidence, scores=proposal.scores, fields=proposal.fields,
-            spans={k: vars(v) for k, v in proposal.spans.items()}, missing=proposal.missing,
-            candidates=list(proposal.candidates),
-            route=proposal.route, route_reason=proposal.route_reason, urgent=proposal.urgent,
-            urgent_reason=proposal.urgent_reason, needs_review=proposal.needs_review))
     session.flush()
     for doc in stored:  # policy 5.9: checked against what is already stored, in order
         refresh_links(session, doc, links)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ocr.types import PageRead
 
 _PAGE_NUMBER = re.compile(
@@ -88,7 +90,13 @@ class DocumentGroup:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(p.text.strip() for p in self.pages if p.text.strip())
+        return document_text(self.pages)
+
+
+def document_text(pages: Sequence[PageRead]) -> str:
+    """A document's text: its pages' texts in order, a blank line between them (what the
+    proposal reads and its text spans index)."""
+    return "\n\n".join(p.text.strip() for p in pages if p.text.strip())
 
 
 def _lines(text: str) -> list[str]:

@@ -203,6 +203,11 @@ class Proposal(Base):
     # Regions where an identifier seems written but no reading was accepted (migration 0009):
     # [{"field", "label", "page" (page number in the file), "box", "kind"}].
     candidates: Mapped[list[Any]] = mapped_column(default=list)
+    # Where each field was read (migration 0011): {field: {"page" (number in the file),
+    # "zone" (the volante field, or null), "source" ("formulario" | "texto" | "pagina"),
+    # "box" ([x0, y0, x1, y1] in the page image's pixels, or null)}}; NULL on proposals
+    # stored before it was kept (the view then finds the values on the page).
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     route: Mapped[str] = mapped_column(String(30))
     route_reason: Mapped[str] = mapped_column(Text, default="")
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -127,3 +128,57 @@ class PageRead:
         d = asdict(self)
         d.pop("image_png", None)
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PageRead:
+        """The reading back from `to_dict`'s form (as stored, JSON lists for tuples), the
+        image left out. Keys a reading stored by an earlier version lacks take their
+        defaults, so every stored page can be proposed again."""
+        volante = d.get("volante")
+        return cls(
+            page_no=int(d.get("page_no", 0)), text=str(d.get("text") or ""),
+            confidence=float(d.get("confidence") or 0.0),
+            method=d.get("method") or "tesseract", rotation=int(d.get("rotation") or 0),
+            skew=float(d.get("skew") or 0.0), is_blank=bool(d.get("is_blank")),
+            width=int(d.get("width") or 0), height=int(d.get("height") or 0),
+            words=[_word(w) for w in d.get("words") or ()],
+            volante=_volante(volante) if volante else None,
+            notes=[str(n) for n in d.get("notes") or ()],
+            identifiers=[_identifier(i) for i in d.get("identifiers") or ()],
+            error=d.get("error"))
+
+
+def _box(value: Any) -> Box:
+    x0, y0, x1, y1 = (int(v) for v in value)
+    return (x0, y0, x1, y1)
+
+
+def _word(d: Mapping[str, Any]) -> Word:
+    return Word(str(d.get("text", "")), float(d.get("confidence", 0.0)), _box(d["box"]),
+                int(d.get("line", 0)), int(d.get("block", 0)))
+
+
+def _symbol(d: Mapping[str, Any]) -> Symbol:
+    return Symbol(str(d.get("text", "")), float(d.get("confidence", 0.0)), _box(d["box"]),
+                  [(str(c), float(p)) for c, p in d.get("alternatives") or ()])
+
+
+def _identifier(d: Mapping[str, Any]) -> IdentifierRead:
+    return IdentifierRead(
+        kind=str(d.get("kind", "")), label=str(d.get("label", "")), box=_box(d["box"]),
+        text=str(d.get("text", "")), confidence=float(d.get("confidence", 0.0)),
+        symbols=[_symbol(s) for s in d.get("symbols") or ()],
+        segmented=[_symbol(s) for s in d.get("segmented") or ()])
+
+
+def _volante(d: Mapping[str, Any]) -> VolanteRead:
+    return VolanteRead(
+        template=str(d.get("template", "")), qr=d.get("qr"),
+        checkboxes={k: CheckboxRead(c["state"], float(c.get("fill_ratio", 0.0)),
+                                    _box(c["box"]))
+                    for k, c in (d.get("checkboxes") or {}).items()},
+        fields={k: FieldRead(str(f.get("value", "")), float(f.get("confidence", 0.0)),
+                             _box(f["box"]), bool(f.get("legible", True)),
+                             [_word(w) for w in f.get("words") or ()],
+                             [_symbol(s) for s in f.get("symbols") or ()])
+                for k, f in (d.get("fields") or {}).items()})

@@ -109,7 +109,8 @@ def _render(doc: Document, *, form_values: dict[str, Any] | None = None,
     if link_views is None:
         link_views = links.links_of(session, current_user, doc)
     other = claims.holder(doc, current_user.id)
-    located = evidence.locate(doc.page_rows, doc.fields or {})
+    located = evidence.where_read(doc.page_rows, doc.fields or {}, doc.proposal.provenance
+                                  if doc.proposal is not None else None)
     values = form_values if form_values is not None else dict(doc.fields or {})
     candidates = evidence.candidate_crops(
         doc.page_rows, doc.proposal.candidates if doc.proposal is not None else (), values)

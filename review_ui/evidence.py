@@ -3,17 +3,14 @@ here. (Likely duplicates are stored links now: review_ui.links.)"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from classifier._text import fold
+from intake.provenance import find_value, union_box
 
 if TYPE_CHECKING:
     from models.schema import Page
-
-_DIGIT_FIELDS = ("nss", "telefono")
 
 
 @dataclass(frozen=True)
@@ -21,48 +18,33 @@ class Evidence:
     field: str
     page_id: int
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the stored page image's pixels
+    # As stored at ingest (intake.provenance): "formulario", "texto" or "pagina", the
+    # volante zone, the page number; None for a proposal stored before provenance was kept.
+    source: str | None = None
+    zone: str | None = None
+    page_no: int | None = None
 
 
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9@._-]+", fold(text))
-
-
-def _union(boxes: Iterable[Sequence[int]]) -> tuple[int, int, int, int]:
-    bs = list(boxes)
-    return (int(min(b[0] for b in bs)), int(min(b[1] for b in bs)),
-            int(round(max(b[2] for b in bs))), int(round(max(b[3] for b in bs))))
-
-
-def _find_digits(words: list[dict[str, Any]], value: str) -> list[Sequence[int]] | None:
-    """Consecutive words whose digits spell `value` (NSS and phones are often split)."""
-    for i in range(len(words)):
-        acc, used = "", []
-        for w in words[i:i + 8]:
-            digits = re.sub(r"\D", "", str(w.get("text", "")))
-            if not digits:
-                if acc:
-                    break
-                continue
-            acc += digits
-            used.append(w["box"])
-            if not value.startswith(acc) and not acc.endswith(value):
-                break
-            if value in acc:
-                return used
-    return None
-
-
-def _find_tokens(words: list[dict[str, Any]], value: str) -> list[Sequence[int]] | None:
-    want = _tokens(value)
-    if not want:
-        return None
-    folded = [(_tokens(str(w.get("text", ""))), w) for w in words]
-    flat = [(t, w) for toks, w in folded for t in toks]
-    n = len(want)
-    for i in range(len(flat) - n + 1):
-        if [t for t, _w in flat[i:i + n]] == want:
-            return [w["box"] for _t, w in flat[i:i + n]]
-    return None
+def where_read(pages: Sequence[Page], fields: Mapping[str, Any],
+               provenance: Mapping[str, Any] | None) -> dict[str, Evidence]:
+    """The box of each field that has a value, as the proposal stored it (page, zone,
+    source); a proposal stored before provenance was kept (None) has its values found on
+    the pages instead (`locate`)."""
+    if provenance is None:
+        return locate(pages, fields)
+    by_no = {p.page_no: p for p in pages}
+    found: dict[str, Evidence] = {}
+    for name, value in fields.items():
+        where = provenance.get(name)
+        if not value or not isinstance(where, Mapping):
+            continue
+        page_no, box = where.get("page"), where.get("box") or ()
+        page = by_no.get(page_no) if isinstance(page_no, int) else None
+        if page is None or len(box) != 4:
+            continue
+        found[name] = Evidence(name, page.id, union_box([box]), where.get("source"),
+                               where.get("zone"), page.page_no)
+    return found
 
 
 def locate(pages: Sequence[Page], fields: Mapping[str, Any]) -> dict[str, Evidence]:
@@ -72,20 +54,18 @@ def locate(pages: Sequence[Page], fields: Mapping[str, Any]) -> dict[str, Eviden
     for page in pages:
         ocr = page.ocr or {}
         zones = ((ocr.get("volante") or {}).get("fields")) or {}
-        words = [w for w in ocr.get("words") or [] if len(w.get("box") or ()) == 4]
+        words = [(str(w.get("text", "")), w.get("box") or ()) for w in ocr.get("words") or ()]
         for name, value in fields.items():
             if name in found or not value:
                 continue
             zone = zones.get(name)
             if zone and len(zone.get("box") or ()) == 4:
-                found[name] = Evidence(name, page.id, _union([zone["box"]]))
+                found[name] = Evidence(name, page.id, union_box([zone["box"]]))
                 continue
-            match = (_find_digits(words, str(value)) if name in _DIGIT_FIELDS
-                     else _find_tokens(words, str(value)))
-            if match:
-                found[name] = Evidence(name, page.id, _union(match))
+            box = find_value(words, name, str(value))
+            if box is not None:
+                found[name] = Evidence(name, page.id, box)
     return found
-
 
 
 @dataclass(frozen=True)
@@ -111,7 +91,7 @@ def candidate_crops(pages: Sequence[Page], candidates: Iterable[Mapping[str, Any
         if not name or values.get(name) or page_id is None or len(box) != 4:
             continue
         crop = CandidateCrop(str(name), str(c.get("label") or ""), page_id,
-                             _union([box]))
+                             union_box([box]))
         if crop not in out.setdefault(str(name), []):
             out[str(name)].append(crop)
     return out

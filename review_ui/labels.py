@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
     from classifier.profile import Profile
+    from review_ui.evidence import Evidence
 
 __all__ = ["STATUS_NAMES"]  # one list of status names for the station and the report
 
@@ -148,6 +149,21 @@ def action_name(action: str | None) -> str:
     return name.format(sistema=current_profile().case_system)
 
 
+def where_read_name(evidence: Evidence) -> str:
+    """Where the machine read a value, in words ("Casilla «NSS» del volante, página 1");
+    empty when the proposal did not store it."""
+    page = f"página {evidence.page_no}"
+    zone = FIELD_NAMES.get(evidence.zone or "", evidence.zone or "")
+    if evidence.source == "formulario":
+        return f"Casilla «{zone}» del volante, {page}" if zone else f"Volante, {page}"
+    if evidence.source == "pagina":
+        where = f"casilla «{zone}» del volante, {page}" if zone else page
+        return f"Leído de nuevo en la {where}"
+    if evidence.source == "texto":
+        return f"Texto de la {page}"
+    return ""
+
+
 def _profile_context() -> dict[str, Any]:
     """Every template sees the profile: its short name, its case system, its data."""
     return {"profile": current_profile()}
@@ -164,5 +180,6 @@ def register_filters(app: Flask) -> None:
     env.filters["field_name"] = lambda v: FIELD_NAMES.get(v, v)
     env.filters["missing_name"] = lambda v: MISSING_NAMES.get(v, v)
     env.filters["action_name"] = action_name
+    env.filters["where_read"] = where_read_name
     env.filters["pct"] = lambda v: f"{float(v or 0) * 100:.0f} %"
     app.context_processor(_profile_context)

@@ -1,4 +1,5 @@
-"""The classifier as the review station calls it after a merge or split (loaded once)."""
+"""The document workflow as the review station calls it after a merge or split: the model
+is loaded once, the proposing is intake.workflow's."""
 
 from __future__ import annotations
 
@@ -6,43 +7,41 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+from intake.workflow import propose_document
 
+if TYPE_CHECKING:
     from flask import Flask
 
-    from classifier.identifiers import Candidate
-    from classifier.types import Proposal
-    from review_ui.regroup import Proposer
+    from classifier.model import Classifier
+    from intake.workflow import DocumentProposer
 
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 
 
-def get_proposer(app: Flask) -> Proposer:
-    """app.extensions["buzon_proposer"], else one over the saved model (trained if absent)."""
-    if (found := app.extensions.get("buzon_proposer")) is not None:
+def _model(app: Flask) -> Classifier:
+    """app.extensions["buzon_model"], else the saved model (trained if absent), kept there."""
+    if (found := app.extensions.get("buzon_model")) is not None:
         return found
     with _lock:
-        if (found := app.extensions.get("buzon_proposer")) is not None:
+        if (found := app.extensions.get("buzon_model")) is not None:
             return found
-        from classifier.propose import propose
         from classifier.training import load_or_train
 
         settings = app.config["BUZON_SETTINGS"]
         model = load_or_train(settings.models_dir, settings.profile,
                               lambda msg: log.info("%s", msg))
+        app.extensions["buzon_model"] = model
+        return model
 
-        def proposer(text: str, unit: str | None, form_fields: Mapping[str, str] | None = None,
-                     candidates: Sequence[Candidate] = ()) -> Proposal:
-            return propose(text, model, unit=unit, form_fields=form_fields or None,
-                           candidates=candidates)
 
-        app.extensions["buzon_proposer"] = proposer
-        return proposer
+def get_proposer(app: Flask) -> DocumentProposer:
+    """`intake.workflow.propose_document` over the station's model."""
+    model = _model(app)
+    return lambda pages, unit: propose_document(pages, model, unit)
 
 
 def reset(app: Flask) -> None:
-    """Forget the loaded model (after a retrain)."""
-    app.extensions.pop("buzon_proposer", None)
+    """Forget the loaded model (after a retrain): the next merge or split loads the new one."""
+    app.extensions.pop("buzon_model", None)

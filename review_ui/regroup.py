@@ -1,16 +1,15 @@
-"""Merge and split documents when the page separation was wrong, then propose again."""
+"""Merge and split documents when the page separation was wrong, then propose again
+(through intake.workflow, as ingest does)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from classifier.identifiers import Candidate, candidates_of
+from intake.workflow import DocumentProposer, pages_of, store_proposal
 from models.schema import Document, Page
-from models.schema import Proposal as ProposalRow
 from models.states import DecisionAction
 from review_ui.decide import check_decidable, record_decision, snapshot
 from review_ui.errors import InvalidDecisionError
@@ -18,58 +17,17 @@ from review_ui.errors import InvalidDecisionError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from classifier.types import Proposal
     from review_ui.accounts import Reviewer
 
 log = logging.getLogger(__name__)
 
-# (text, unit, values read from a volante's boxes, the pages' identifier regions) -> the
-# classifier's proposal; see review_ui.proposer.
-Proposer = Callable[[str, "str | None", "Mapping[str, str]", "Sequence[Candidate]"],
-                    "Proposal"]
 
-
-def _text_of(doc: Document) -> str:
-    return "\n\n".join(p.text for p in sorted(doc.page_rows, key=lambda p: p.page_no)
-                       if p.text).strip()
-
-
-def form_values(*docs: Document) -> dict[str, str]:
-    """What the machine read from the volante's boxes (not the text) in the documents'
-    latest proposals; the first document's value wins. A re-proposal after a merge or split
-    passes these on, as ingest did, so the boxes' NSS and name are not lost to the text."""
-    values: dict[str, str] = {}
-    for doc in docs:
-        spans = (doc.proposal.spans or {}) if doc.proposal is not None else {}
-        for name, span in spans.items():
-            if isinstance(span, dict) and span.get("source") == "formulario" and span.get(
-                    "value"):
-                values.setdefault(name, str(span["value"]))
-    return values
-
-
-def _apply_proposal(session: Session, doc: Document, proposer: Proposer,
-                    boxes: Mapping[str, str] | None = None) -> None:
-    """Propose again from the document's pages (and its volante's boxes); stored as a new
-    machine proposal."""
-    doc.text = _text_of(doc)
-    pages = sorted(doc.page_rows, key=lambda p: p.page_no)
-    candidates = candidates_of((p.page_no, (p.ocr or {}).get("identifiers") or [])
-                               for p in pages)
-    prop = proposer(doc.text, doc.unit, dict(boxes or {}), candidates)
-    session.add(ProposalRow(
-        document=doc, model_version=prop.model_version or "desconocido", type=prop.type,
-        confidence=prop.confidence, scores=dict(prop.scores), fields=dict(prop.fields),
-        spans={k: vars(v) for k, v in prop.spans.items()}, candidates=list(prop.candidates),
-        missing=list(prop.missing), route=prop.route, route_reason=prop.route_reason,
-        urgent=prop.urgent, urgent_reason=prop.urgent_reason,
-        needs_review=prop.needs_review))
-    doc.type, doc.fields, doc.missing = prop.type, dict(prop.fields), list(prop.missing)
-    doc.route, doc.route_reason = prop.route, prop.route_reason
-    doc.urgent = doc.urgent or prop.urgent
-    doc.urgent_reason = doc.urgent_reason or prop.urgent_reason
-    doc.needs_review = True
-    doc.status = "pendiente"
+def _apply_proposal(doc: Document, proposer: DocumentProposer) -> None:
+    """Propose again from the document's stored pages (their volante's boxes and
+    checkboxes, their identifier regions), kept as a new machine proposal for a person to
+    review. The document keeps its unit: a merge never crosses units."""
+    pages = pages_of(doc)
+    store_proposal(doc, pages, proposer(pages, doc.unit).proposal, review=True)
 
 
 def next_in_file(session: Session, doc: Document, reviewer: Reviewer) -> Document | None:
@@ -93,7 +51,7 @@ def next_in_file(session: Session, doc: Document, reviewer: Reviewer) -> Documen
 
 
 def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: int | None,
-               proposer: Proposer) -> Document:
+               proposer: DocumentProposer) -> Document:
     """Join the next document of the same file to this one (its pages come after).
 
     Both documents must be in the reviewer's units and in the same unit.
@@ -110,7 +68,6 @@ def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: 
         raise InvalidDecisionError(f"El documento {other.id} ya fue decidido; no se puede unir.")
     check_decidable(other, user_id, other.version_id)
     before, other_before = snapshot(doc), snapshot(other)
-    boxes = form_values(doc, other)
     for page in list(other.page_rows):
         page.document = doc
     session.flush()
@@ -121,7 +78,7 @@ def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: 
     other.status = "fusionado"
     other.merged_into_id = doc.id
     other.needs_review = False
-    _apply_proposal(session, doc, proposer, boxes)
+    _apply_proposal(doc, proposer)
     record_decision(session, other, user_id, DecisionAction.MERGE, other_before,
                     f"Unido al documento {doc.id}")
     record_decision(session, doc, user_id, DecisionAction.MERGE, before,
@@ -130,7 +87,7 @@ def merge_next(session: Session, doc: Document, reviewer: Reviewer, version_id: 
 
 
 def split_at(session: Session, doc: Document, user_id: int, version_id: int | None,
-             page_no: int, proposer: Proposer) -> Document:
+             page_no: int, proposer: DocumentProposer) -> Document:
     """Make pages `page_no`.. of this document a new document of their own."""
     check_decidable(doc, user_id, version_id)
     pages = sorted(doc.pages or [])
@@ -138,7 +95,6 @@ def split_at(session: Session, doc: Document, user_id: int, version_id: int | No
         raise InvalidDecisionError("Elija una página del documento, que no sea la primera, "
                                    "donde empieza el nuevo documento.")
     before = snapshot(doc)
-    boxes = form_values(doc)  # the volante's boxes are on its first page, which stays
     new = Document(source_file_id=doc.source_file_id, pages=[p for p in pages if p >= page_no],
                    kind=doc.kind, unit=doc.unit, received_on=doc.received_on, type=doc.type,
                    route=doc.route)
@@ -152,8 +108,8 @@ def split_at(session: Session, doc: Document, user_id: int, version_id: int | No
     session.expire(doc, ["page_rows"])
     session.expire(new, ["page_rows"])
     doc.pages = [p for p in pages if p < page_no]
-    _apply_proposal(session, doc, proposer, boxes)
-    _apply_proposal(session, new, proposer)
+    _apply_proposal(doc, proposer)
+    _apply_proposal(new, proposer)
     record_decision(session, doc, user_id, DecisionAction.SPLIT, before,
                     f"Páginas {page_no}+ al documento {new.id}")
     return new

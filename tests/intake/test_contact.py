@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from classifier.model import Classifier, load_bundle
-from intake.batch_task import propose_group
-from intake.split import DocumentGroup
+from intake.workflow import propose_document
 from ocr.types import IdentifierRead, PageRead, Symbol
 
 NSS = "92919084431"
@@ -37,9 +36,8 @@ def test_contact_data_on_the_second_page_belongs_to_the_whole_letter(trained_mod
                            [Symbol(ch, 40.0, (0, 0, 1, 1), [(ch, 0.4), ("3", 0.35),
                                                             ("9", 0.25)])
                             for ch in "5524720844"])])
-    group = DocumentGroup("escrito_libre", [first, second], ["inicio", "continúa"])
     model = Classifier(load_bundle(trained_model))
-    _unit, proposal = propose_group(group, model, "UMF 20")
+    proposal = propose_document([first, second], model, "UMF 20").proposal
     assert proposal.fields["nss"] == NSS
     nss = proposal.spans["nss"]
     assert (nss.source, nss.page, nss.box) == ("pagina", 2, (100, 300, 320, 340))

@@ -167,3 +167,27 @@ def test_0009_gives_earlier_proposals_no_candidate_regions(engine: Engine) -> No
     with factory() as s:
         proposal = s.get(schema.Proposal, 1)
         assert proposal is not None and proposal.candidates == []
+
+
+def test_0011_leaves_earlier_proposals_without_provenance(engine: Engine) -> None:
+    """GIVEN a database at revision 0010 holding a document and its proposal WHEN migrated
+    to head THEN the proposal survives with no provenance (NULL: the document view finds
+    its values on the page, as before) and a new one stores where each value was read."""
+    proposal = {"id": 1, "document_id": 1, "model_version": "m", "type": "sugerencia",
+                "confidence": 0.9, "scores": "{}", "fields": "{}", "spans": "{}",
+                "missing": "[]", "candidates": "[]", "route": "registrar", "route_reason": "",
+                "urgent": False, "needs_review": True, "created_at": date(2026, 11, 20)}
+    database_at(engine, "0010", {"source_files": [source_file()], "documents": [document()],
+                                 "proposals": [proposal]})
+    migrate(engine)
+    assert _schema_diff(engine) == []
+    where = {"nss": {"page": 1, "zone": "nss", "source": "pagina", "box": [1, 2, 3, 4]}}
+    with session_scope(make_sessionmaker(engine)) as s:
+        doc = s.get(schema.Document, 1)
+        assert doc is not None and doc.proposal is not None
+        assert doc.proposal.provenance is None
+        doc.proposals.append(schema.Proposal(model_version="m", type="sugerencia",
+                                             confidence=0.9, route="registrar",
+                                             provenance=where))
+    with make_sessionmaker(engine)() as s:
+        assert s.get(schema.Proposal, 2).provenance == where

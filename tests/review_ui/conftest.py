@@ -23,7 +23,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
-from review_ui_testing import PASSWORD, TODAY, VALID_NSS, build_app, fake_proposer, login
+from review_ui_testing import PASSWORD, TODAY, VALID_NSS, build_app, login, small_model
 from sqlalchemy import Engine, insert, make_url, select, text
 from sqlalchemy.orm import Session
 
@@ -93,7 +93,7 @@ def app(settings, template_db) -> Iterator[Flask]:
     else:
         app = build_app(settings)
         _copy_rows(template_db, app.extensions["buzon_engine"])
-    app.extensions["buzon_proposer"] = fake_proposer
+    app.extensions["buzon_model"] = small_model(settings.profile)  # loaded once, as served
     yield app
     if (mailer := app.extensions.get("buzon_mailer")) is not None:
         mailer.stop()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from review_ui_testing import PASSWORD, VALID_NSS, build_app, fake_proposer
+from review_ui_testing import PASSWORD, VALID_NSS, build_app
 from sqlalchemy import select
 
 from intake.export import document_record
@@ -65,7 +65,7 @@ def _letter_png(path: Path, lines: list[str]) -> list[dict]:
 def live_server(app, settings) -> Iterator[str]:
     """The app with CSRF on, served on a free port in a thread (same database as `app`)."""
     served = build_app(settings, WTF_CSRF_ENABLED=True)
-    served.extensions["buzon_proposer"] = fake_proposer
+    served.extensions["buzon_model"] = app.extensions["buzon_model"]
     with serving(served) as url:
         yield url
 

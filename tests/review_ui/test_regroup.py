@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from review_ui_testing import login
+from review_ui_testing import VALID_NSS, ingest_read_pages, letter_page, login, volante_page
 from sqlalchemy import select
 
 from models.schema import Decision, Document, Page, Proposal
@@ -21,7 +21,7 @@ def test_merge_joins_the_next_document_of_the_same_file_and_proposes_again(
     merged, gone = db.get(Document, first.id), db.get(Document, second.id)
     assert merged.pages == [1, 2] and [p.page_no for p in merged.page_rows] == [1, 2]
     assert merged.text == "Hoja uno.\n\nHoja dos."
-    assert merged.proposal.model_version == "falso-1" and merged.needs_review
+    assert len(merged.proposals) == 2 and merged.needs_review  # proposed again
     assert (gone.status, gone.pages, gone.merged_into_id) == ("fusionado", [], first.id)
     assert "se unió al" in ana.get(f"/documentos/{second.id}").text
     assert f"Unir con el documento #{other_file.id}" not in ana.get(
@@ -98,32 +98,59 @@ def test_undo_refused_when_someone_decided_after(app, db, make_document):
     assert db.get(Document, doc.id).status == "confirmado"
 
 
-def test_merging_a_volante_keeps_the_nss_read_from_its_boxes(ana, db, make_document):
-    """GIVEN a volante whose NSS and name were read from its boxes, and the next page of the
-    scan WHEN the TAOD merges them THEN the new proposal still has the boxes' NSS and name
-    (the text alone would give another), and a split keeps them on the volante's part."""
-    boxes_nss, boxes_name = "12345678903", "Rosa Elena Juárez Paz"
-    volante = make_document(text="Volante. Queja de farmacia.", pages=2)
-    sheet = make_document(text="Hoja dos.", source_file_id=volante.source_file_id,
-                          first_page=3)
-    row = db.scalar(select(Proposal).where(Proposal.document_id == volante.id))
-    row.spans = {"nss": {"value": boxes_nss, "start": -1, "end": -1, "source": "formulario",
-                         "valid": True},
-                 "nombre": {"value": boxes_name, "start": -1, "end": -1,
-                            "source": "formulario", "valid": True},
-                 "telefono": {"value": "5512345678", "start": 3, "end": 13,
-                              "source": "texto", "valid": True}}
-    db.commit()
-    ana.post(f"/documentos/{volante.id}/unir", data={"version_id": volante.version_id})
+BOX_NAME, TEXT_NSS = "ROSA ELENA JUAREZ PAZ", "12345678903"
+DESCRIPTION = ["Me llamo Juana Pérez López con NSS 1234 5678 903",
+               "porque en la farmacia no me surtieron la receta"]
+NEXT_SHEET = ["y tuvo que volver tres veces sin respuesta.", "Atentamente",
+              "Tel. 55 1234 5678"]
+_COMPARED = ("model_version", "type", "confidence", "scores", "fields", "spans", "missing",
+             "candidates", "provenance", "route", "route_reason", "urgent", "urgent_reason",
+             "needs_review")
+
+
+def _columns(row: Proposal) -> dict[str, object]:
+    return {c: getattr(row, c) for c in _COMPARED}
+
+
+def test_merging_a_volante_keeps_the_nss_and_name_read_from_its_boxes(app, settings, ana, db):
+    """GIVEN a scan whose volante (name in its box, NSS in its digit row, a description
+    naming another person and another NSS) and next sheet were ingested as two documents
+    WHEN the TAOD merges them THEN the new proposal keeps the boxes' NSS and name, and
+    is the one ingest stores for the same two pages as one document; a split gives the
+    volante's part its boxes back and the sheet none of them."""
+    from classifier.propose import propose
+    from intake.split import document_text
+
+    volante = volante_page(1, name=BOX_NAME, nss=VALID_NSS, description=DESCRIPTION)
+    sheet = letter_page(2, NEXT_SHEET)
+    first, second = ingest_read_pages(app, settings, [[volante], [sheet]])
+    # The text alone gives the other person: what the boxes must win over.
+    from_text = propose(document_text([volante, sheet]), app.extensions["buzon_model"])
+    assert (from_text.fields["nss"], from_text.fields["nombre"]) == (
+        TEXT_NSS, "Juana Pérez López")
+
+    doc = db.get(Document, first)
+    assert (doc.fields["nss"], doc.fields["nombre"]) == (VALID_NSS, "Rosa Elena Juarez Paz")
+    ana.post(f"/documentos/{first}/unir", data={"version_id": doc.version_id})
     db.expire_all()
-    merged = db.get(Document, volante.id)
-    assert merged.pages == [1, 2, 3] and merged.proposal.model_version == "falso-1"
-    assert db.get(Document, sheet.id).status == "fusionado"
-    assert (merged.fields["nss"], merged.fields["nombre"]) == (boxes_nss, boxes_name)
-    ana.post(f"/documentos/{volante.id}/separar",
-             data={"version_id": merged.version_id, "pagina": "3"})
+    merged = db.get(Document, first)
+    assert merged.pages == [1, 2] and db.get(Document, second).status == "fusionado"
+    assert (merged.fields["nss"], merged.fields["nombre"]) == (
+        VALID_NSS, "Rosa Elena Juarez Paz")
+    assert merged.fields["telefono"] == "5512345678"  # from the sheet's text
+    assert merged.needs_review and len(merged.proposals) == 2
+
+    (together,) = ingest_read_pages(app, settings, [[volante, sheet]], name="otra.pdf")
+    ingested = db.get(Document, together)
+    assert _columns(merged.proposal) == _columns(ingested.proposal)
+    assert (merged.type, merged.fields, merged.missing, merged.route, merged.text) == (
+        ingested.type, ingested.fields, ingested.missing, ingested.route, ingested.text)
+
+    ana.post(f"/documentos/{first}/separar",
+             data={"version_id": merged.version_id, "pagina": "2"})
     db.expire_all()
-    kept = db.get(Document, volante.id)
-    new = db.scalar(select(Document).where(Document.id.not_in([volante.id, sheet.id])))
-    assert new.pages == [3]
-    assert kept.fields["nss"] == boxes_nss and new.fields["nss"] != boxes_nss
+    kept = db.get(Document, first)
+    new = db.scalar(select(Document).where(Document.id.not_in([first, second, together])))
+    assert kept.pages == [1] and new.pages == [2]
+    assert (kept.fields["nss"], kept.fields["nombre"]) == (VALID_NSS, "Rosa Elena Juarez Paz")
+    assert new.fields["nss"] is None and new.fields["nombre"] != "Rosa Elena Juarez Paz"

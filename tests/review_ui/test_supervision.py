@@ -151,7 +151,7 @@ def test_supervisor_retrain_uses_reviews_and_shows_the_version(client, app, monk
     jobs_of(app).join(60)
     page = client.get("/supervision/modelo").text
     assert "model-version" in page and "terminado" in page
-    assert "buzon_proposer" not in app.extensions  # the next merge loads the new model
+    assert "buzon_model" not in app.extensions  # the next merge loads the new model
 
 
 def test_supervisor_queue_counts_open_escalations(client, app, make_document):
