@@ -82,21 +82,21 @@ def _bare(pixels: np.ndarray, tmp: Path) -> tuple[str, float]:
 
 
 def _read_file(args: tuple[Path, str, str]) -> list[dict[str, Any]]:
-    from ocr import digits
+    from ocr.digits import DigitModels
     from ocr.engine import TesseractEngine
     from ocr.loading import load_file
     from ocr.read import read_page
+    from ocr.reader import Reader
 
     box, name, cache = args
-    digits.configure(Path(cache))
-    digits.get_model()
-    engine = TesseractEngine(lang="spa", timeout=300)
+    reader = Reader.of(TesseractEngine(lang="spa", timeout=300), DigitModels(Path(cache)))
+    reader.digits.get()  # loaded before timing
     out = []
     with tempfile.TemporaryDirectory() as t:
         for page in load_file((box / name).read_bytes(), name):
             bare_text, bare_s = _bare(page.pixels, Path(t))
             t0 = time.perf_counter()
-            read = read_page(page, engine)
+            read = read_page(page, reader)
             ours_s = time.perf_counter() - t0
             read.image_png = None
             out.append({"source": name, "page": page.page_no, "read": read,
@@ -116,7 +116,7 @@ def main() -> int:  # noqa: C901 - one report, read top to bottom
     args = ap.parse_args()
     from intake.sample import write_sample
     from intake.split import split_pages
-    from ocr import digits
+    from ocr.digits import DigitModels
 
     with tempfile.TemporaryDirectory() as tmp:
         box, cache = Path(tmp) / "buzon", Path(tmp) / "modelos"
@@ -124,9 +124,8 @@ def main() -> int:  # noqa: C901 - one report, read top to bottom
         truth = write_sample(box, args.count, args.seed, held_out=True)
         print(f"sample --count {args.count} --seed {args.seed}: {len(truth)} documents "
               f"({time.perf_counter() - t0:.0f} s)", flush=True)
-        digits.configure(cache)
         t0 = time.perf_counter()
-        model = digits.get_model()
+        model = DigitModels(cache).get()
         train_s = time.perf_counter() - t0
         names = sorted({r["source"] for r in truth})
         t0 = time.perf_counter()

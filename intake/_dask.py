@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -21,8 +20,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Tesseract's own OpenMP threads fight the workers (STYLE.md): one thread per process.
-WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
 # The worker's stack sampler (for the dashboard we do not run) costs 1-3% of its CPU.
 _DASK_CONFIG = {"distributed.worker.profile.enabled": False}
 
@@ -30,9 +27,10 @@ _DASK_CONFIG = {"distributed.worker.profile.enabled": False}
 class OneThreadPlugin(WorkerPlugin):
     """One compute thread per worker process, including `dask worker` started by hand.
 
-    Tesseract's OpenMP threads (OMP_THREAD_LIMIT) and OpenCV's own pool would otherwise
-    fight the other workers for the cores: a worker is one core, and the cluster scales
-    by workers (2 workers ran the box 4% faster with OpenCV on one thread).
+    OpenCV's own pool would otherwise fight the other workers for the cores: a worker is
+    one core, and the cluster scales by workers (2 workers ran the box 4% faster with
+    OpenCV on one thread). Tesseract's OpenMP threads are the engine's to limit
+    (`ocr.engine.TesseractEngine(threads=1)`), as it loads.
     """
 
     name = "buzon-one-thread"
@@ -40,7 +38,6 @@ class OneThreadPlugin(WorkerPlugin):
     def setup(self, worker: Any) -> None:
         import cv2
 
-        os.environ.update(WORKER_ENV)
         cv2.setNumThreads(1)
 
 
@@ -80,7 +77,7 @@ def _connect(workers: int, scheduler: str | None, timeout: float
     # machine (its 8787 default does); no dashboard (it needs bokeh).
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=":0",
-                           scheduler_kwargs={"dashboard": False}, env=dict(WORKER_ENV),
+                           scheduler_kwargs={"dashboard": False},
                            silence_logs=logging.WARNING)
     try:
         return Client(cluster, timeout=timeout), cluster

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ocr import digits
 from ocr.engine import TesseractEngine
 from ocr.errors import OcrError, UnreadableImageError
 from ocr.loading import iter_pages, sniff_kind
 from ocr.read import read_page, unread_page
+from ocr.reader import Reader
 from ocr.types import PageRead
 
 if TYPE_CHECKING:
+    from ocr.digits import DigitModels
     from ocr.engine import OcrEngine
     from ocr.types import PageImage
 
@@ -23,12 +24,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class OcrOptions:
-    lang: str = "spa"
-    timeout: float = 120.0
+    """How a file is read; travels with each task to the worker that reads it."""
+
     max_pixels: int = 150_000_000
-    # Where the handwritten-digit model is cached, so each worker process loads it instead
-    # of training its own (about 10 s of CPU); None keeps it in memory only.
-    model_cache: str | None = None
+    # Makes the engine where the file is read. On a Dask worker it arrives pickled with the
+    # task: a class, a module-level function or a functools.partial of one.
+    engine_factory: Callable[[], OcrEngine] = TesseractEngine
+
+    def reader(self, digits: DigitModels) -> Reader:
+        """The reader context for one file: a new engine, the volante template, `digits`."""
+        return Reader.of(self.engine_factory(), digits)
 
 
 @dataclass
@@ -44,9 +49,9 @@ class FileAnalysis:
 
 
 def analyze_file(data: bytes, filename: str, options: OcrOptions,
-                 engine: OcrEngine | None = None) -> FileAnalysis:
-    """Read every page of a file, one page in memory at a time. Never raises for a bad
-    file: reports it.
+                 reader: Reader) -> FileAnalysis:
+    """Read every page of a file with `reader`, one page in memory at a time. Never raises
+    for a bad file: reports it.
 
     Pages are decoded one by one and each is dropped once read: what is kept of a page is
     its PageRead (text, boxes, a 150 dpi PNG), never its pixels, so a file of hundreds of
@@ -55,18 +60,15 @@ def analyze_file(data: bytes, filename: str, options: OcrOptions,
     no page at all could be read is the file quarantined, as a cause that may pass (the
     engine, not the file, is then at fault).
     """
-    if options.model_cache:
-        digits.configure(Path(options.model_cache))
     kind = sniff_kind(data)
     try:
         images = iter_pages(data, filename, max_pixels=options.max_pixels)
     except UnreadableImageError as e:
         return FileAnalysis(kind, error=str(e))
-    engine = engine or TesseractEngine(lang=options.lang, timeout=options.timeout)
     pages: list[PageRead] = []
     try:
         for image in images:
-            pages.append(_read(image, engine, kind))
+            pages.append(_read(image, reader, kind))
             del image  # its pixels go before the next page is decoded
     except UnreadableImageError as e:  # a page found broken only when it was reached
         return FileAnalysis(kind, error=str(e))
@@ -79,9 +81,9 @@ def analyze_file(data: bytes, filename: str, options: OcrOptions,
     return FileAnalysis(kind, pages)
 
 
-def _read(image: PageImage, engine: OcrEngine, kind: str) -> PageRead:
+def _read(image: PageImage, reader: Reader, kind: str) -> PageRead:
     try:
-        return read_page(image, engine)
+        return read_page(image, reader)
     except UnreadableImageError:
         raise
     except OcrError as e:  # the engine timed out or failed on this page: the page waits

@@ -14,6 +14,7 @@ from ocr.loading import sniff_kind
 if TYPE_CHECKING:
     from classifier.model import Classifier
     from classifier.types import Proposal
+    from ocr.digits import DigitModels
     from ocr.types import PageRead
 
 log = logging.getLogger(__name__)
@@ -48,15 +49,18 @@ class FileResult:
 
 
 def process_file(data: bytes, filename: str, digest: str, options: OcrOptions,
-                 unit: str | None, model: Classifier) -> FileResult:
+                 unit: str | None, model: Classifier, digits: DigitModels) -> FileResult:
     """OCR every page, split into documents and propose each. Never raises.
+
+    `model` and `digits` are the worker's own (the pipeline sends them to each worker once);
+    the engine is made for this file by `options.engine_factory`.
 
     A task that raised would have Dask's worker print the traceback, with the task's
     arguments (the file's name), on the user's terminal, in English: the file is
     quarantined instead, and only the exception's type travels back to be logged.
     """
     try:
-        return _process(data, filename, digest, options, unit, model)
+        return _process(data, filename, digest, options, unit, model, digits)
     except MemoryError:  # this worker was short of memory at this moment, perhaps no other
         return FileResult(digest, sniff_kind(data), error=OUT_OF_MEMORY, failure="MemoryError",
                           transient=True)
@@ -65,8 +69,8 @@ def process_file(data: bytes, filename: str, digest: str, options: OcrOptions,
 
 
 def _process(data: bytes, filename: str, digest: str, options: OcrOptions,
-             unit: str | None, model: Classifier) -> FileResult:
-    analysis = analyze_file(data, filename, options)
+             unit: str | None, model: Classifier, digits: DigitModels) -> FileResult:
+    analysis = analyze_file(data, filename, options, options.reader(digits))
     if analysis.error:
         return FileResult(digest, analysis.file_kind, error=analysis.error,
                           transient=analysis.transient)

@@ -25,12 +25,12 @@ def train(ctx: click.Context, force: bool, no_reviews: bool) -> None:
     from intake.learning import reviewed_samples
     from intake.pipeline import open_database
     from models.db import session_scope
-    from ocr import digits
+    from ocr.digits import DigitModels
 
     settings = settings_from(ctx)
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     # The box-digit reader is trained once too, so the first batch does not pay for it.
-    _stderr(f"Modelo de dígitos listo en {digits.keep_in(settings.models_dir)}")
+    _stderr(f"Modelo de dígitos listo en {DigitModels(settings.models_dir).keep()}")
     reviewed = []
     if not no_reviews:
         labels = settings.profile.labels

@@ -72,6 +72,8 @@ class Settings:
     # stopped after this many seconds; its files stay in data_dir/cargas to be read again.
     upload_memory_mb: int = 1536
     upload_timeout: float = 3600.0
+    # A reviewer who opens a pending document holds it this many seconds (review_ui.claims).
+    claim_timeout: float = 600.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -134,7 +136,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     data_dir = Path(values.pop("data_dir", None) or _default_data_dir()).expanduser().resolve()
     db_url = values.pop("database_url", None) or default_database_url(data_dir)
     try:
-        for name in ("tesseract_timeout", "smtp_timeout", "upload_timeout"):
+        for name in ("tesseract_timeout", "smtp_timeout", "upload_timeout", "claim_timeout"):
             if name in values:
                 values[name] = float(values[name])
         for name in ("max_image_pixels", "smtp_port", "upload_memory_mb"):
@@ -142,6 +144,8 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
                 values[name] = int(values[name])
     except ValueError as e:
         raise ConfigError(f"Valor de configuración no válido: {e}") from e
+    if values.get("claim_timeout", 1.0) <= 0:
+        raise ConfigError("claim_timeout debe ser un número de segundos mayor que 0.")
     if values.get("upload_memory_mb", 0) < 0 or values.get("upload_timeout", 1.0) <= 0:
         raise ConfigError("upload_memory_mb debe ser 0 (sin límite) o más, y upload_timeout "
                           "un número de segundos mayor que 0.")

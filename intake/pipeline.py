@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
@@ -34,10 +35,13 @@ from models.db import (
     require_current,
     session_scope,
 )
-from ocr import digits
+from ocr.digits import DigitModels
+from ocr.engine import TesseractEngine
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+    from ocr.engine import OcrEngine
 
 __all__ = ["FileReport", "IngestReport", "default_workers", "ingest_paths", "open_database"]
 
@@ -142,7 +146,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                  show_progress: bool = False, window: int | None = None,
                  on_file: Callable[[int, int], None] = lambda _d, _t: None,
                  factory: sessionmaker[Session] | None = None,
-                 retry_quarantined: bool = False) -> IngestReport:
+                 retry_quarantined: bool = False,
+                 engine_factory: Callable[[], OcrEngine] | None = None) -> IngestReport:
     """Ingest files and folders on Dask; bad files go to quarantine and the rest goes on.
 
     Args:
@@ -155,6 +160,10 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             its start-up); None migrates the configured one first (a `buzon` command).
         retry_quarantined: read again every quarantined file met, damaged ones too (those
             quarantined for a cause that may pass are read again on every run).
+        engine_factory: makes the OCR engine for each file, where it is read (on a Dask
+            worker it arrives pickled: a class, a module-level function or a
+            functools.partial of one); None: Tesseract in the settings' language, with
+            their timeout on every call. Tests pass a fake.
 
     A single pending file runs in this process without a cluster. Each file's rows commit
     in one transaction, so an interrupted run resumes where it stopped when started again.
@@ -171,11 +180,12 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
     report = IngestReport(skipped=found.skipped, missing=found.missing,
                           links_out=found.links_out, unreadable=found.unreadable,
                           not_regular=found.not_regular)
-    options = OcrOptions(settings.tesseract_lang, settings.tesseract_timeout,
-                         settings.max_image_pixels, model_cache=str(settings.models_dir))
+    options = OcrOptions(settings.max_image_pixels, engine_factory or partial(
+        TesseractEngine, lang=settings.tesseract_lang, timeout=settings.tesseract_timeout))
+    digits = DigitModels(settings.models_dir)
     todo, retry = _plan(found.files, factory, report, retry_quarantined)
     if todo:  # the workers load the digit model from models_dir: never train it there
-        digits.keep_in(settings.models_dir)
+        digits.keep()
     use_cluster = bool(scheduler) or len(todo) > 1
     bar = tqdm(total=len(todo), unit="archivo", desc="Ingresando", disable=not show_progress,
                dynamic_ncols=True)
@@ -185,8 +195,10 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             report.workers = len(client.scheduler_info()["workers"])
         started = time.monotonic()
         window = window or 2 * max(1, report.workers)
+        # The classifier and the digit model go to each worker once, and a worker keeps
+        # them for all its files: it loads the digit model from models_dir once.
         for outcome in run_bounded(client, process_file, _tasks(todo, options, unit, report),
-                                   window=window, shared=(model,)):
+                                   window=window, shared=(model, digits)):
             cand, data, digest = outcome.item
             result: FileResult | None = outcome.result
             if outcome.error is not None:

@@ -22,18 +22,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-# Tesseract's own OpenMP threads fight the page-level workers (a documented 10x+ slowdown);
-# the OpenMP runtime reads this when the library loads, so it is set before the import.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+from PIL import Image
 
-import tesserocr  # noqa: E402 - must follow OMP_THREAD_LIMIT
-from PIL import Image  # noqa: E402
-
-from ocr.errors import EngineError  # noqa: E402
-from ocr.types import Symbol, Word  # noqa: E402
+from ocr.errors import EngineError
+from ocr.types import Symbol, Word
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     import numpy as np
+    import tesserocr
 
 log = logging.getLogger(__name__)
 
@@ -105,18 +103,25 @@ class TesseractEngine:
 
     Picklable (Dask ships it to workers): the loaded APIs live per thread, not in the
     instance, and are created on first use.
+
+    Args:
+        threads: Tesseract's own OpenMP threads. One by default: ours run one page per
+            worker process, and its threads would fight the other workers for the cores
+            (a documented 10x+ slowdown). It holds for the whole process (see `_tesserocr`).
     """
 
-    def __init__(self, lang: str = "spa", timeout: float = 120.0) -> None:
+    def __init__(self, lang: str = "spa", timeout: float = 120.0, threads: int = 1) -> None:
         self.lang = lang
         self.timeout = timeout
+        self.threads = threads
 
     def __repr__(self) -> str:
-        return f"TesseractEngine(lang={self.lang!r}, timeout={self.timeout!r})"
+        return (f"TesseractEngine(lang={self.lang!r}, timeout={self.timeout!r}, "
+                f"threads={self.threads!r})")
 
     def image_to_data(self, image: np.ndarray, *, psm: int,
                       whitelist: str | None = None) -> list[Word]:
-        api = _api(tessdata_dir(), self.lang)
+        api = _api(tessdata_dir(), self.lang, self.threads)
         api.SetPageSegMode(int(psm))
         api.SetVariable("tessedit_char_whitelist", whitelist or "")
         api.SetImage(Image.fromarray(image))
@@ -138,14 +143,14 @@ class TesseractEngine:
         Tesseract's choice confidences (0..100) are not a distribution: each symbol's are
         normalised to sum to 1, so a close second choice lowers the first one's share.
         """
-        api = _api(tessdata_dir(), self.lang)
+        api = _api(tessdata_dir(), self.lang, self.threads)
         api.SetPageSegMode(int(psm))
         api.SetVariable("tessedit_char_whitelist", whitelist or "")
         api.SetVariable("lstm_choice_mode", "2")  # per-symbol alternatives
         api.SetImage(Image.fromarray(image))
         try:
             done = api.Recognize(timeout=max(1, round(self.timeout * 1000)))
-            symbols = _symbols(api) if done else None
+            symbols = _symbols(api, _tesserocr(self.threads)) if done else None
         except RuntimeError as e:
             raise EngineError(f"Tesseract falló (image_to_symbols): {e}") from e
         finally:
@@ -168,35 +173,54 @@ class TesseractEngine:
         return (360 - orient_deg) % 360
 
 
+def _tesserocr(threads: int) -> ModuleType:
+    """tesserocr, imported on first use with Tesseract's OpenMP threads capped at `threads`.
+
+    The OpenMP runtime reads OMP_THREAD_LIMIT once, when the library loads, and Tesseract
+    asks for its threads explicitly (so no later call can lower them): the limit is set just
+    before that import and holds for the process. The first engine to read fixes it; an
+    engine asking for another limit later is warned.
+    """
+    if "tesserocr" not in sys.modules:
+        os.environ["OMP_THREAD_LIMIT"] = str(threads)
+    elif os.environ.get("OMP_THREAD_LIMIT") != str(threads):
+        log.warning("Tesseract already loaded with OMP_THREAD_LIMIT=%s; %d threads not applied",
+                    os.environ.get("OMP_THREAD_LIMIT"), threads)
+    import tesserocr
+
+    return tesserocr
+
+
 _local = threading.local()
 
 
-def _api(path: str, lang: str) -> tesserocr.PyTessBaseAPI:
+def _api(path: str, lang: str, threads: int) -> tesserocr.PyTessBaseAPI:
     """This thread's loaded API for `lang` (one Tesseract instance is not thread-safe)."""
+    tr = _tesserocr(threads)
     cache: dict[tuple[str, str], tesserocr.PyTessBaseAPI] = _local.__dict__.setdefault(
         "apis", {})
     api = cache.get((path, lang))
     if api is None:
-        psm = tesserocr.PSM.OSD_ONLY if lang == "osd" else tesserocr.PSM.AUTO
+        psm = tr.PSM.OSD_ONLY if lang == "osd" else tr.PSM.AUTO
         try:
-            api = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
+            api = tr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
         except RuntimeError as e:
             raise EngineError(f"Tesseract no pudo cargar el idioma {lang!r} desde {path}") from e
         cache[(path, lang)] = api
-        log.debug("tesseract %s loaded (%s)", lang, tesserocr.tesseract_version().split()[1])
+        log.debug("tesseract %s loaded (%s)", lang, tr.tesseract_version().split()[1])
     return api
 
 
 CHOICE_FLOOR = 1.0  # a listed choice scored 0 still counts this much (of 100)
 
 
-def _symbols(api: tesserocr.PyTessBaseAPI) -> list[Symbol]:
-    level = tesserocr.RIL.SYMBOL
+def _symbols(api: tesserocr.PyTessBaseAPI, tr: ModuleType) -> list[Symbol]:
+    level = tr.RIL.SYMBOL
     out: list[Symbol] = []
     iterator = api.GetIterator()
     if iterator is None:
         return out
-    for r in tesserocr.iterate_level(iterator, level):
+    for r in tr.iterate_level(iterator, level):
         try:
             text = r.GetUTF8Text(level)
         except RuntimeError:  # an empty symbol ("No text returned")
@@ -299,7 +323,7 @@ def _serve_osd(path: str) -> None:
     """The helper's loop: pixels in on stdin, "ok DEG CONF" or "none" out on stdout."""
     import numpy as np
 
-    api = _api(path, "osd")
+    api = _api(path, "osd", 1)  # this process only detects orientation: one thread
     read, write = sys.stdin.buffer, sys.stdout.buffer
     while True:
         header = read.read(_OSD_HEADER.size)

@@ -25,7 +25,8 @@ from ocr.errors import EngineError, OcrError
 from ocr.types import Box, IdentifierRead, Symbol, VolanteRead, Word
 
 if TYPE_CHECKING:
-    from ocr.engine import OcrEngine
+    from ocr.digits import DigitModels
+    from ocr.reader import Reader
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def _crop(image: np.ndarray, box: Box) -> tuple[np.ndarray, int, int]:
     return crop, cx0 - BORDER, cy0 - BORDER
 
 
-def _second_opinion(crop: np.ndarray, symbols: list[Symbol]) -> None:
+def _second_opinion(crop: np.ndarray, symbols: list[Symbol], models: DigitModels) -> None:
     """Fuse the digit model's probabilities into doubtful digits (in place)."""
     doubtful = [s for s in symbols if s.text.isdigit() and s.confidence < SECOND_OPINION_BELOW]
     if not doubtful:
@@ -216,7 +217,7 @@ def _second_opinion(crop: np.ndarray, symbols: list[Symbol]) -> None:
             images.append(norm)
             keep.append(s)
     try:
-        guesses = digits.get_model().predict(images)
+        guesses = models.get().predict(images)
     except OcrError:
         log.warning("digit model unavailable; identifiers read by Tesseract alone")
         return
@@ -256,7 +257,7 @@ def _characters(crop: np.ndarray) -> list[Box]:
     return [(b[0], b[1], b[2], b[3]) for b in joined if b[3] - b[1] >= CHAR_MIN_HEIGHT * tall]
 
 
-def _segmented(crop: np.ndarray) -> list[Symbol]:
+def _segmented(crop: np.ndarray, models: DigitModels) -> list[Symbol]:
     """Each character of the crop read by the digit model alone."""
     boxes = _characters(crop)
     if not boxes or len(boxes) > NUMBER_MAX_DIGITS + 2:
@@ -265,7 +266,7 @@ def _segmented(crop: np.ndarray) -> list[Symbol]:
     if any(im is None for im in images):
         return []
     try:
-        guesses = digits.get_model().predict(images)  # type: ignore[arg-type]
+        guesses = models.get().predict(images)  # type: ignore[arg-type]
     except OcrError:
         log.warning("digit model unavailable; identifiers read by Tesseract alone")
         return []
@@ -284,21 +285,23 @@ def _moved(symbols: list[Symbol], dx: int, dy: int) -> list[Symbol]:
     return symbols
 
 
-def _reread(image: np.ndarray, box: Box, kind: str, engine: SymbolEngine
-            ) -> tuple[list[Symbol], list[Symbol]]:
+def _reread(image: np.ndarray, box: Box, kind: str, engine: SymbolEngine,
+            models: DigitModels) -> tuple[list[Symbol], list[Symbol]]:
     """(Tesseract's constrained reading, the digit model's) of one region."""
     crop, dx, dy = _crop(image, box)
     chars = EMAIL_CHARS if kind == "correo" else NUMBER_CHARS
     symbols = engine.image_to_symbols(crop, psm=LINE_PSM, whitelist=chars)
     if kind == "correo":
         return _moved(symbols, dx, dy), []
-    _second_opinion(crop, symbols)
-    return _moved(symbols, dx, dy), _moved(_segmented(crop), dx, dy)
+    _second_opinion(crop, symbols, models)
+    return _moved(symbols, dx, dy), _moved(_segmented(crop, models), dx, dy)
 
 
-def read_identifiers(image: np.ndarray, words: list[Word], engine: OcrEngine
+def read_identifiers(image: np.ndarray, words: list[Word], reader: Reader
                      ) -> list[IdentifierRead]:
-    """Every identifier candidate of a page read whole (`words` are pixels of `image`)."""
+    """Every identifier candidate of a page read whole (`words` are pixels of `image`),
+    read again by the reader's engine and digit model."""
+    engine = reader.engine
     out: list[IdentifierRead] = []
     for kind, label, value in find_regions(words):
         box = _union(value)
@@ -308,7 +311,7 @@ def read_identifiers(image: np.ndarray, words: list[Word], engine: OcrEngine
         segmented: list[Symbol] = []
         if isinstance(engine, SymbolEngine):
             try:
-                symbols, segmented = _reread(image, box, kind, engine)
+                symbols, segmented = _reread(image, box, kind, engine, reader.digits)
             except EngineError as e:  # the page's own read stands; only the second is lost
                 log.warning("identifier region not read again: %s", e)
         out.append(IdentifierRead(kind=kind, label=label, box=box, text=text,

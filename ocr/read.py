@@ -25,19 +25,17 @@ from ocr.preprocess import (
     rotate_clockwise,
     to_gray,
 )
-from ocr.template import load_template
 from ocr.types import Box, PageRead, VolanteRead, Word
 
 if TYPE_CHECKING:
     from ocr.engine import OcrEngine
-    from ocr.template import FormTemplate
+    from ocr.reader import Reader
     from ocr.types import PageImage
 
 log = logging.getLogger(__name__)
 
 IMAGE_DPI = 150  # resolution of PageRead.image_png; every box in a PageRead refers to it
 FULL_PAGE_PSM = 3  # automatic layout: letters have headers, paragraphs, signatures
-TEMPLATE = "volante_v1"
 A4_LONG_SIDE_IN = 297 / 25.4
 # The QR search (~0.3 s a page) and feature matching (~0.3 s) are tried only on photos and
 # on pages showing at least this many of our marker squares (the rest may be covered or
@@ -48,8 +46,8 @@ FORM_HINT_MARKERS = 2
 SURE_UPRIGHT_CONF = 70.0
 
 
-def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
-    """Read one page.
+def read_page(page: PageImage, reader: Reader) -> PageRead:
+    """Read one page with the reader's engine, volante template and digit model.
 
     A page with a text layer is taken as is (no OCR; no words, no boxes). Otherwise a
     photographed sheet is cut out of its surroundings and warped flat, the page is
@@ -75,24 +73,24 @@ def read_page(page: PageImage, engine: OcrEngine) -> PageRead:
         log.debug("page %d is blank", page.page_no)
         return _finish(PageRead(page_no=page.page_no, text="", confidence=0.0,
                                 method="tesseract", is_blank=True), gray, dpi)
-    template = load_template(TEMPLATE)
+    engine, template = reader.engine, reader.template
     # Our volante shows its corner markers; without two of them (or a photo, where they
     # may be out of frame) the page is no form of ours and the QR search is not paid.
     rotation: int | None = None
     if warped or len(volante.marker_candidates(gray, template)) >= FORM_HINT_MARKERS:
-        aligned, rotation = _align_form(gray, engine, template)
+        aligned, rotation = _align_form(gray, reader)
         if aligned is not None:
-            return _read_volante(page, aligned, engine, template)
+            return _read_volante(page, aligned, reader)
     clean, words, rotation, skew = _read_upright(gray, engine, rotation)
     read = PageRead(page_no=page.page_no, text=words_to_text(words),
                     confidence=round(mean_confidence(words), 1), method="tesseract",
                     rotation=rotation, skew=skew, words=words,
-                    identifiers=identifiers.read_identifiers(clean, words, engine))
+                    identifiers=identifiers.read_identifiers(clean, words, reader))
     log.debug("page %d read by tesseract: %d words", page.page_no, len(words))
     return _finish(read, clean, dpi)
 
 
-def _align_form(gray: np.ndarray, engine: OcrEngine, template: FormTemplate
+def _align_form(gray: np.ndarray, reader: Reader
                 ) -> tuple[volante.Aligned | None, int | None]:
     """The page aligned to the template if it is a volante: QR or markers in any
     orientation; else markers once upright; else (photos) the blank form's features.
@@ -100,10 +98,11 @@ def _align_form(gray: np.ndarray, engine: OcrEngine, template: FormTemplate
     Also returns the page's orientation when it had to be detected (None otherwise), so a
     page that is no volante after all is not sent through OSD a second time.
     """
+    template = reader.template
     aligned = volante.detect(gray, template)
     if aligned is not None:
         return aligned, None
-    rotation = detect_orientation(gray, engine)
+    rotation = detect_orientation(gray, reader.engine)
     upright, skew = deskew(rotate_clockwise(gray, rotation))
     aligned = volante.align(upright, template, upright=True)  # markers without a QR
     if aligned is None:
@@ -139,9 +138,8 @@ def _read_upright(gray: np.ndarray, engine: OcrEngine, rotation: int | None = No
     return clean, engine.image_to_data(clean, psm=FULL_PAGE_PSM), rotation, skew
 
 
-def _read_volante(page: PageImage, aligned: volante.Aligned, engine: OcrEngine,
-                  template: FormTemplate) -> PageRead:
-    v = volante.read_volante(aligned, engine, template)
+def _read_volante(page: PageImage, aligned: volante.Aligned, reader: Reader) -> PageRead:
+    v = volante.read_volante(aligned, reader)
     desc = v.fields.get("descripcion")
     filled = [f for f in v.fields.values() if f.value]
     conf = desc.confidence if desc is not None and desc.value else (

@@ -12,11 +12,11 @@ import numpy as np
 
 from ocr import zones
 from ocr.preprocess import ink_mask, rotate_clockwise
-from ocr.template import FormTemplate, load_template
 from ocr.types import VolanteRead
 
 if TYPE_CHECKING:
-    from ocr.engine import OcrEngine
+    from ocr.reader import Reader
+    from ocr.template import FormTemplate
 
 log = logging.getLogger(__name__)
 
@@ -254,10 +254,9 @@ def align(gray: np.ndarray, template: FormTemplate, *, qr: Qr | None = None,
     return Aligned(image=image, rotation=rotation, skew=round(skew, 2) + 0.0, method=method, qr=qr)
 
 
-def detect(gray: np.ndarray, template: FormTemplate | None = None, *,
+def detect(gray: np.ndarray, template: FormTemplate, *,
            upright: bool = False) -> Aligned | None:
     """Align the page if it is one of our volantes (QR found, or 4 markers when upright)."""
-    template = template or load_template("volante_v1")
     qr = find_qr(gray)
     if qr is not None and qr.parsed() is None:
         log.debug("a QR code that is not ours")
@@ -291,10 +290,10 @@ def _markers_any_orientation(gray: np.ndarray, template: FormTemplate) -> Aligne
     return None
 
 
-def read_volante(aligned: Aligned, engine: OcrEngine,
-                 template: FormTemplate | None = None, *, fields: bool = True) -> VolanteRead:
-    """Checkboxes, digit boxes and fields of an aligned volante (boxes in its pixels)."""
-    template = template or load_template("volante_v1")
+def read_volante(aligned: Aligned, reader: Reader, *, fields: bool = True) -> VolanteRead:
+    """Checkboxes, digit boxes and fields of an aligned volante (boxes in its pixels), on
+    the reader's template."""
+    template = reader.template
     qr = aligned.qr
     if qr is None:  # markers only: the QR may still be readable once the page is aligned
         qr = qr_in_zone(aligned.image, template)
@@ -302,5 +301,5 @@ def read_volante(aligned: Aligned, engine: OcrEngine,
     ink = zones.zone_ink(aligned.image)
     result.checkboxes = zones.read_checkboxes(aligned.image, template, ALIGN_DPI, ink)
     if fields:
-        result.fields = zones.read_fields(aligned.image, template, ALIGN_DPI, engine, ink)
+        result.fields = zones.read_fields(aligned.image, reader, ALIGN_DPI, ink)
     return result

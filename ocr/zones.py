@@ -15,7 +15,9 @@ from ocr.preprocess import below, flatten_background
 from ocr.types import Box, CheckboxRead, FieldRead, Symbol, Word
 
 if TYPE_CHECKING:
+    from ocr.digits import DigitModels
     from ocr.engine import OcrEngine
+    from ocr.reader import Reader
     from ocr.template import FormTemplate, Zone
 
 log = logging.getLogger(__name__)
@@ -137,7 +139,7 @@ def _without_box_edges(mask: np.ndarray) -> np.ndarray:
 
 
 def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: int,
-                   *, check: str | None = None) -> FieldRead:
+                   models: DigitModels, *, check: str | None = None) -> FieldRead:
     """Digits of a row of boxes, each read by the handwritten-digit model ("?" if none).
 
     Every filled box becomes a Word (its digit, the model's confidence, its ink box). The
@@ -153,7 +155,7 @@ def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: i
         return FieldRead(value="", confidence=0.0, box=row_box, legible=True)
     normal = [digits.normalise(ink) for ink, _ in found]
     readable = [n for n in normal if n is not None]
-    guesses = iter(digits.get_model().predict(readable))
+    guesses = iter(models.get().predict(readable))
     words: list[Word] = []
     probs: list[list[float]] = []
     for n, (_ink, box) in zip(normal, found, strict=True):
@@ -209,13 +211,15 @@ def _read_field(page: np.ndarray, mask: np.ndarray, box: Box, psm: int,
                      symbols=symbols)
 
 
-def read_fields(page: np.ndarray, template: FormTemplate, dpi: int,
-                engine: OcrEngine, mask: np.ndarray | None = None) -> dict[str, FieldRead]:
-    """Every written field and digit-box row of the template on an aligned page."""
+def read_fields(page: np.ndarray, reader: Reader, dpi: int,
+                mask: np.ndarray | None = None) -> dict[str, FieldRead]:
+    """Every written field and digit-box row of the reader's template on an aligned page
+    (digit rows by its digit model, fields by its engine)."""
+    template, engine = reader.template, reader.engine
     mask = zone_ink(page) if mask is None else mask
     out: dict[str, FieldRead] = {}
     for key in template.raw.get("digit_boxes", {}):
-        out[key] = read_digit_row(page, mask, template.digit_zones(key), dpi,
+        out[key] = read_digit_row(page, mask, template.digit_zones(key), dpi, reader.digits,
                                   check=DIGIT_CHECKS.get(key))
     for key, spec in template.raw.get("fields", {}).items():
         box = template.zone("fields", key).to_px(dpi)

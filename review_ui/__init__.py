@@ -75,7 +75,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         accounts,
         admin,
         auth,
-        claims,
         db,
         documents,
         errors,
@@ -111,7 +110,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
     if test_config:
         app.config.from_mapping(test_config)
-    claims.set_timeout(float(app.config.get("CLAIM_TIMEOUT_S", 600)))
     proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies > 0:  # only when configured: otherwise anyone could forge their address
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -7,6 +7,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from sqlalchemy import and_, or_, update
 
 from models.schema import Document, User, utcnow
@@ -19,18 +20,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
-
-# Tests and deployments may shorten or lengthen it (seconds); set by the app factory.
-_timeout: list[timedelta] = [CLAIM_TIMEOUT]
-
-
-def set_timeout(seconds: float) -> None:
-    _timeout[0] = timedelta(seconds=seconds)
-
-
 def timeout() -> timedelta:
-    return _timeout[0]
+    """How long an open document stays claimed: the station's `claim_timeout` setting."""
+    return timedelta(seconds=current_app.config["BUZON_SETTINGS"].claim_timeout)
 
 
 def free_for(user_id: int, now: datetime | None = None) -> ColumnElement[bool]:

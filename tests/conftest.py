@@ -26,6 +26,8 @@ from intake.config import Settings, default_database_url, ensure_dirs, load_sett
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from ocr.digits import DigitModels
+
 # The hostile corpus is imported as tests.hostile.corpus, by tests and by bench/: the
 # repository root must be importable however pytest was started.
 _ROOT = str(Path(__file__).resolve().parent.parent)
@@ -199,11 +201,29 @@ def trained_issste_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def digit_models(tmp_path_factory: pytest.TempPathFactory) -> DigitModels:
+    """The handwritten-digit model, trained once per session into a folder of its own (the
+    code path `buzon train` uses); readers in tests share it, and `ready_settings` copies
+    its file, so no test trains it again."""
+    from ocr.digits import DigitModels
+
+    models = DigitModels(tmp_path_factory.mktemp("digitos"))
+    models.keep()
+    return models
+
+
 @pytest.fixture
-def ready_settings(settings: Settings, trained_model: Path) -> Settings:
-    """Settings on a fresh data dir that already holds the trained model."""
+def ready_settings(settings: Settings, trained_model: Path,
+                   digit_models: DigitModels) -> Settings:
+    """Settings on a fresh data dir that already holds the trained models (the classifier
+    and the digit model)."""
+    from ocr.digits import MODEL_FILE as DIGITS_FILE
+
     ensure_dirs(settings)
     shutil.copy(trained_model, settings.models_dir / MODEL_FILE)
+    assert digit_models.folder is not None
+    shutil.copy(digit_models.folder / DIGITS_FILE, settings.models_dir / DIGITS_FILE)
     return settings
 
 

@@ -81,3 +81,12 @@ def test_upload_limits_have_defaults_and_come_from_variables(tmp_path: Path) -> 
     assert (s.upload_memory_mb, s.upload_timeout) == (900, 600.0)
     with pytest.raises(ConfigError, match="upload_timeout"):
         load_settings(env={"BUZON_UPLOAD_TIMEOUT": "0"}, data_dir=tmp_path)
+
+
+def test_the_claim_timeout_is_a_setting(tmp_path: Path) -> None:
+    """How long an open document stays with its reviewer: 10 minutes unless configured."""
+    assert load_settings(env={}, data_dir=tmp_path).claim_timeout == 600.0
+    s = load_settings(env={"BUZON_CLAIM_TIMEOUT": "90"}, data_dir=tmp_path)
+    assert s.claim_timeout == 90.0
+    with pytest.raises(ConfigError, match="claim_timeout"):
+        load_settings(env={"BUZON_CLAIM_TIMEOUT": "0"}, data_dir=tmp_path)

@@ -8,6 +8,7 @@ import pytest
 
 from intake.form import render_form_image, render_form_pdf
 from ocr.preprocess import to_gray
+from ocr.reader import Reader
 from ocr.template import load_template
 from ocr.volante import detect, find_markers, read_volante
 
@@ -59,16 +60,16 @@ def test_labels_sit_outside_the_writing_zones(tmp_path):
 
 
 @pytest.mark.parametrize("unit", ["UMF 12 Monterrey", None])
-def test_rendered_image_reads_back_as_a_blank_volante(unit):
+def test_rendered_image_reads_back_as_a_blank_volante(unit, digit_models):
     t = load_template()
     img = render_form_image(unit, dpi=200)
     assert img.mode == "RGB"
     assert img.size == t.page_px(200)
     gray = to_gray(np.asarray(img))
     assert find_markers(gray, t) is not None
-    aligned = detect(gray)
+    aligned = detect(gray, t)
     assert aligned is not None and aligned.method == "marcadores"
-    read = read_volante(aligned, NoEngine())
+    read = read_volante(aligned, Reader(NoEngine(), t, digit_models))
     assert read.qr == {"form": "volante-v1", "unit": unit or ""}
     assert set(read.checkboxes) == set(t.raw["checkboxes"])
     assert all(c.state == "vacio" for c in read.checkboxes.values())
@@ -76,8 +77,9 @@ def test_rendered_image_reads_back_as_a_blank_volante(unit):
 
 
 def test_qr_encodes_the_unit_exactly():
+    t = load_template()
     gray = to_gray(np.asarray(render_form_image("HGR 2 «Norte»|x", dpi=200)))
-    aligned = detect(gray)
+    aligned = detect(gray, t)
     assert aligned is not None
     assert aligned.qr is not None
     assert aligned.qr.payload == "BUZON|volante-v1|HGR 2 «Norte»|x"

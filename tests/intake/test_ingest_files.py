@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from intake import pipeline
+from intake.analyze import OcrOptions
 from intake.batch_task import UNEXPECTED, process_file
 from intake.cli import main
 from intake.config import Settings
@@ -26,6 +27,7 @@ from intake.pipeline import ingest_paths, open_database
 from intake.truth import load_jsonl
 from models import schema
 from models.db import session_scope
+from ocr.digits import DigitModels
 from ocr.pdf import MAX_TEXT_LAYER_CHARS
 from tests.hostile.corpus import (
     english_in,
@@ -147,7 +149,8 @@ def test_a_task_that_raises_becomes_a_spanish_reason_and_its_type(
         raise ZeroDivisionError("text of the file: Juan Pérez")
 
     monkeypatch.setattr(batch_task, "analyze_file", boom)
-    result = process_file(letter_pdf(1), "x.pdf", "d" * 64, None, None, None)  # type: ignore[arg-type]
+    result = process_file(letter_pdf(1), "x.pdf", "d" * 64, OcrOptions(), None,
+                          None, DigitModels())  # type: ignore[arg-type]
     assert result.error == UNEXPECTED and result.failure == "ZeroDivisionError"
     assert result.file_kind == "pdf"
 

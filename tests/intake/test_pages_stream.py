@@ -24,11 +24,26 @@ from models.db import session_scope
 from ocr.errors import EngineError
 from ocr.loading import load_file
 from ocr.read import read_page
+from ocr.reader import Reader
 from ocr.types import PageImage, PageRead
 from tests.hostile.corpus import english_in
 
 LINES = ["A quien corresponda:", "Solicito que me reprogramen la cita de rayos x porque no",
          "pude asistir el martes pasado por estar internado.", "Atentamente, un usuario"]
+
+
+class _NoEngine:
+    """The pages here carry a text layer, or are blank: no engine call is expected."""
+
+    def image_to_data(self, image: object, *, psm: int, whitelist: str | None = None
+                      ) -> list[object]:
+        raise AssertionError("the OCR engine was called")
+
+    def osd(self, image: object) -> int:
+        raise AssertionError("the OCR engine was called")
+
+
+NO_ENGINE = Reader.of(_NoEngine())
 
 
 def _pdf(pages: int, *, pagesize: tuple[float, float] = A6, text: bool = True) -> bytes:
@@ -44,7 +59,7 @@ def _pdf(pages: int, *, pagesize: tuple[float, float] = A6, text: bool = True) -
     return buf.getvalue()
 
 
-def _cheap_read(image: PageImage, _engine: object) -> PageRead:
+def _cheap_read(image: PageImage, _reader: object) -> PageRead:
     return PageRead(page_no=image.page_no, text="", confidence=0.0, method="tesseract",
                     is_blank=True)
 
@@ -58,17 +73,17 @@ def test_pages_are_decoded_one_at_a_time_and_dropped_once_read(
     alive: list[weakref.ref] = []
     most = 0
 
-    def reading(image: PageImage, engine: object) -> PageRead:
+    def reading(image: PageImage, reader: object) -> PageRead:
         nonlocal most
         alive.append(weakref.ref(image.pixels))
         most = max(most, sum(r() is not None for r in alive))
-        return _cheap_read(image, engine)
+        return _cheap_read(image, reader)
 
     monkeypatch.setattr(analyze, "read_page", reading)
     data = _pdf(30, text=False)
     tracemalloc.start()
     try:
-        result = analyze_file(data, "caja.pdf", OcrOptions())
+        result = analyze_file(data, "caja.pdf", OcrOptions(), NO_ENGINE)
         _now, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -83,13 +98,13 @@ def test_a_page_the_engine_fails_on_is_kept_unread_and_the_file_goes_on(
     """GIVEN a 3-page PDF whose page 2 makes the engine time out WHEN analysed THEN pages 1
     and 3 are read, page 2 is kept with its reason and its image, and the file is not
     quarantined; a file none of whose pages could be read is (a cause that may pass)."""
-    def failing_on_2(image: PageImage, engine: object) -> PageRead:
+    def failing_on_2(image: PageImage, reader: Reader) -> PageRead:
         if image.page_no == 2:
             raise EngineError("Tesseract excedió el tiempo límite de 120 s")
-        return read_page(image, engine)  # type: ignore[arg-type]
+        return read_page(image, reader)
 
     monkeypatch.setattr(analyze, "read_page", failing_on_2)
-    result = analyze_file(_pdf(3), "caja.pdf", OcrOptions())
+    result = analyze_file(_pdf(3), "caja.pdf", OcrOptions(), NO_ENGINE)
     assert result.error is None
     assert [p.page_no for p in result.pages] == [1, 2, 3]
     first, second, third = result.pages
@@ -97,9 +112,9 @@ def test_a_page_the_engine_fails_on_is_kept_unread_and_the_file_goes_on(
     assert second.error == "Tesseract excedió el tiempo límite de 120 s"
     assert second.text == "" and second.image_png and second.width > 0
 
-    monkeypatch.setattr(analyze, "read_page", lambda image, engine: (_ for _ in ()).throw(
+    monkeypatch.setattr(analyze, "read_page", lambda image, reader: (_ for _ in ()).throw(
         EngineError("Tesseract excedió el tiempo límite de 120 s")))
-    nothing = analyze_file(_pdf(2), "caja.pdf", OcrOptions())
+    nothing = analyze_file(_pdf(2), "caja.pdf", OcrOptions(), NO_ENGINE)
     assert nothing.transient and nothing.error is not None
     assert nothing.error.startswith("página 1: Tesseract excedió")
 
@@ -113,10 +128,10 @@ def test_ingest_stores_the_unread_page_with_its_reason_and_reports_it(
     summary and the --report JSON name the page (issue 14: one bad page loses no file)."""
     settings = cli_env(ready_settings)
 
-    def failing_on_2(image: PageImage, engine: object) -> PageRead:
+    def failing_on_2(image: PageImage, reader: Reader) -> PageRead:
         if image.page_no == 2:
             raise EngineError("Tesseract excedió el tiempo límite de 120 s")
-        return read_page(image, engine)  # type: ignore[arg-type]
+        return read_page(image, reader)
 
     monkeypatch.setattr(analyze, "read_page", failing_on_2)
     pdf = tmp_path / "caja_del_dia.pdf"

@@ -15,7 +15,6 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 
-
 @pytest.fixture(scope="session")
 def tesseract_engine():
     if shutil.which("tesseract") is None:
@@ -23,6 +22,22 @@ def tesseract_engine():
     from ocr.engine import TesseractEngine
 
     return TesseractEngine(lang="spa", timeout=60)
+
+
+@pytest.fixture(scope="session")
+def tesseract_reader(tesseract_engine, digit_models):
+    """The real engine with the bundled volante template and the session's digit model."""
+    from ocr.reader import Reader
+
+    return Reader.of(tesseract_engine, digit_models)
+
+
+@pytest.fixture(scope="session")
+def reader_of(digit_models):
+    """Makes a reader around an engine (a fake, usually), sharing the session's digit model."""
+    from ocr.reader import Reader
+
+    return lambda engine: Reader.of(engine, digit_models)
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from ocr import digits
 
 
 @pytest.fixture(scope="module")
-def model() -> digits.DigitModel:
-    return digits.get_model()
+def model(digit_models: digits.DigitModels) -> digits.DigitModel:
+    return digit_models.get()
 
 
 def test_held_out_mnist_digits_are_read_and_confidence_means_something(model):
@@ -92,3 +92,31 @@ def test_cache_round_trip_and_refusal_of_another_version(tmp_path: Path, model, 
     assert digits._load(path) is None  # another scikit-learn: retrain, never trust it
     path.write_bytes(b"not a pickle")
     assert digits._load(path) is None
+
+
+def test_digit_models_load_their_folder_train_an_empty_one_and_ship_without_it(
+        tmp_path: Path, digit_models: digits.DigitModels, monkeypatch):
+    """GIVEN a models folder holding a trained model WHEN two DigitModels read from it and
+    from an empty folder THEN the first loads it without training, the second trains for its
+    own folder and saves there, and a pickled copy (what a Dask worker receives) carries the
+    folder but not the 3 MB model, loading it again from the folder on first use."""
+    assert digit_models.folder is not None
+    kept = tmp_path / "con_modelo"
+    kept.mkdir()
+    (kept / digits.MODEL_FILE).write_bytes((digit_models.folder / digits.MODEL_FILE).read_bytes())
+    trained: list[int] = []
+    monkeypatch.setattr(digits, "train", lambda: trained.append(1) or digit_models.get())
+    loaded = digits.DigitModels(kept)
+    assert loaded.get().fingerprint == digit_models.get().fingerprint and trained == []
+    assert loaded.get() is loaded.get()  # held once loaded
+
+    empty = digits.DigitModels(tmp_path / "vacia")
+    (tmp_path / "vacia").mkdir()
+    assert empty.keep() == tmp_path / "vacia" / digits.MODEL_FILE
+    assert trained == [1] and (tmp_path / "vacia" / digits.MODEL_FILE).is_file()
+
+    shipped = pickle.dumps(loaded)
+    assert len(shipped) < 1000
+    copy = pickle.loads(shipped)
+    assert copy.folder == kept and copy.get() is not loaded.get()
+    assert copy.get().fingerprint == loaded.get().fingerprint and trained == [1]

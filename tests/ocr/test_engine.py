@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,11 +16,35 @@ from common.errors import ExitCode
 from ocr.engine import OcrEngine, TesseractEngine, mean_confidence, words_to_text
 from ocr.errors import EngineError, OcrError
 from ocr.read import read_page
+from ocr.reader import Reader
 from ocr.types import PageImage, Word
 
+_LOADS = textwrap.dedent("""
+    import logging, os, sys
+    import numpy as np
+    from ocr.engine import TesseractEngine
+    logging.basicConfig(level=logging.WARNING, stream=sys.stdout, format="%(message)s")
+    print("loaded before reading:", "tesserocr" in sys.modules)
+    blank = np.full((40, 120), 255, np.uint8)
+    TesseractEngine(threads=1).image_to_data(blank, psm=7)
+    print("limit:", os.environ["OMP_THREAD_LIMIT"])
+    TesseractEngine(threads=3).image_to_data(blank, psm=7)
+""")
 
-def test_tesseract_threads_are_limited_for_parallel_workers():
-    assert os.environ.get("OMP_THREAD_LIMIT")
+
+@pytest.mark.tesseract
+def test_tesseract_loads_with_the_engines_thread_limit(tesseract_engine):
+    """GIVEN a fresh process with no OMP_THREAD_LIMIT WHEN an engine asking for one thread
+    reads first THEN Tesseract is loaded only then, under OMP_THREAD_LIMIT=1 (its OpenMP
+    threads would fight the page workers), and a later engine asking for three is warned
+    that the limit of the process stands."""
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+    env["PYTHONPATH"] = str(root)
+    out = subprocess.run([sys.executable, "-c", _LOADS], env=env, cwd=root, text=True,
+                         capture_output=True, timeout=120, check=True).stdout.splitlines()
+    assert out[:2] == ["loaded before reading: False", "limit: 1"]
+    assert out[2:] == ["Tesseract already loaded with OMP_THREAD_LIMIT=1; 3 threads not applied"]
 
 
 def test_fakes_satisfy_the_protocol():
@@ -43,7 +71,7 @@ def test_crashing_engine_surfaces_as_engine_error_from_read_page():
     page = PageImage(pixels=np.asarray(text_page(dpi=100)), page_no=1, dpi=100)
     engine = CrashingEngine()
     with pytest.raises(EngineError) as info:
-        read_page(page, engine)
+        read_page(page, Reader.of(engine))
     assert isinstance(info.value, OcrError)
     assert info.value.exit_code == ExitCode.OCR_ENGINE
     assert engine.calls >= 1

@@ -53,19 +53,19 @@ def test_glued_label_and_value() -> None:
     assert regions("NSS:92919084431") == [("nss", "NSS", "92919084431")]
 
 
-def test_engines_without_alternatives_give_candidates_without_symbols() -> None:
+def test_engines_without_alternatives_give_candidates_without_symbols(reader_of) -> None:
     page = np.full((200, 900), 255, np.uint8)
-    (found,) = read_identifiers(page, words("Tel. 55 2472 0844"), ScriptedEngine())
+    (found,) = read_identifiers(page, words("Tel. 55 2472 0844"), reader_of(ScriptedEngine()))
     assert (found.kind, found.text, found.symbols) == ("telefono", "55 2472 0844", [])
 
 
-def _page_values(img, engine):
+def _page_values(img, reader):
     pixels = np.asarray(img.convert("L"))
-    read = read_page(PageImage(pixels=pixels, page_no=1, dpi=300), engine)
+    read = read_page(PageImage(pixels=pixels, page_no=1, dpi=300), reader)
     return read, resolve(candidates_of([(1, [asdict(i) for i in read.identifiers])]))
 
 
-def test_real_engine_finds_contact_data_in_a_typed_letters_running_text(tesseract_engine):
+def test_real_engine_finds_contact_data_in_a_typed_letters_running_text(tesseract_reader):
     """GIVEN a typed letter with an NSS, a phone and an e-mail inside its sentences WHEN
     read THEN each is found by its label, read again and accepted from the page, with a
     box inside the page image."""
@@ -73,7 +73,7 @@ def test_real_engine_finds_contact_data_in_a_typed_letters_running_text(tesserac
                      "Mi número de afiliación es 9291 9084 431 y me pueden",
                      "llamar al cel. (55) 2472-0844 o escribir a",
                      "ana.ruiz@gmail.com para darme una respuesta."], dpi=300, pt=12)
-    read, found = _page_values(img, tesseract_engine)
+    read, found = _page_values(img, tesseract_reader)
     assert {k: (v.value, v.valid) for k, v in found.values.items()} == {
         "nss": ("92919084431", True), "telefono": ("5524720844", True),
         "correo": ("ana.ruiz@gmail.com", True)}
@@ -84,7 +84,7 @@ def test_real_engine_finds_contact_data_in_a_typed_letters_running_text(tesserac
 
 
 @pytest.mark.skipif(not HUMOR.exists(), reason="fonts-humor-sans no está instalado")
-def test_real_engine_reads_an_nss_in_a_handwriting_font(tesseract_engine):
+def test_real_engine_reads_an_nss_in_a_handwriting_font(tesseract_reader):
     """GIVEN an NSS in a handwriting font after its label, which the page's read takes for
     "42m 4084 431" WHEN its region is read again THEN the digit model's reading of the
     cut-apart characters passes the check digit and is accepted."""
@@ -95,7 +95,7 @@ def test_real_engine_reads_an_nss_in_a_handwriting_font(tesseract_engine):
     f = ImageFont.truetype(str(HUMOR), 80)
     d.text((200, 200), "Les pido que me atiendan pronto.", font=f, fill=30)
     d.text((200, 400), "Mi NSS 9291 9084 431 gracias", font=f, fill=30)
-    _read, found = _page_values(img, tesseract_engine)
+    _read, found = _page_values(img, tesseract_reader)
     nss = found.values["nss"]
     assert (nss.value, nss.valid, nss.source) == ("92919084431", True, "pagina")
 

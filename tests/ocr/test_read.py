@@ -44,7 +44,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return Image.open(io.BytesIO(png)).size
 
 
-def test_digital_pdf_uses_the_text_layer_without_ocr():
+def test_digital_pdf_uses_the_text_layer_without_ocr(reader_of):
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     for i, line in enumerate(LETTER):
@@ -52,7 +52,7 @@ def test_digital_pdf_uses_the_text_layer_without_ocr():
     c.showPage()
     c.save()
     [page] = load_file(buf.getvalue(), "carta.pdf", dpi=100)
-    read = read_page(page, FailingEngine())
+    read = read_page(page, reader_of(FailingEngine()))
     assert read.method == "text_layer"
     assert cer(read.text, EXPECTED) < 0.02
     assert read.confidence == 100.0
@@ -60,17 +60,18 @@ def test_digital_pdf_uses_the_text_layer_without_ocr():
     assert _png_size(read.image_png) == (read.width, read.height)
 
 
-def test_blank_page_is_skipped_without_ocr():
-    read = read_page(_page(Image.new("L", (827, 1169), 255), 100), FailingEngine())
+def test_blank_page_is_skipped_without_ocr(reader_of):
+    read = read_page(_page(Image.new("L", (827, 1169), 255), 100),
+                     reader_of(FailingEngine()))
     assert read.is_blank and read.text == "" and read.words == []
     assert _png_size(read.image_png) == (read.width, read.height)
 
 
-def test_boxes_are_scaled_to_the_returned_image():
+def test_boxes_are_scaled_to_the_returned_image(reader_of):
     # At 300 dpi the engine sees a 2480-px-wide page; the PNG is at IMAGE_DPI.
     word = Word("urgencias", 91.0, (600, 900, 1200, 1000), line=0, block=1)
     engine = ScriptedEngine(words=[word], rotation=0)
-    read = read_page(_page(text_page(dpi=300), 300), engine)
+    read = read_page(_page(text_page(dpi=300), 300), reader_of(engine))
     k = IMAGE_DPI / 300
     assert read.method == "tesseract"
     assert read.words[0].box == (round(600 * k), round(900 * k), round(1200 * k),
@@ -81,8 +82,8 @@ def test_boxes_are_scaled_to_the_returned_image():
 
 @pytest.mark.tesseract
 @pytest.mark.parametrize("font_name", ["DejaVuSans.ttf", SERIF])
-def test_typed_letter_reads_with_low_cer(tesseract_engine, font_name):
-    read = read_page(_page(text_page(dpi=200, font_name=font_name), 200), tesseract_engine)
+def test_typed_letter_reads_with_low_cer(tesseract_reader, font_name):
+    read = read_page(_page(text_page(dpi=200, font_name=font_name), 200), tesseract_reader)
     assert read.method == "tesseract" and read.rotation == 0
     assert cer(read.text, EXPECTED) < 0.03
     assert len(read.text.splitlines()) >= len(LETTER)  # line breaks kept
@@ -90,16 +91,16 @@ def test_typed_letter_reads_with_low_cer(tesseract_engine, font_name):
 
 
 @pytest.mark.tesseract
-def test_upside_down_page_is_turned_and_read(tesseract_engine):
-    read = read_page(_page(text_page(dpi=200).rotate(180), 200), tesseract_engine)
+def test_upside_down_page_is_turned_and_read(tesseract_reader):
+    read = read_page(_page(text_page(dpi=200).rotate(180), 200), tesseract_reader)
     assert read.rotation == 180
     assert cer(read.text, EXPECTED) < 0.03
 
 
 @pytest.mark.tesseract
-def test_skewed_page_is_deskewed_and_read(tesseract_engine):
+def test_skewed_page_is_deskewed_and_read(tesseract_reader):
     img = text_page(dpi=200).rotate(3, resample=Image.Resampling.BICUBIC, fillcolor=255)
-    read = read_page(_page(img, 200), tesseract_engine)
+    read = read_page(_page(img, 200), tesseract_reader)
     assert read.skew == pytest.approx(3.0, abs=0.3)
     assert cer(read.text, EXPECTED) < 0.03
     # The words of one line now share a baseline on the returned image.
@@ -108,12 +109,12 @@ def test_skewed_page_is_deskewed_and_read(tesseract_engine):
 
 
 @pytest.mark.tesseract
-def test_filled_volante_is_read_zone_by_zone(blank_volante_200, tesseract_engine):
+def test_filled_volante_is_read_zone_by_zone(blank_volante_200, tesseract_reader):
     img = fill_volante(blank_volante_200, 200, check=("sugerencia",), nss="92919084431",
                        name="José Ángel Pérez Núñez",
                        lines=("Sugiero más sillas en la sala de espera.",
                               "También agua potable para los pacientes."))
-    read = read_page(_page(img, 200), tesseract_engine)
+    read = read_page(_page(img, 200), tesseract_reader)
     assert read.method == "volante"
     v = read.volante
     assert v.qr == {"form": "volante-v1", "unit": "UMF 12 Monterrey"}
@@ -132,7 +133,7 @@ def test_filled_volante_is_read_zone_by_zone(blank_volante_200, tesseract_engine
 
 
 @pytest.mark.tesseract
-def test_photographed_upside_down_volante_is_aligned(blank_volante_200, tesseract_engine):
+def test_photographed_upside_down_volante_is_aligned(blank_volante_200, tesseract_reader):
     img = fill_volante(blank_volante_200, 200, check=("queja",), nss="12345678903",
                        name="Ana López")
     a = np.asarray(img.rotate(180))
@@ -141,7 +142,7 @@ def test_photographed_upside_down_volante_is_aligned(blank_volante_200, tesserac
         np.float32([[0, 0], [w, 0], [w, h], [0, h]]),
         np.float32([[90, 40], [w - 20, 110], [w - 130, h - 30], [30, h - 100]]))
     photo = cv2.warpPerspective(a, m, (w + 60, h + 40), borderValue=(100, 100, 100))
-    read = read_page(_page(Image.fromarray(photo), 200), tesseract_engine)
+    read = read_page(_page(Image.fromarray(photo), 200), tesseract_reader)
     assert read.method == "volante" and read.rotation == 180
     assert read.volante.checked_types == ["queja"]
     assert read.volante.fields["nss"].value == "12345678903"
@@ -150,9 +151,9 @@ def test_photographed_upside_down_volante_is_aligned(blank_volante_200, tesserac
 
 @pytest.mark.tesseract
 def test_volante_words_point_at_the_description_on_the_returned_image(blank_volante_200,
-                                                                     tesseract_engine):
+                                                                     tesseract_reader):
     img = fill_volante(blank_volante_200, 200, check=(), lines=("Gracias enfermera Lupita.",))
-    read = read_page(_page(img, 200), tesseract_engine)
+    read = read_page(_page(img, 200), tesseract_reader)
     assert read.method == "volante" and read.volante.checked_types == []
     words = {w.text: w for w in read.words}
     assert "enfermera" in words
@@ -165,7 +166,7 @@ def test_volante_words_point_at_the_description_on_the_returned_image(blank_vola
 
 
 @pytest.mark.tesseract
-def test_photographed_letter_is_cut_out_warped_and_read(tesseract_engine):
+def test_photographed_letter_is_cut_out_warped_and_read(tesseract_reader):
     """GIVEN a letter photographed at an angle on a grey table (no DPI in the file)
     WHEN read THEN the sheet is warped flat and the text reads as well as a scan."""
     page = text_page(dpi=200)
@@ -175,7 +176,7 @@ def test_photographed_letter_is_cut_out_warped_and_read(tesseract_engine):
         np.float32([[0, 0], [w, 0], [w, h], [0, h]]),
         np.float32([[220, 120], [w + 90, 240], [w - 10, h + 200], [150, h + 90]]))
     photo = cv2.warpPerspective(a, m, (w + 320, h + 340), borderValue=95)
-    read = read_page(PageImage(pixels=photo, page_no=1, dpi=230), tesseract_engine)
+    read = read_page(PageImage(pixels=photo, page_no=1, dpi=230), tesseract_reader)
     assert read.method == "tesseract" and read.rotation == 0
     assert cer(read.text, EXPECTED) < 0.05
     assert read.width / read.height == pytest.approx(w / h, abs=0.03)
@@ -183,7 +184,7 @@ def test_photographed_letter_is_cut_out_warped_and_read(tesseract_engine):
 
 @pytest.mark.tesseract
 def test_photographed_volante_without_markers_or_qr_is_read_by_features(blank_volante_200,
-                                                                          tesseract_engine):
+                                                                          tesseract_reader):
     """GIVEN a photo of a volante whose markers and QR are covered (only the printed form
     remains) WHEN read THEN the sheet is warped flat, matched to the template's blank image
     by ORB features, and read zone by zone."""
@@ -195,13 +196,13 @@ def test_photographed_volante_without_markers_or_qr_is_read_by_features(blank_vo
         np.float32([[0, 0], [w, 0], [w, h], [0, h]]),
         np.float32([[200, 110], [w + 80, 200], [w + 20, h + 170], [140, h + 90]]))
     photo = cv2.warpPerspective(a, m, (w + 300, h + 300), borderValue=90)
-    read = read_page(PageImage(pixels=photo, page_no=1, dpi=230), tesseract_engine)
+    read = read_page(PageImage(pixels=photo, page_no=1, dpi=230), tesseract_reader)
     assert read.method == "volante"
     assert read.volante.checked_types == ["reconocimiento"]
     assert read.volante.fields["nombre"].value == "Ana López"
 
 
-def test_a_page_with_stray_squares_is_turned_by_one_orientation_check():
+def test_a_page_with_stray_squares_is_turned_by_one_orientation_check(reader_of):
     """GIVEN a typed page with two solid squares (a logo, a stamp) that hint at our form
     WHEN it is no volante after all THEN the orientation found while trying to align it is
     reused: one OSD call and one full-page read."""
@@ -212,6 +213,6 @@ def test_a_page_with_stray_squares_is_turned_by_one_orientation_check():
     for x, y in ((60, 60), (1500, 60)):
         d.rectangle((x, y, x + 64, y + 64), fill=0)
     engine = ScriptedEngine([Word("Farmacia", 40.0, (10, 10, 90, 30))], rotation=0)
-    read = read_page(_page(img, 200), engine)
+    read = read_page(_page(img, 200), reader_of(engine))
     assert read.method == "tesseract" and read.text == "Farmacia"
     assert engine.calls == [("osd", None), ("data", 3)]

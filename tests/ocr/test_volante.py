@@ -9,11 +9,15 @@ from ocr_testing import FailingEngine, cover, fill_volante, text_page
 from PIL import Image, ImageDraw
 
 from ocr import zones
+from ocr.digits import DigitModels
 from ocr.preprocess import rotate_clockwise, to_gray
+from ocr.reader import Reader
 from ocr.template import load_template
 from ocr.volante import ALIGN_DPI, align, detect, find_markers, find_qr, qr_rotation, read_volante
 
 T = load_template()
+# For checkboxes only (fields=False): the engine must not be called, no digit is read.
+NO_OCR = Reader(FailingEngine(), T, DigitModels())
 
 
 def _gray(img: Image.Image) -> np.ndarray:
@@ -45,7 +49,7 @@ def test_qr_gives_the_page_orientation(blank_volante_200, turn):
 def test_plain_letter_is_not_a_volante():
     gray = _gray(text_page(dpi=150))
     assert find_markers(gray, T) is None
-    assert detect(gray, upright=True) is None
+    assert detect(gray, T, upright=True) is None
 
 
 def test_foreign_qr_code_is_not_ours():
@@ -54,7 +58,7 @@ def test_foreign_qr_code_is_not_ours():
     page = text_page(dpi=150).convert("RGB")
     page.paste(qrcode.make("https://example.org/encuesta").get_image().convert("RGB"),
                (100, 900))
-    assert detect(_gray(page)) is None
+    assert detect(_gray(page), T) is None
 
 
 def test_markers_alone_align_an_upright_volante_without_qr(blank_volante_200):
@@ -63,8 +67,8 @@ def test_markers_alone_align_an_upright_volante_without_qr(blank_volante_200):
     ImageDraw.Draw(img).rectangle((q["x"] * k - 6, q["y"] * k - 6, (q["x"] + q["size"]) * k + 6,
                                    (q["y"] + q["size"]) * k + 6), fill="white")
     gray = _gray(img)
-    assert detect(gray) is None  # no QR and orientation unknown: not assumed
-    aligned = detect(gray, upright=True)
+    assert detect(gray, T) is None  # no QR and orientation unknown: not assumed
+    aligned = detect(gray, T, upright=True)
     assert aligned is not None and aligned.method == "marcadores" and aligned.qr is None
     assert aligned.image.shape[::-1] == T.page_px(ALIGN_DPI)
 
@@ -74,8 +78,8 @@ def test_checkbox_states_marked_empty_and_ambiguous(blank_volante_200):
     x0, y0, x1, y1 = T.zone("checkboxes", "sugerencia").to_px(200)
     cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
     ImageDraw.Draw(img).ellipse((cx - 2, cy - 2, cx + 2, cy + 2), fill=0)  # a stray dot
-    aligned = detect(_gray(img))
-    read = read_volante(aligned, FailingEngine(), fields=False)
+    aligned = detect(_gray(img), T)
+    read = read_volante(aligned, NO_OCR, fields=False)
     states = {k: c.state for k, c in read.checkboxes.items()}
     assert states == {"queja": "marcado", "orientacion": "marcado", "sugerencia": "ambiguo",
                       "reconocimiento": "vacio", "gestion": "vacio"}
@@ -89,13 +93,13 @@ def test_checkbox_states_marked_empty_and_ambiguous(blank_volante_200):
 def test_photo_like_perspective_is_aligned_onto_the_template(blank_volante_200, shift):
     img = fill_volante(blank_volante_200, 200, check=("reconocimiento",))
     warped = _perspective(np.asarray(img.convert("L")), shift)
-    aligned = detect(warped)
+    aligned = detect(warped, T)
     assert aligned is not None and aligned.method == "marcadores"
     # The markers land where the template puts them, within a millimetre.
     found = find_markers(aligned.image, T)
     expected = np.array(T.marker_centers_mm()) * ALIGN_DPI / 25.4
     assert np.abs(found - expected).max() < ALIGN_DPI / 25.4
-    read = read_volante(aligned, FailingEngine(), fields=False)
+    read = read_volante(aligned, NO_OCR, fields=False)
     assert read.checked_types == ["reconocimiento"]
 
 
@@ -104,18 +108,18 @@ def test_qr_alone_aligns_when_markers_are_cut_off(blank_volante_200):
     gray = rotate_clockwise(_gray(img), 180)
     aligned = align(gray, T, qr=find_qr(gray))
     assert aligned is not None and aligned.method == "qr" and aligned.rotation == 180
-    read = read_volante(aligned, FailingEngine(), fields=False)
+    read = read_volante(aligned, NO_OCR, fields=False)
     assert read.qr == {"form": "volante-v1", "unit": "UMF 12 Monterrey"}
     assert read.checked_types == ["gestion"]
 
 
 @pytest.mark.tesseract
-def test_filled_volante_fields_are_read(blank_volante_200, tesseract_engine):
+def test_filled_volante_fields_are_read(blank_volante_200, tesseract_reader):
     img = fill_volante(blank_volante_200, 200, nss="92919084431", hand_digits=True,
                        name="Rosa Elena Martínez Ruiz",
                        lines=("El médico no me atendió a tiempo.",))
-    aligned = detect(_gray(img))
-    read = read_volante(aligned, tesseract_engine)
+    aligned = detect(_gray(img), T)
+    read = read_volante(aligned, tesseract_reader)
     f = read.fields
     assert f["nss"].value == "92919084431"
     assert [w.text for w in f["nss"].words] == list("92919084431")
@@ -126,14 +130,14 @@ def test_filled_volante_fields_are_read(blank_volante_200, tesseract_engine):
     assert (x0, y0, x1, y1) == T.zone("fields", "nombre").to_px(ALIGN_DPI)
 
 
-def test_handwritten_digit_boxes_are_read_one_word_per_box(blank_volante_200):
+def test_handwritten_digit_boxes_are_read_one_word_per_box(blank_volante_200, digit_models):
     """GIVEN real handwritten digits (held-out MNIST) in the phone boxes, two left empty
     WHEN the row is read THEN one Word per filled box, in its box, no engine call."""
     img = fill_volante(blank_volante_200, 200, phone="55123406", hand_digits=True)
-    aligned = detect(_gray(img))
+    aligned = detect(_gray(img), T)
     mask = zones.zone_ink(aligned.image)
     boxes = T.digit_zones("telefono")
-    read = zones.read_digit_row(aligned.image, mask, boxes, ALIGN_DPI)
+    read = zones.read_digit_row(aligned.image, mask, boxes, ALIGN_DPI, digit_models)
     assert read.value == "55123406"
     assert len(read.words) == 8
     for w, z in zip(read.words, boxes, strict=False):
@@ -144,15 +148,15 @@ def test_handwritten_digit_boxes_are_read_one_word_per_box(blank_volante_200):
 
 
 def test_nss_failing_luhn_is_repaired_at_its_one_doubtful_digit_and_flagged(
-        blank_volante_200, monkeypatch):
+        blank_volante_200, digit_models, monkeypatch):
     """GIVEN an NSS whose 5th digit the model misreads with low confidence
     WHEN the row is read THEN the Luhn check puts the right digit back, and the row is
     still flagged for a person (legible False)."""
     from ocr import digits
 
     img = fill_volante(blank_volante_200, 200, nss="92919084431", hand_digits=True)
-    aligned = detect(_gray(img))
-    model = digits.get_model()
+    aligned = detect(_gray(img), T)
+    model = digit_models.get()
     real = model.predict
 
     def misread(images):
@@ -168,7 +172,7 @@ def test_nss_failing_luhn_is_repaired_at_its_one_doubtful_digit_and_flagged(
     monkeypatch.setattr(model, "predict", misread)
     mask = zones.zone_ink(aligned.image)
     read = zones.read_digit_row(aligned.image, mask, T.digit_zones("nss"), ALIGN_DPI,
-                                check="luhn")
+                                digit_models, check="luhn")
     assert read.value == "92919084431"
     assert not read.legible
     assert read.words[4].text == "9" and read.words[4].confidence == 45.0
@@ -181,9 +185,9 @@ def test_a_missing_marker_is_not_replaced_by_a_qr_finder_pattern(blank_volante_2
                                    (m["y"] + m["size"]) * k + 4), fill="white")
     gray = _gray(img)
     assert find_markers(gray, T) is None
-    aligned = detect(gray)
+    aligned = detect(gray, T)
     assert aligned is not None and aligned.method == "qr"
-    read = read_volante(aligned, FailingEngine(), fields=False)
+    read = read_volante(aligned, NO_OCR, fields=False)
     assert read.checked_types == ["reconocimiento"]
 
 
@@ -199,12 +203,12 @@ def test_markers_find_the_way_up_through_the_qr_zone(blank_volante_200, monkeypa
     noisy = _gray(img).astype(np.float32) + rng.normal(0, 10, (img.height, img.width))
     gray = rotate_clockwise(np.clip(noisy, 0, 255).astype(np.uint8), turn)
     monkeypatch.setattr(volante, "find_qr", lambda g: None)
-    aligned = detect(gray)
+    aligned = detect(gray, T)
     assert aligned is not None and aligned.method == "marcadores"
     assert (aligned.rotation + turn) % 360 == 0
     assert abs(aligned.skew) < 0.5
     assert aligned.qr is not None and aligned.qr.parsed()["unit"] == "UMF 12 Monterrey"
-    read = read_volante(aligned, FailingEngine(), fields=False)
+    read = read_volante(aligned, NO_OCR, fields=False)
     assert read.checked_types == ["gestion"]
 
 
@@ -220,9 +224,9 @@ def test_a_stamp_does_not_stand_in_for_a_covered_marker(blank_volante_200):
     d.rectangle((152 * k, 262 * k, 158 * k, 268 * k), fill="black")
     gray = _gray(img)
     assert find_markers(gray, T) is None
-    aligned = detect(gray)
+    aligned = detect(gray, T)
     assert aligned is not None and aligned.method == "qr"
-    assert read_volante(aligned, FailingEngine(), fields=False).checked_types == ["queja"]
+    assert read_volante(aligned, NO_OCR, fields=False).checked_types == ["queja"]
 
 
 @pytest.mark.parametrize("turn", [0, 90, 180])
@@ -234,11 +238,11 @@ def test_features_align_a_photo_without_markers_or_qr(blank_volante_200, turn):
 
     img = cover(fill_volante(blank_volante_200, 200, check=("sugerencia",)), 200, qr=True)
     photo = rotate_clockwise(_perspective(_gray(img), 80), turn)
-    assert detect(photo) is None
+    assert detect(photo, T) is None
     aligned = align_by_features(photo, T)
     assert aligned is not None and aligned.method == "plantilla"
     assert (aligned.rotation + turn) % 360 == 0
-    read = read_volante(aligned, FailingEngine(), fields=False)
+    read = read_volante(aligned, NO_OCR, fields=False)
     assert read.checked_types == ["sugerencia"]
 
 

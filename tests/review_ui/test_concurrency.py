@@ -4,6 +4,7 @@ sure exactly one decision stands, and the loser gets a clear Spanish message."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from review_ui_testing import login
@@ -17,6 +18,11 @@ def _two(app):
     login(a, "ana")
     login(b, "carla")
     return a, b
+
+
+def _claims_expire_at_once(app) -> None:
+    """The station's claim_timeout set to 0 s: a claim is stale as soon as it is taken."""
+    app.config["BUZON_SETTINGS"] = replace(app.config["BUZON_SETTINGS"], claim_timeout=0)
 
 
 def test_two_sessions_deciding_the_same_document_one_decision_stands(app, db, make_document):
@@ -50,21 +56,16 @@ def test_expired_claim_lets_another_take_over_but_stale_version_still_loses(
     """GIVEN Ana's claim has expired (timeout 0) and Carla decides
     WHEN Ana then decides with the version she saw
     THEN Ana is refused: optimistic locking keeps Carla's decision."""
-    from review_ui import claims
-
     doc = make_document()
-    claims.set_timeout(0)
-    try:
-        ana, carla = _two(app)
-        ana.get(f"/documentos/{doc.id}")
-        carla.get(f"/documentos/{doc.id}")
-        assert carla.post(f"/documentos/{doc.id}/contactar",
-                          data={"version_id": doc.version_id}).status_code == 303
-        late = ana.post(f"/documentos/{doc.id}/confirmar", data={"version_id": doc.version_id},
-                        follow_redirects=True)
-        assert "Otra persona modificó este documento" in late.text
-    finally:
-        claims.set_timeout(600)
+    _claims_expire_at_once(app)
+    ana, carla = _two(app)
+    ana.get(f"/documentos/{doc.id}")
+    carla.get(f"/documentos/{doc.id}")
+    assert carla.post(f"/documentos/{doc.id}/contactar",
+                      data={"version_id": doc.version_id}).status_code == 303
+    late = ana.post(f"/documentos/{doc.id}/confirmar", data={"version_id": doc.version_id},
+                    follow_redirects=True)
+    assert "Otra persona modificó este documento" in late.text
     db.expire_all()
     assert db.get(Document, doc.id).status == "contactar"
     assert len(list(db.scalars(select(Decision).where(Decision.document_id == doc.id)))) == 1
@@ -73,28 +74,23 @@ def test_expired_claim_lets_another_take_over_but_stale_version_still_loses(
 def test_simultaneous_posts_exactly_one_wins(app, db, make_document):
     """GIVEN no claim (both opened it before claims, e.g. expired) WHEN two sessions post
     their decisions at the same moment THEN exactly one Decision row exists."""
-    from review_ui import claims
-
     doc = make_document()
-    claims.set_timeout(0)
-    try:
-        clients = _two(app)
-        barrier = threading.Barrier(2)
-        codes: list[int] = []
+    _claims_expire_at_once(app)
+    clients = _two(app)
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
 
-        def post(client, action):
-            barrier.wait()
-            data = {"version_id": doc.version_id, "motivo": "sin datos"}
-            codes.append(client.post(f"/documentos/{doc.id}/{action}", data=data).status_code)
+    def post(client, action):
+        barrier.wait()
+        data = {"version_id": doc.version_id, "motivo": "sin datos"}
+        codes.append(client.post(f"/documentos/{doc.id}/{action}", data=data).status_code)
 
-        threads = [threading.Thread(target=post, args=(c, a))
-                   for c, a in zip(clients, ("confirmar", "contactar"), strict=True)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        claims.set_timeout(600)
+    threads = [threading.Thread(target=post, args=(c, a))
+               for c, a in zip(clients, ("confirmar", "contactar"), strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     db.expire_all()
     decisions = list(db.scalars(select(Decision).where(Decision.document_id == doc.id)))
     assert len(decisions) == 1
@@ -126,11 +122,10 @@ def test_simultaneous_decisions_on_postgres_one_stands(pg_schema_url, tmp_path):
 
     from intake.config import Settings
     from models.schema import SourceFile
-    from review_ui import claims
     from review_ui.accounts import create_user
 
     app = build_app(Settings(data_dir=tmp_path / "d", database_url=pg_schema_url,
-                             secret_key="x"), CLAIM_TIMEOUT_S=0)
+                             secret_key="x", claim_timeout=0))
     try:
         with app.extensions["buzon_sessionmaker"]() as s:
             create_user(s, "ana", PASSWORD, units=["UMF 20"])
@@ -165,5 +160,4 @@ def test_simultaneous_decisions_on_postgres_one_stands(pg_schema_url, tmp_path):
             assert len(decisions) == 3  # one per round, never two
             assert s.get(Document, doc_id).version_id == 4
     finally:
-        claims.set_timeout(600)
         app.extensions["buzon_engine"].dispose()
