@@ -5,7 +5,7 @@ Prints the figures and writes bench/results/accuracy.json. Every run is isolated
 temporary data dir (BUZON_DATA_DIR) with its own SQLite database. The box holds the
 held-out handwriting styles (`buzon sample --estilos-reservados`), reported in a column
 of their own ("estilos_reservados"); the other columns count only the tuning hands.
-Reviewer effort: keys per document as `intake.truth.review_keys` counts them, against
+Reviewer effort: keys per document as `synthbox.truth.review_keys` counts them, against
 typing every value by hand, overall, by style and by handwriting font.
 """
 
@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from intake.sample.ink import HELD_OUT_HANDS
-from intake.truth import (
+from synthbox.ink import HELD_OUT_HANDS
+from synthbox.truth import (
     HELD_OUT,
     boundary_scores,
     by_hand,

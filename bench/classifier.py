@@ -40,6 +40,7 @@ from classifier.profile import load_profile
 from classifier.propose import propose
 from classifier.route import route_for
 from classifier.training import train_from_corpus, training_data
+from synthbox.routes import expected_route
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PROFILE = load_profile("imss")  # the corpus's own taxonomy: its truth is in these labels
@@ -116,7 +117,8 @@ def extraction_and_routes(model: Classifier, seed: int, noise: float = 0.0) -> d
                 hit = _same(name, got, want)
                 c["aciertos_p"] += bool(got) and hit
                 c["aciertos_r"] += bool(want) and hit
-            true_route = route_for(item.type, truth, model.profile)[0]
+            # the truth's route from the sample's own table (DOMAIN.md), not the product's
+            true_route = expected_route(item.type, truth)
             routes += p.route == true_route
             valid = {k: v for k, v in p.fields.items()
                      if k not in p.spans or p.spans[k].valid}

@@ -114,9 +114,9 @@ def main() -> int:  # noqa: C901 - one report, read top to bottom
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
-    from intake.sample import write_sample
     from intake.split import split_pages
     from ocr.digits import DigitModels
+    from synthbox import write_sample
 
     with tempfile.TemporaryDirectory() as tmp:
         box, cache = Path(tmp) / "buzon", Path(tmp) / "modelos"

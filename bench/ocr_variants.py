@@ -69,7 +69,6 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("variants", nargs="*", help="default: all")
     args = ap.parse_args()
-    from intake.sample import write_sample
     from ocr.engine import TesseractEngine, words_to_text
     from ocr.loading import load_file
     from ocr.preprocess import (
@@ -79,6 +78,7 @@ def main() -> int:
         rotate_clockwise,
         to_gray,
     )
+    from synthbox import write_sample
 
     variants = _variants()
     chosen = args.variants or list(variants)

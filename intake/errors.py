@@ -88,8 +88,3 @@ class IsolatedIngestError(IntakeError):
 
     exit_code = ExitCode.INGEST_STOPPED
 
-
-class SampleFontsMissing(IntakeError):
-    """A font the sample draws with is not installed (its Debian package is missing)."""
-
-    exit_code = ExitCode.SAMPLE_FONTS_MISSING

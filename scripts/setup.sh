@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-# handwriting fonts for `buzon sample` (intake/sample/ink.py HANDS and HELD_OUT_HANDS)
+# handwriting fonts for `buzon sample` (synthbox/ink.py HANDS and HELD_OUT_HANDS)
 apt_pkgs=(tesseract-ocr tesseract-ocr-spa fonts-dejavu-core fonts-liberation2 fonts-humor-sans
           fonts-comic-neue fonts-dkg-handwriting fonts-femkeklaver fonts-breip
           fonts-tlwg-purisa-ttf fonts-bwht fonts-dancingscript fonts-sjfonts fonts-kristi
@@ -31,10 +31,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras=""; [ "$want_test" = 1 ] && extras="[test]"
 stamp=".venv/.setup-stamp${extras}"
-sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
+# The product and the development package synthbox/ (`buzon sample`, `buzon demo`), a
+# distribution of its own so the product's wheel never ships it.
+sum=$(cat pyproject.toml synthbox/pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   echo "Instalando dependencias de Python en .venv ..."
   .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e ".${extras}"
+  .venv/bin/pip install -q -e ".${extras}" -e ./synthbox
   echo "$sum" > "$stamp"
 fi

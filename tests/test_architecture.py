@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("intake", "ocr", "classifier", "models", "review_ui", "common")
+PRODUCT = ("intake", "ocr", "classifier", "models", "review_ui", "common")
+# Development packages: tools beside the product (the synthetic-box generator), never
+# imported by it and never shipped in its wheel.
+DEVELOPMENT = ("synthbox",)
+PACKAGES = PRODUCT + DEVELOPMENT
 # `common` (the error root and exit codes, atomic writes) lies under every layer.
 ALLOWED: dict[str, set[str]] = {
     "review_ui": {"intake", "classifier", "models", "common"},
@@ -18,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "classifier": {"common"},
     "models": {"common"},
     "common": set(),
+    "synthbox": set(PRODUCT),
 }
 
 
@@ -63,6 +71,11 @@ def test_every_package_is_checked() -> None:
     ("review_ui", "from intake.config import load_settings\n", True),
     ("ocr", "from common.errors import BuzonError\n", True),
     ("common", "from ocr.errors import OcrError\n", False),
+    ("intake", "def f():\n    from synthbox import write_sample\n", False),
+    ("review_ui", "import synthbox.truth\n", False),
+    ("classifier", "from synthbox.routes import expected_route\n", False),
+    ("common", "def f():\n    import synthbox\n", False),
+    ("synthbox", "from intake.form import render_form_image\nfrom review_ui import x\n", True),
 ])
 def test_checker_catches_wrong_arrows(tmp_path: Path, pkg: str, code: str, ok: bool) -> None:
     """GIVEN a tree with one module WHEN it imports across layers THEN only wrong arrows fail."""
@@ -181,9 +194,9 @@ def test_cycle_checker_sees_function_level_and_relative_imports(
 
 # --- no institution in product code -----------------------------------------------------
 
-# What may name an institution: its profile (data), the settings' default, and the
-# synthetic-box generator (a development tool the issue moves out of the product).
-INSTITUTION_ALLOWED = ("classifier/profiles/", "intake/sample/", "intake/truth.py")
+# What may name an institution: its profile (data) and the settings' default. The
+# development packages are not product code and are not checked.
+INSTITUTION_ALLOWED = ("classifier/profiles/",)
 _SETTINGS_DEFAULT = ("intake/config.py", 'institution: str = "imss"')
 
 
@@ -209,7 +222,7 @@ def stray_institution_codes(root: Path, codes: set[str]) -> list[str]:
     setting."""
     word = re.compile(rf"(?i)\b(?:{'|'.join(sorted(codes))})\b(?!\.gob\.mx)")
     found = []
-    for pkg in PACKAGES:
+    for pkg in PRODUCT:
         for f in sorted((root / pkg).rglob("*")):
             rel = f.relative_to(root).as_posix()
             if not f.is_file() or rel.startswith(INSTITUTION_ALLOWED):
@@ -256,3 +269,27 @@ def test_institution_checker(tmp_path: Path, rel: str, code: str, stray: bool) -
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(code, encoding="utf-8")
     assert bool(stray_institution_codes(tmp_path, {"imss", "issste"})) is stray
+
+
+# --- the development package stays out of the product --------------------------------
+
+def _toml(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_product_wheel_leaves_the_development_package_out() -> None:
+    """GIVEN the two distributions WHEN their package lists and commands are read THEN the
+    product's holds only product packages and commands, and synthbox's holds synthbox and
+    adds `sample` and `demo` through the product's `buzon.commands` group."""
+    product = _toml(ROOT / "pyproject.toml")
+    include = product["tool"]["setuptools"]["packages"]["find"]["include"]
+    for name in DEVELOPMENT:
+        assert not any(fnmatch(name, pat) or fnmatch(f"{name}.x", pat) for pat in include)
+    assert {pat.rstrip("*") for pat in include} <= set(PRODUCT)
+    commands = product["project"]["entry-points"]["buzon.commands"]
+    assert {target.split(".")[0] for target in commands.values()} <= set(PRODUCT)
+    dev = _toml(ROOT / "synthbox" / "pyproject.toml")
+    assert dev["tool"]["setuptools"]["packages"] == ["synthbox"]
+    dev_commands = dev["project"]["entry-points"]["buzon.commands"]
+    assert dev_commands == {"sample": "synthbox.cli:sample", "demo": "synthbox.demo:demo"}
+    assert not set(dev_commands) & set(commands)

@@ -10,9 +10,10 @@ import pytest
 from common.errors import BuzonError, ExitCode
 from intake import cli as intake_cli
 
-# Every layer's hierarchy; importing them is what makes their classes known to the walk.
+# Every layer's hierarchy, and the development package's (`buzon sample`); importing them
+# is what makes their classes known to the walk.
 ERROR_MODULES = ("intake.errors", "ocr.errors", "classifier.errors", "models.errors",
-                 "review_ui.errors")
+                 "review_ui.errors", "synthbox.errors")
 # Codes the CLI gives for causes that are not a BuzonError (success, click, Ctrl-C).
 NOT_AN_ERROR = {ExitCode.OK, ExitCode.USAGE, ExitCode.INTERRUPTED}
 

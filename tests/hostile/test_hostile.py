@@ -12,7 +12,7 @@ import pytest
 
 from intake.cli import main
 from intake.config import Settings
-from intake.truth import load_jsonl
+from synthbox.truth import load_jsonl
 from tests.hostile.corpus import (
     BLANK_FRAMES,
     CUARENTENA,

@@ -25,8 +25,8 @@ from intake._dask import dask_client, run_bounded
 from intake.cli import main
 from intake.config import Settings
 from intake.pipeline import ingest_paths
-from intake.truth import load_jsonl
 from models.db import make_engine
+from synthbox.truth import load_jsonl
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LETTERS = [

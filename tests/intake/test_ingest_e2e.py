@@ -14,8 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from intake.cli import main
 from intake.config import Settings
-from intake.sample import write_sample
-from intake.truth import compare, load_jsonl, scores
+from synthbox import write_sample
+from synthbox.truth import compare, load_jsonl, scores
 
 pytestmark = pytest.mark.tesseract
 

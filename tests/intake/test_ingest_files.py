@@ -24,11 +24,11 @@ from intake.cli import main
 from intake.config import Settings
 from intake.errors import os_reason
 from intake.pipeline import ingest_paths, open_database
-from intake.truth import load_jsonl
 from models import schema
 from models.db import session_scope
 from ocr.digits import DigitModels
 from ocr.pdf import MAX_TEXT_LAYER_CHARS
+from synthbox.truth import load_jsonl
 from tests.hostile.corpus import (
     english_in,
     huge_text_pdf,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from intake.sample._source import Item
-from intake.sample.letter import plain_paragraph
+from synthbox._source import Item
+from synthbox.letter import plain_paragraph
 
 PETITION_TYPES = ("queja_servicio", "queja_administrativa", "sugerencia", "reconocimiento",
                   "gestion", "orientacion")
@@ -45,7 +45,8 @@ def _styles(count: int, rng: random.Random) -> list[str]:
     styles = [k for k, v in n.items() for _ in range(v)][:count]
     styles += ["hand"] * (count - len(styles))
     rng.shuffle(styles)
-    names, weights = zip(*OTHER_STYLES, strict=True)
+    names = [name for name, _ in OTHER_STYLES]
+    weights = [weight for _, weight in OTHER_STYLES]
     return [rng.choices(names, weights)[0] if s == "otro" else s for s in styles]
 
 

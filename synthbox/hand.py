@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from intake.sample import ink
-from intake.sample.ink import Hand
-from intake.sample.letter import Letter, choose_marks, page_mark
-from intake.sample.typed import MAX_PAGES, PAGE_SIZES_MM
+from synthbox import ink
+from synthbox.ink import Hand
+from synthbox.letter import Letter, choose_marks, page_mark
+from synthbox.typed import MAX_PAGES, PAGE_SIZES_MM
 
 
 @dataclass
@@ -34,7 +34,8 @@ class HandStyle:
 
 
 def _plan(paragraphs: list[tuple[str, str]], style: HandStyle, size: tuple[int, int],
-          dpi: int, rng: random.Random) -> tuple[list[list[tuple[int, ink.Line, str]]], dict]:
+          dpi: int, rng: random.Random
+          ) -> tuple[list[list[tuple[int, ink.Line, str]]], dict[str, int]]:
     """Assign wrapped lines to pages; returns per page (indent px, line, role) and geometry."""
     k = dpi / 25.4
     rule = 0

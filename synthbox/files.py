@@ -21,8 +21,8 @@ def choose_format(rng: random.Random, pages: int, batch: str | None) -> str:
     """The file format for a file of `pages` pages (single-page formats only hold one)."""
     if batch:
         return batch
-    names, weights = zip(*FORMAT_WEIGHTS, strict=True)
-    fmt = rng.choices(names, weights)[0]
+    names = [name for name, _ in FORMAT_WEIGHTS]
+    fmt = rng.choices(names, [weight for _, weight in FORMAT_WEIGHTS])[0]
     if pages > 1 and fmt in ("jpg", "png"):
         fmt = "pdf" if rng.random() < 0.65 else "tiff"
     return fmt

@@ -1,4 +1,7 @@
-"""`buzon demo`: a sample day's box, ingested, and the review station serving it."""
+"""`buzon demo`: a sample day's box, ingested, and the review station serving it.
+
+It lives beside the generator it draws with, outside the product (`make demo` runs it).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,9 @@ from sqlalchemy import select
 
 from intake.config import load_settings
 from intake.pipeline import default_workers, ingest_paths, open_database
-from intake.sample import write_sample
 from models import schema
 from models.db import session_scope
+from synthbox import write_sample
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-buzon"  # demo only: printed on screen, never used in deployment

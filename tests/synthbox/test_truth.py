@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.truth import (
+from synthbox.truth import (
     HELD_OUT,
     boundary_scores,
     by_hand,

@@ -7,8 +7,8 @@ import random
 
 from PIL import Image, ImageDraw
 
-from intake.sample import ink
-from intake.sample.typed import PAGE_SIZES_MM
+from synthbox import ink
+from synthbox.typed import PAGE_SIZES_MM
 
 ADVERTS = (
     ("SE VENDEN", "GELATINAS Y FLANES", "sabor fresa, mosaico y rompope", "$15 pieza",
@@ -42,8 +42,8 @@ def blank(rng: random.Random, dpi: int, paper: str = "a4") -> tuple[Image.Image,
         y = int(h * rng.uniform(0.3, 0.7))
         d.line([(0, y), (w, y + rng.randint(-20, 20))], fill=(228, 228, 226), width=3)
     if rng.random() < 0.3:
-        x, y, r = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h, rng.uniform(30, 90)
-        d.ellipse([x - r, y - r * 0.6, x + r, y + r * 0.6], fill=(232, 230, 226))
+        cx, cy, r = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h, rng.uniform(30, 90)
+        d.ellipse([cx - r, cy - r * 0.6, cx + r, cy + r * 0.6], fill=(232, 230, 226))
     return page, ""
 
 

@@ -168,15 +168,15 @@ def scores(cmp: Comparison) -> dict[str, Any]:
                                         zero_division=0)),
         "type_accuracy": sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / n if n
         else 0.0,
-        "route_accuracy": sum(bool(r) and r["route"] == t["route"] for t, r in cmp.pairs) / n
+        "route_accuracy": sum(r is not None and r["route"] == t["route"] for t, r in cmp.pairs) / n
         if n else 0.0,
-        "kind_accuracy": sum(bool(r) and r["kind"] == t["kind"] for t, r in cmp.pairs) / n
+        "kind_accuracy": sum(r is not None and r["kind"] == t["kind"] for t, r in cmp.pairs) / n
         if n else 0.0,
     }
     fields: dict[str, dict[str, float | int]] = {}
     for name in FIELD_NAMES:
         present = [(t, r) for t, r in cmp.pairs if t["fields"].get(name)]
-        hits = sum(bool(r) and (r["fields"].get(name) or "") == t["fields"][name]
+        hits = sum(r is not None and (r["fields"].get(name) or "") == t["fields"][name]
                    for t, r in present)
         proposed = [(t, r) for t, r in cmp.matched() if r["fields"].get(name)]
         correct = sum(r["fields"][name] == t["fields"].get(name) for t, r in proposed)
@@ -185,6 +185,6 @@ def scores(cmp: Comparison) -> dict[str, Any]:
     out["fields"] = fields
     urgent = [(t, r) for t, r in cmp.pairs if t.get("urgent")]
     out["urgent_truth"] = len(urgent)
-    out["urgent_recall"] = (sum(bool(r) and r["urgent"] for _, r in urgent) / len(urgent)
+    out["urgent_recall"] = (sum(r is not None and r["urgent"] for _, r in urgent) / len(urgent)
                             if urgent else None)
     return out

@@ -9,9 +9,10 @@ from typing import Any
 
 from PIL import Image
 
-from intake.sample import _source, ink, letter, others, typed, volante
-from intake.sample import hand as handwriting
-from intake.sample.plan import DocPlan
+from synthbox import _source, ink, letter, others, typed, volante
+from synthbox import hand as handwriting
+from synthbox.plan import DocPlan
+from synthbox.routes import expected_route
 
 KIND = {"volante": "volante", "typed": "escrito_libre", "hand": "escrito_libre",
         "blank": "otro", "advert": "otro", "doodle": "otro", "note": "otro"}
@@ -110,7 +111,7 @@ def render_doc(doc: DocPlan, seed: int, unit: str, dpi: int, *,
         "kind": kind,
         "type": type_,
         "fields": fields,
-        "route": _source.route_for(type_, fields),
+        "route": expected_route(type_, fields),
         "urgent": bool(item.urgent) if item else False,
         "text": text,
         "style": STYLE_NAMES[doc.style],

@@ -1,21 +1,24 @@
-"""The one place the sample touches the classifier: corpus test texts, identities, routes."""
+"""The one place the sample touches the classifier: corpus test texts and identities.
+
+Routes are not taken from it: the sample's truth has its own table (synthbox.routes).
+"""
 
 from __future__ import annotations
 
 import random
 
 from classifier import corpus
+from classifier.corpus import ContactLevel
 from classifier.corpus import CorpusItem as Item
 from classifier.extract import name_case
 from classifier.identity import Identity, make_identity
-from classifier.profile import load_profile
-from classifier.route import route_for as _route_for
 from classifier.types import FIELD_NAMES
 
-__all__ = ["FIELD_NAMES", "Item", "fill", "name_case", "new_identity", "route_for", "test_items"]
+__all__ = ["FIELD_NAMES", "Item", "fill", "name_case", "new_identity", "test_items"]
 
 # How much personal data people leave in free texts (corpus.fill drops the rest).
-CONTACT_LEVELS = (("completo", 0.5), ("parcial", 0.25), ("ausente", 0.25))
+CONTACT_LEVELS: tuple[tuple[ContactLevel, float], ...] = (
+    ("completo", 0.5), ("parcial", 0.25), ("ausente", 0.25))
 
 
 def test_items() -> list[Item]:
@@ -30,15 +33,8 @@ def new_identity(rng: random.Random) -> Identity:
 
 def fill(item: Item, ident: Identity, rng: random.Random) -> tuple[str, dict[str, str | None]]:
     """The item's text with personal data written in, and the fields it now contains."""
-    levels, weights = zip(*CONTACT_LEVELS, strict=True)
-    filled = corpus.fill(item, ident, rng, rng.choices(levels, weights)[0])
+    levels = [level for level, _ in CONTACT_LEVELS]
+    level = rng.choices(levels, [weight for _, weight in CONTACT_LEVELS])[0]
+    filled = corpus.fill(item, ident, rng, level)
     return filled.text, dict(filled.fields)
 
-
-# The corpus is written in the IMSS procedure's types, so the sample box is an IMSS one.
-PROFILE = "imss"
-
-
-def route_for(type_: str, fields: dict[str, str | None]) -> str:
-    """The route the classifier layer gives this type with these fields."""
-    return _route_for(type_, fields, load_profile(PROFILE))[0]

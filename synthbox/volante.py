@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from classifier.identity import Identity
-from intake.sample import ink
-from intake.sample.letter import short_date
 from ocr.template import FormTemplate, load_template
+from synthbox import ink
+from synthbox.letter import short_date
 
 CHECKBOX_FOR_TYPE = {"queja_servicio": "queja", "queja_administrativa": "queja",
                      "sugerencia": "sugerencia", "reconocimiento": "reconocimiento",
@@ -129,11 +129,12 @@ def fill(type_: str, description: str, ident: Identity, item_servicio: str | Non
     values = {"nombre": ident.nombre, "correo": ident.correo, "servicio": item_servicio,
               "fecha": short_date(day, rng)}
     for key in ("nombre", "correo", "servicio", "fecha"):
-        if values[key] and rng.random() < FILL_RATES[key]:
+        value = values[key]
+        if value and rng.random() < FILL_RATES[key]:
             x0, y0, x1, y1 = t.zone("fields", key).to_px(dpi)
             ink.hand_text(layer, x0 + rng.uniform(1, 8) * k, y1 - rng.uniform(1.2, 2.5) * k,
-                          values[key], path, field_size, rng)
-            written[key] = values[key]
+                          value, path, field_size, rng)
+            written[key] = value
     for key, value in (("nss", ident.nss), ("telefono", ident.telefono)):
         if rng.random() < FILL_RATES[key]:
             zones = [z.to_px(dpi) for z in t.digit_zones(key)]

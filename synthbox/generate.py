@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from intake.errors import SampleFontsMissing
-from intake.sample import _source, defects, files, ink, typed
-from intake.sample.plan import FilePlan, plan_docs, plan_files
-from intake.sample.render import box_day, render_doc
+from synthbox import _source, defects, files, ink, typed
+from synthbox.errors import SampleFontsMissing
+from synthbox.plan import FilePlan, plan_docs, plan_files
+from synthbox.render import box_day, render_doc
 
 log = logging.getLogger(__name__)
 

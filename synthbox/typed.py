@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageFont
 
-from intake.sample import ink
-from intake.sample.letter import Letter, choose_marks, page_mark
+from synthbox import ink
+from synthbox.letter import Letter, choose_marks, page_mark
 
 PT_MM = 25.4 / 72
 MAX_PAGES = 3

@@ -158,8 +158,9 @@ def type_line(layer: InkLayer, x: float, baseline: float, text: str,
 
 
 def _render_char(fnt: ImageFont.FreeTypeFont, ch: str) -> bytes:
-    img = Image.new("L", (fnt.size * 2, fnt.size * 2), 0)
-    ImageDraw.Draw(img).text((fnt.size // 2, int(fnt.size * 1.5)), ch, font=fnt, fill=255,
+    size = int(fnt.size)  # opened at a whole number of pixels (a float in Pillow's stubs)
+    img = Image.new("L", (size * 2, size * 2), 0)
+    ImageDraw.Draw(img).text((size // 2, int(size * 1.5)), ch, font=fnt, fill=255,
                              anchor="ls")
     return img.tobytes()
 
@@ -196,7 +197,7 @@ def word_length(word: str, path: str, fnt: ImageFont.FreeTypeFont) -> float:
 
 def _word_mask(word: str, path: str, fnt: ImageFont.FreeTypeFont) -> Image.Image:
     """The word rendered white on black with room for rotation."""
-    size = fnt.size
+    size = int(fnt.size)
     w = int(word_length(word, path, fnt)) + size * 2
     img = Image.new("L", (w, int(size * 2.0)), 0)
     d = ImageDraw.Draw(img)
