@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from intake.config import Settings
 from intake.pipeline import ingest_paths
 from models.db import make_engine, make_sessionmaker, session_scope
 from models.schema import Document, Page
+from tests.intake.typed_scans import typed_page, write_tiff
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-def _page(lines: list[str]) -> Image.Image:
-    img = Image.new("L", (1240, 1754), 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 34)
-    for i, line in enumerate(lines):
-        draw.text((120, 200 + 60 * i), line, fill=0, font=font)
-    return img
-
-
-
-def _tiff(path: Path, pages: list) -> Path:  # type: ignore[type-arg]
-    """The pages as one multi-frame 150 ppp TIFF at `path`, as a scanner writes a batch."""
-    buf = io.BytesIO()
-    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], dpi=(150, 150))
-    path.write_bytes(buf.getvalue())
-    return path
 
 def test_each_page_keeps_why_it_starts_or_continues_a_document(
         tmp_path: Path, ready_settings: Settings) -> None:
     """GIVEN one scan holding a two-page letter (numbered) and a second letter
     WHEN ingested THEN two documents, and every page row says why it was put there."""
     pages = [
-        _page(["A quien corresponda:", "Quiero quejarme porque en la farmacia",
+        typed_page(["A quien corresponda:", "Quiero quejarme porque en la farmacia",
                "no me surtieron la receta de mi mamá y"]),
-        _page(["- 2 -", "nos dijeron que regresáramos otro día.", "Atentamente, Lucía"]),
-        _page(["Estimados señores:", "Agradezco la atención de la enfermera",
+        typed_page(["- 2 -", "nos dijeron que regresáramos otro día.", "Atentamente, Lucía"]),
+        typed_page(["Estimados señores:", "Agradezco la atención de la enfermera",
                "del turno de la noche en urgencias."]),
     ]
-    scan = _tiff(tmp_path / "lote.tif", pages)
+    scan = write_tiff(tmp_path / "lote.tif", pages)
 
     report = ingest_paths([str(scan)], ready_settings, unit="UMF 20")
     assert report.documents == 2
@@ -66,13 +46,13 @@ def test_a_two_page_letter_with_its_contact_data_on_page_two_is_one_document_wit
     and NSS WHEN ingested with real Tesseract THEN one document that carries page 2's data
     (it used to be cut in two, the data on a document of its own)."""
     pages = [
-        _page(["A quien corresponda:", "Quiero quejarme porque en la farmacia no me",
+        typed_page(["A quien corresponda:", "Quiero quejarme porque en la farmacia no me",
                "surtieron la receta de mi mamá. Llamé varias veces,",
                "me dieron el folio 20261234 pero nadie contesta en la"]),
-        _page(["clínica ni en el módulo de atención.", "Atentamente", "María López Ruiz",
+        typed_page(["clínica ni en el módulo de atención.", "Atentamente", "María López Ruiz",
                "Tel. 55 8765 4321", "NSS 92919084431"]),
     ]
-    scan = _tiff(tmp_path / "carta.tif", pages)
+    scan = write_tiff(tmp_path / "carta.tif", pages)
 
     report = ingest_paths([str(scan)], ready_settings, unit="UMF 20")
     assert report.documents == 1

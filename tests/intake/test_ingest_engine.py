@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from functools import partial
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from intake.config import Settings
@@ -14,8 +12,8 @@ from intake.pipeline import ingest_paths, open_database
 from models import schema
 from models.db import session_scope
 from tests.intake.fake_engines import TIMEOUT, ScriptedPages
+from tests.intake.typed_scans import typed_page, write_tiff
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FIRST = ("A quien corresponda:\nQuiero quejarme porque en la farmacia no me surtieron\n"
          "la receta de mi mamá y nadie me dio una explicación.\nAtentamente, Lucía Gómez")
 THIRD = ("Estimados señores:\nAgradezco la atención de la enfermera del turno\n"
@@ -26,18 +24,8 @@ SCRIPT = (FIRST, None, THIRD)
 def _scan(path: Path, pages: int = 3) -> Path:
     """A multi-frame 150 ppp TIFF of `pages` typed pages (no text layer: the engine reads
     them), as a scanner writes a day's box."""
-    font = ImageFont.truetype(FONT, 30)
-    images = []
-    for n in range(pages):
-        img = Image.new("L", (1240, 1754), 255)
-        draw = ImageDraw.Draw(img)
-        for i, line in enumerate((FIRST if n == 0 else THIRD).splitlines()):
-            draw.text((120, 200 + 60 * i), line, fill=0, font=font)
-        images.append(img)
-    buf = io.BytesIO()
-    images[0].save(buf, "TIFF", save_all=True, append_images=images[1:], dpi=(150, 150))
-    path.write_bytes(buf.getvalue())
-    return path
+    return write_tiff(path, [typed_page((FIRST if n == 0 else THIRD).splitlines(), 30)
+                             for n in range(pages)])
 
 
 def test_a_fake_engine_reads_the_file_and_its_failing_page_is_stored_unread(
