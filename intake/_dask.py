@@ -41,6 +41,26 @@ class OneThreadPlugin(WorkerPlugin):
         cv2.setNumThreads(1)
 
 
+# What a worker logs, with an English traceback on the user's terminal, when a heartbeat
+# was in flight as the cluster closed (seen on a loaded machine at the end of a run). A
+# scheduler really lost mid-run is the client's to report (ClusterError, lost workers).
+HEARTBEAT_AT_CLOSE = "Failed to communicate with scheduler during heartbeat"
+
+
+class _DropHeartbeatAtClose(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(HEARTBEAT_AT_CLOSE)
+
+
+class QuietHeartbeatPlugin(WorkerPlugin):
+    """Keeps the heartbeat-at-close traceback out of the terminal (see HEARTBEAT_AT_CLOSE)."""
+
+    name = "buzon-quiet-heartbeat"
+
+    def setup(self, worker: Any) -> None:
+        logging.getLogger("distributed.worker").addFilter(_DropHeartbeatAtClose())
+
+
 def _spawn_env() -> dict[str, Any]:
     """Dask's worker environment without MALLOC_TRIM_THRESHOLD_.
 
@@ -102,6 +122,7 @@ def dask_client(workers: int, scheduler: str | None = None,
             raise ClusterError(f"No se pudo conectar con el clúster Dask ({where}): {e}") from e
         try:
             client.register_plugin(OneThreadPlugin())
+            client.register_plugin(QuietHeartbeatPlugin())
             log.info("dask cluster ready: %d workers", len(client.scheduler_info()["workers"]))
             yield client
         finally:
