@@ -173,7 +173,8 @@ def test_0011_leaves_earlier_proposals_without_provenance(engine: Engine) -> Non
     """GIVEN a database at revision 0010 holding a document and its proposal WHEN migrated
     to head THEN the proposal survives with no provenance (NULL: the document view finds
     its values on the page, as before) and a new one stores where each value was read."""
-    proposal = {"id": 1, "document_id": 1, "model_version": "m", "type": "sugerencia",
+    # No explicit id: PostgreSQL's sequence must hand out the next one for the new proposal.
+    proposal = {"document_id": 1, "model_version": "m", "type": "sugerencia",
                 "confidence": 0.9, "scores": "{}", "fields": "{}", "spans": "{}",
                 "missing": "[]", "candidates": "[]", "route": "registrar", "route_reason": "",
                 "urgent": False, "needs_review": True, "created_at": date(2026, 11, 20)}
