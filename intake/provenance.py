@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from classifier._text import fold
 from classifier.types import FIELD_NAMES
+from intake.split import PAGE_SEPARATOR
 
 if TYPE_CHECKING:
     from classifier.types import Extracted, Proposal
@@ -22,7 +23,6 @@ Box = tuple[int, int, int, int]
 WordBoxes = Sequence[tuple[str, Sequence[int]]]
 
 _DIGIT_FIELDS = ("nss", "telefono")
-_SEPARATOR = "\n\n"  # between pages in intake.split.document_text
 
 
 def union_box(boxes: Iterable[Sequence[int]]) -> Box:
@@ -87,7 +87,7 @@ def _page_at(pages: Sequence[PageRead], offset: int) -> tuple[PageRead, int] | N
         if offset < start + len(text):
             lead = len(page.text) - len(page.text.lstrip())
             return (page, offset - start + lead) if offset >= start else None
-        start += len(text) + len(_SEPARATOR)
+        start += len(text) + len(PAGE_SEPARATOR)
     return None
 
 

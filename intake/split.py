@@ -93,10 +93,13 @@ class DocumentGroup:
         return document_text(self.pages)
 
 
+PAGE_SEPARATOR = "\n\n"  # between two pages' texts in a document's text
+
+
 def document_text(pages: Sequence[PageRead]) -> str:
     """A document's text: its pages' texts in order, a blank line between them (what the
     proposal reads and its text spans index)."""
-    return "\n\n".join(p.text.strip() for p in pages if p.text.strip())
+    return PAGE_SEPARATOR.join(p.text.strip() for p in pages if p.text.strip())
 
 
 def _lines(text: str) -> list[str]:
