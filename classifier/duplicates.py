@@ -69,6 +69,7 @@ class DuplicateLink:
 
 
 NOBODY = Identity(0.0, (), ())
+NAME_ONLY = " Solo coincide el nombre: puede ser un homónimo (confirme con el NSS)."
 # Strength of each kind of evidence that two records are one person. A phone or e-mail is
 # shared within a family, a two-word name by many people; the NSS and CURP are personal.
 _STRENGTH = {"nss": 1.0, "curp": 1.0, "correo": 0.85, "telefono": 0.8}
@@ -280,11 +281,14 @@ def links_for(new: PetitionRecord, candidates: Sequence[PetitionRecord],
         if _same_value(new.unidad, c.unidad):
             parts.append("misma unidad")
         parts.append(_when(new.received_on, c.received_on))
-        reason = ", ".join(parts)
+        reason = ", ".join(parts) + "."
+        if who.same == ("nombre",):
+            # Policy 5.9 asks for the NSS and the name: a name alone may be a namesake.
+            reason += NAME_ONLY
         score = round(min(1.0, 0.5 * who.score + 0.5 * sim + (0.05 if agree else 0.0)), 4)
         kind = REPETICION if repeat else RELACIONADA
         link = DuplicateLink(new.id, c.id, kind, score, sim, who.same,
-                             reason[:1].upper() + reason[1:] + ".")
+                             reason[:1].upper() + reason[1:])
         (repeats if repeat else related).append((c, link))
     out = []
     if repeats:

@@ -96,6 +96,11 @@ def test_a_name_variant_without_nss_finds_the_person() -> None:
     links = find_duplicates([rec(1, FIRST, nss=None, nombre="María José Pérez"),
                              rec(2, AGAIN, days=2, nss=None, nombre="PEREZ MARIA JOSE")])
     assert [(x.document_id, x.kind, x.same) for x in links] == [(2, REPETICION, ("nombre",))]
+    # No field tells a namesake apart: the reason says so, for the TAOD's SIADE search.
+    assert links[0].reason.endswith("Solo coincide el nombre: puede ser un homónimo "
+                                    "(confirme con el NSS).")
+    by_nss = find_duplicates([rec(1, FIRST), rec(2, AGAIN, days=2)])
+    assert "homónimo" not in by_nss[0].reason
 
 
 def test_phone_email_and_curp_find_the_person() -> None:
