@@ -31,7 +31,6 @@ from sklearn.metrics import f1_score
 from bench._independent import TARGETS as INDEPENDENT_TARGETS
 from bench._independent import independent_figures, other_services_figures
 from classifier._places import normalize_service, normalize_unit
-from classifier._text import fold
 from classifier.augment import noisy
 from classifier.corpus import FILLED_FIELDS, fill, load_corpus, make_identity, split
 from classifier.evaluation import evaluate_classifier
@@ -39,6 +38,7 @@ from classifier.model import Classifier
 from classifier.profile import load_profile
 from classifier.propose import propose
 from classifier.route import route_for
+from classifier.text import fold
 from classifier.training import train_from_corpus, training_data
 from synthbox.routes import expected_route
 

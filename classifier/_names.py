@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
-from classifier._text import fold
 from classifier.identity import FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, SURNAMES
 from classifier.profile import bundled_codes
+from classifier.text import fold
 
 _UP = "A-ZÁÉÍÓÚÑÜ"
 _LOW = "a-záéíóúñü"

@@ -6,7 +6,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from classifier._text import fold
+from classifier.text import fold
 
 # Canonical service -> spellings people use (folded: lower-case, no accents).
 SERVICES: dict[str, tuple[str, ...]] = {

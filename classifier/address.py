@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from classifier._text import fold
+from classifier.text import fold
 from classifier.types import Extracted
 
 # Words that introduce an address ("mi domicilio es", "vivo en", "dirección:").

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from classifier._text import fold
+from classifier.text import fold
 from classifier.types import Extracted
 
 MONTHS = {

@@ -18,9 +18,9 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from classifier._names import name_block_keys, name_match, name_tokens
-from classifier._text import fold
 from classifier.duplicate_rules import DEFAULT_RULES, DuplicateRules
 from classifier.model import normalize
+from classifier.text import fold
 from classifier.types import LinkKind
 from classifier.validate import is_valid_curp, is_valid_email, is_valid_nss, normalize_phone
 

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from classifier._names import find_name
 from classifier._places import find_service, find_unit, normalize_service, normalize_unit
-from classifier._text import DIGIT_LOOKALIKES, fold
 from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
 from classifier.identity import NAME_PARTICLES
 from classifier.staff import find_staff, staff_from_form
+from classifier.text import DIGIT_LOOKALIKES, fold
 from classifier.types import Extracted
 from classifier.validate import (
     is_valid_curp,

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from classifier._text import DIGIT_LOOKALIKES
+from classifier.text import DIGIT_LOOKALIKES
 from classifier.types import Extracted
 from classifier.validate import (
     KNOWN_EMAIL_DOMAINS,

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from classifier._text import fold
+from classifier.text import fold
 from classifier.validate import CURP_STATES, curp_check_digit, nss_check_digit
 
 MALE_NAMES = (

@@ -23,10 +23,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from classifier._text import fold
 from classifier.errors import ModelBundleError
 from classifier.profile import Profile, load_profile
 from classifier.speech import cue_tokens, delexicalised
+from classifier.text import fold
 from common.files import atomic_writer
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ staff with placeholders, so "no sirve el elevador" and "no sirve el wifi" look a
 model. `cue_tokens` names the sentence shapes that decide the type whatever the topic: a bare
 infinitive or "que" + subjunctive (a proposal), "falta", "no hay", "no sirve" (a complaint
 as a plain fact), "gracias" (praise), "¿dónde?" (a question), "solicito" (a request).
-Both work on folded text (classifier._text.fold) and are module-level functions, so the
+Both work on folded text (classifier.text.fold) and are module-level functions, so the
 fitted pipeline pickles for Dask workers.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from classifier._text import fold
+from classifier.text import fold
 
 _EMAIL = re.compile(r"\S+@\S+")
 _DIGITS = re.compile(r"\d[\d\s.\-()]{5,}\d")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from classifier._text import fold
+from classifier.text import fold
 from classifier.types import Extracted
 
 # Titles and roles people write before a name (folded, without the final period).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from classifier._text import fold
+from classifier.text import fold
 
 _W = r"(?:\W+\w+){0,%d}?\W+"  # up to N words in between
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 
-from classifier._text import fold
+from classifier.text import fold
 from classifier.validate import is_valid_nss
 from intake.errors import UnsupportedFileError
 from intake.links import LinkContext, index_history, relink_for_keys

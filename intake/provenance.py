@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from classifier._text import fold
+from classifier.text import fold
 from classifier.types import FIELD_NAMES
 from intake.split import PAGE_SEPARATOR
 

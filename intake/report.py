@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from classifier._text import fold
+from classifier.text import fold
 from intake.export import MERGED
 from intake.labels import STATUS_NAMES
 from models.schema import Document

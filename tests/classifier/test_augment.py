@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from classifier._text import fold
 from classifier.augment import noisy
+from classifier.text import fold
 
 TEXT = ("Solicito que me reprogramen la cita de cardiología porque coincide con mi cirugía.\n"
         "Atentamente\nMaría Guadalupe Hernández Muñoz\nTel. 55 1234 5678")

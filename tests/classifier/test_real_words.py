@@ -10,12 +10,12 @@ from importlib import resources
 import pytest
 from rapidfuzz import fuzz, process
 
-from classifier._text import fold
 from classifier.corpus import load_corpus
 from classifier.model import Bundle
 from classifier.profile import load_profile
 from classifier.propose import propose
 from classifier.speech import cue_tokens, delexicalised, discard_evidence, petition_cues
+from classifier.text import fold
 from classifier.urgency import LEARNED_REASON, detect_urgency
 
 
