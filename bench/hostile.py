@@ -8,9 +8,11 @@ own SQLite database, the classifier trained once beforehand and copied in), and 
 process records the run's wall time and peak RSS (resource.getrusage(RUSAGE_CHILDREN): the
 largest process of the run's tree; one kind per process, since that figure only grows).
 The outcome of each path is read from the --report JSON: "ingresado", "cuarentena",
-"rechazado", or "repetido" (the same bytes as a file met earlier). Times include starting
-the command and loading the model (about 3 s). As root, which lists chmod-000 folders, the
-unreadable folder is simulated: the command runs with os.scandir answering EACCES for it.
+"rechazado" (a link out, an unreadable folder, a pipe, or a file left unread and named in
+"omitidos"), or "repetido" (the same bytes as a file met earlier, a kind's copies).
+Times include starting the command and loading the model (about 3 s). As root, which lists
+chmod-000 folders, the unreadable folder is simulated: the command runs with os.scandir
+answering EACCES for it.
 Prints a table and writes bench/results/hostile.json (or NAME.json).
 """
 
@@ -44,14 +46,17 @@ _SIMULATED = (
 
 
 def _shown(path: Path) -> str:
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 0x20 or ord(c) == 0x7f else c
+                   for c in text)
 
 
 def _outcome(path: Path, summary: dict) -> tuple[str, str | None]:
     """What the run made of one path, and the reason or warning it gave."""
     shown = _shown(path)
     for key, field in (("fallas", "archivo"), ("enlaces_no_seguidos", "enlace"),
-                       ("carpetas_ilegibles", "carpeta"), ("no_regulares", "archivo")):
+                       ("carpetas_ilegibles", "carpeta"), ("no_regulares", "archivo"),
+                       ("omitidos", "archivo")):
         for entry in summary[key]:
             if entry[field] == shown:
                 return ("cuarentena" if key == "fallas" else "rechazado"), entry["motivo"]
@@ -88,6 +93,10 @@ def run_one(kind: str, work: Path, models: Path) -> dict:
     summary = json.loads(report.read_text(encoding="utf-8"))
     paths = [{"ruta": _shown(p.relative_to(work)), "resultado": o, "motivo": why}
              for p in h.paths for o, why in [_outcome(p, summary)]]
+    # A second name for the same bytes is a repeat, unless the run refused or failed it.
+    paths += [{"ruta": _shown(p.relative_to(work)),
+               "resultado": "repetido" if o == "ingresado" else o, "motivo": why}
+              for p in h.copies for o, why in [_outcome(p, summary)]]
     return {"kind": kind, "expected": h.outcome, "simulated": not h.real,
             "outcomes": paths,
             "as_expected": all(p["resultado"] in (h.outcome, "repetido") for p in paths),

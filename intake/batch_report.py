@@ -27,7 +27,7 @@ class FileReport:
 @dataclass
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Refused] = field(default_factory=list)  # hidden, or not scans: not read
     missing: list[str] = field(default_factory=list)
     links_out: list[Refused] = field(default_factory=list)  # links out of a folder: not read
     unreadable: list[Refused] = field(default_factory=list)  # folders that could not be listed
@@ -81,6 +81,7 @@ class IngestReport:
             "enlaces_no_seguidos": [{"enlace": r.path, "motivo": r.reason}
                                     for r in self.links_out],
             "no_regulares": [{"archivo": r.path, "motivo": r.reason} for r in self.not_regular],
+            "omitidos": [{"archivo": r.path, "motivo": r.reason} for r in self.skipped],
             "avisos": [{"archivo": f.given_as, "aviso": n} for f in self.files for n in f.notes],
             "paginas_sin_leer": [{"archivo": f.given_as, "pagina": n, "motivo": why}
                                  for f in self.files for n, why in f.unread],
@@ -124,5 +125,6 @@ class IngestReport:
         lines += [f"  PÁGINA SIN LEER {f.given_as}, página {n}: {why} (guardada para leerla "
                   "a mano)" for f in self.files for n, why in f.unread]
         if self.skipped:
-            lines.append(f"  Omitidos (no son escaneos): {len(self.skipped)}")
+            lines.append(f"  Omitidos (ocultos o no son escaneos; ver --report): "
+                         f"{len(self.skipped)}")
         return lines

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from intake.errors import os_reason
+from ocr.loading import unsupported_format
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,10 @@ LINK_OUT = ("el enlace apunta fuera de la carpeta dada y no se sigue (para ingre
             "destino, nómbrelo directamente)")
 LINK_LOOP = "el enlace simbólico forma un ciclo y no se sigue"
 NOT_REGULAR = "no es un archivo normal (tubería, dispositivo o socket)"
+HIDDEN = ("archivo oculto: no se lee (los sistemas dejan así sus metadatos, como ._carta.pdf "
+          "o .DS_Store)")
+NO_SCAN_EXTENSION = ("no tiene extensión de escaneo (.pdf, .jpg, .jpeg, .png, .tif, .tiff): "
+                     "no se lee; si es un escaneo, renómbrelo o nómbrelo directamente")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -55,7 +60,8 @@ class Refused:
 @dataclass
 class Discovery:
     files: list[Candidate]
-    skipped: list[str] = field(default_factory=list)  # not scans (notes, truth.jsonl)
+    # Not read: hidden files and names without a scan extension (notes, truth.jsonl).
+    skipped: list[Refused] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # paths given that do not exist
     links_out: list[Refused] = field(default_factory=list)  # links leaving the folder
     unreadable: list[Refused] = field(default_factory=list)  # folders that could not be listed
@@ -84,6 +90,7 @@ def discover(paths: Iterable[str | Path]) -> Discovery:
         else:
             found.missing.append(shown(given))
     found.links_out.sort(key=lambda r: r.path)
+    found.skipped.sort(key=lambda r: r.path)
     log.debug("discovered %d files, skipped %d, missing %d, links out %d, unreadable "
               "folders %d", len(found.files), len(found.skipped), len(found.missing),
               len(found.links_out), len(found.unreadable))
@@ -117,10 +124,8 @@ def _walk(top: Path, given: str, found: Discovery, seen: set[Path]) -> None:
                     found.links_out.append(Refused(shown(sub), why))
         for name in filenames:
             f = here / name
-            if name.startswith("."):
-                continue
-            if f.suffix.lower() not in SCAN_EXTENSIONS:
-                found.skipped.append(shown(f))
+            if (why := _omission(f)) is not None:
+                found.skipped.append(Refused(shown(f), why))
             else:
                 scans.append(f)
     for f in sorted(scans):
@@ -140,6 +145,22 @@ def _walk(top: Path, given: str, found: Discovery, seen: set[Path]) -> None:
             continue
         key = f.resolve() if st is not None else f.absolute()
         _add(found, seen, f, key, shown(Path(given) / f.relative_to(top)))
+
+
+def _omission(f: Path) -> str | None:
+    """Why a file met in a folder is not read, or None for a scan to read.
+
+    Hidden files are left (macOS writes a ._name.pdf of metadata beside every file on a
+    USB stick: each would be quarantined as damaged), and so are names without a scan
+    extension (notes, truth.jsonl, Thumbs.db); every one is named in the report, so no
+    file vanishes without a word.
+    """
+    if f.name.startswith("."):
+        return HIDDEN
+    ext = f.suffix.lower()
+    if ext in SCAN_EXTENSIONS:
+        return None
+    return unsupported_format(ext) or NO_SCAN_EXTENSION
 
 
 def _link_refusal(link: Path, root: Path) -> str | None:

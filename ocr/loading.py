@@ -38,6 +38,36 @@ _MAGIC: list[tuple[bytes, str]] = [
     (b"MM\x00+", "tiff"),
 ]
 
+# Image formats the product does not read, by magic bytes and by extension: a file in one
+# of them is named for what it is, so the user can convert it.
+_OTHER_FORMATS: list[tuple[bytes, str]] = [
+    (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
+]
+_OTHER_EXTENSIONS = {".gif": "GIF", ".bmp": "BMP", ".webp": "WebP", ".heic": "HEIC",
+                     ".heif": "HEIF", ".jp2": "JPEG 2000", ".jxl": "JPEG XL"}
+
+
+def unsupported_format(ext: str) -> str | None:
+    """The Spanish reason for an image format not read, from an extension (".gif"), or
+    None when the extension names no such format."""
+    name = _OTHER_EXTENSIONS.get(ext.lower())
+    return None if name is None else _unsupported(name)
+
+
+def _unsupported(name: str) -> str:
+    return (f"formato de imagen no admitido ({name}); se leen PDF, JPG, PNG y TIFF: "
+            "conviértalo a uno de ellos")
+
+
+def _other_format(data: bytes) -> str | None:
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "HEIC"
+    if data[:2] == b"BM" and data[6:10] == b"\x00\x00\x00\x00":  # BMP: reserved zeros
+        return "BMP"
+    return next((name for magic, name in _OTHER_FORMATS if data.startswith(magic)), None)
+
 
 def sniff_kind(data: bytes) -> str:
     """The file kind from its magic bytes: "pdf", "jpeg", "png", "tiff" or "desconocido"."""
@@ -86,7 +116,9 @@ def iter_pages(data: bytes, filename: str, *, max_pixels: int = DEFAULT_MAX_PIXE
         return _pdf_pages(read_pdf(data, dpi=dpi, max_pixels=max_pixels,
                                    max_pages=MAX_PAGES), dpi)
     if kind == "desconocido":
-        raise UnreadableImageError("no es una imagen ni un PDF")
+        other = _other_format(data)
+        raise UnreadableImageError(_unsupported(other) if other else
+                                   "no es una imagen ni un PDF")
     img = _open_image(data)
     try:
         _check_frames(img, kind, max_pixels)

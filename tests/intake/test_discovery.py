@@ -120,3 +120,21 @@ def test_a_chmod_000_subfolder_is_reported(tmp_path: Path) -> None:
     assert found.files == []
     assert [(r.path, r.reason) for r in found.unreadable] == [
         (str(box / "privada"), "sin permiso de lectura")]
+
+
+def test_files_left_unread_in_a_folder_are_named_with_a_spanish_reason(tmp_path: Path) -> None:
+    """GIVEN a box with a scan, hidden files (a Mac's ._carta.pdf), a GIF, a name without
+    extension and Thumbs.db WHEN discovered THEN only the scan is read and every other file
+    is listed as skipped, each with its reason."""
+    box = tmp_path / "caja"
+    box.mkdir()
+    for name in ("carta.pdf", "._carta.pdf", ".DS_Store", "foto.GIF", "carta", "Thumbs.db"):
+        (box / name).write_bytes(b"x")
+    found = discover([box])
+    assert [c.path.name for c in found.files] == ["carta.pdf"]
+    reasons = {Path(r.path).name: r.reason for r in found.skipped}
+    assert set(reasons) == {"._carta.pdf", ".DS_Store", "foto.GIF", "carta", "Thumbs.db"}
+    assert reasons["._carta.pdf"].startswith("archivo oculto")
+    assert reasons["foto.GIF"].startswith("formato de imagen no admitido (GIF)")
+    assert "extensión de escaneo" in reasons["carta"]
+    assert "extensión de escaneo" in reasons["Thumbs.db"]

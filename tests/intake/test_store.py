@@ -35,5 +35,8 @@ def test_discovery_walks_folders_for_scans_and_keeps_named_files(tmp_path: Path)
     (tmp_path / "nota.txt").write_bytes(b"x")
     found = discover([tmp_path / "caja", tmp_path / "nota.txt", tmp_path / "no-existe.pdf"])
     assert [c.path.name for c in found.files] == ["a.pdf", "b.JPG", "nota.txt"]
-    assert [Path(p).name for p in found.skipped] == ["truth.jsonl"]
+    # Not read, but named with the reason (a hidden file, a name without a scan extension).
+    assert [(Path(r.path).name, r.reason.split(":")[0]) for r in found.skipped] == [
+        (".oculto.png", "archivo oculto"),
+        ("truth.jsonl", "no tiene extensión de escaneo (.pdf, .jpg, .jpeg, .png, .tif, .tiff)")]
     assert found.missing == [str(tmp_path / "no-existe.pdf")]

@@ -320,3 +320,20 @@ def test_a_tiff_frame_over_max_pixels_is_refused_before_any_frame_is_decoded():
                                        append_images=[Image.new("L", (2000, 1000), 255)])
     with pytest.raises(UnreadableImageError, match="demasiado grande"):
         iter_pages(buf.getvalue(), "lote.tif", max_pixels=1_000_000)
+
+
+@pytest.mark.parametrize("fmt, name", [("GIF", "GIF"), ("BMP", "BMP"), ("WEBP", "WebP")])
+def test_an_image_format_not_read_is_named_in_the_reason(fmt, name):
+    """A GIF, BMP or WebP (named .png, say) is refused for what it is, so the user knows
+    to convert it: not "no es una imagen"."""
+    buf = io.BytesIO()
+    Image.new("L", (40, 30), 255).save(buf, fmt)
+    with pytest.raises(UnreadableImageError) as e:
+        load_file(buf.getvalue(), "descarga.png")
+    assert f"formato de imagen no admitido ({name})" in str(e.value)
+    assert "PDF, JPG, PNG y TIFF" in str(e.value)
+
+
+def test_text_starting_like_a_bmp_is_still_not_an_image():
+    with pytest.raises(UnreadableImageError, match="no es una imagen ni un PDF"):
+        load_file(b"BMW: llevar el coche a revisar el martes\n", "nota.tif")
