@@ -275,6 +275,11 @@ def _resolve_email(c: Candidate) -> Reading | None:
 # -- the second recognizer -----------------------------------------------------------------
 
 
+# An "o" or "0" where letters meet digits ("jrojaso1" for "jrojas01"): in many hands the
+# two are one glyph, and only the context tells them apart, which is mixed there.
+_O_OR_ZERO = re.compile(r"(?<=[a-z])0|0(?=[a-z])|(?<=\d)o|o(?=\d)")
+
+
 def _reads_at(symbols: list[list[tuple[str, float]]]) -> bool:
     """Whether an "@" was read (first, or a real alternative) somewhere in `symbols`."""
     return any(c == "@" and (i == 0 or p >= 0.1) for alts in symbols
@@ -287,14 +292,20 @@ def _second_reading(c: Candidate, kind: str) -> Reading | None:
     It is read under the same rules as Tesseract's re-read, with none of the page's
     words. An address needs an "@" it read: this recognizer reads a written "@" as such,
     and where it reads none the glyph was taken for a letter ("ANDREAEGMAIL.COM"), which
-    the repair of a lost "@" would keep in the address.
+    the repair of a lost "@" would keep in the address. An "o" or "0" between a letter and
+    a digit of its local part leaves it a doubt.
     """
     if not c.second:
         return None
     alone = Candidate(kind=c.kind, page=c.page, box=c.box, label=c.label, symbols=c.second)
-    if kind == "correo":
-        return _resolve_email(alone) if _reads_at(c.second) else None
-    return _resolve_number(alone, kind)
+    if kind != "correo":
+        return _resolve_number(alone, kind)
+    if not _reads_at(c.second):
+        return None
+    found = _resolve_email(alone)
+    if found is not None and found.valid and _O_OR_ZERO.search(found.value.split("@")[0]):
+        return Reading(found.value, 0.0, False)
+    return found
 
 
 def _well_formed(kind: str, value: str) -> bool:

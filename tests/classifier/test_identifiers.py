@@ -227,3 +227,17 @@ def test_an_unsure_other_address_by_the_second_reader_still_makes_a_doubt() -> N
     found = resolve([c])
     assert not found.values["correo"].valid
     assert [r["field"] for r in found.regions] == ["correo"]
+
+
+def test_second_readings_o_or_zero_between_letters_and_digits_is_a_doubt() -> None:
+    """GIVEN the second recognizer's sure "jrojaso1@hotmail.com" (written "jrojas01": one
+    glyph for "o" and "0" in that hand) WHEN resolved THEN it is no value, only a doubt;
+    the same reader's "clara64@hotmail.com" is accepted."""
+    def second(text: str) -> Candidate:
+        c = candidate([], kind="correo", text="")
+        c.second = [[(ch, 0.99)] for ch in text]
+        return c
+
+    assert not resolve([second("jrojaso1@hotmail.com")]).values["correo"].valid
+    mail = resolve([second("clara64@hotmail.com")]).values["correo"]
+    assert (mail.value, mail.valid) == ("clara64@hotmail.com", True)
