@@ -63,6 +63,9 @@ class Candidate:
     symbols: list[list[tuple[str, float]]] = field(default_factory=list)
     # For numbers, a second reading: its characters cut apart, each read by the digit model.
     segmented: list[list[tuple[str, float]]] = field(default_factory=list)
+    # The region read by the second recognizer (RapidOCR), when it was: per character,
+    # (character, probability) best first.
+    second: list[list[tuple[str, float]]] = field(default_factory=list)
 
     @classmethod
     def from_mapping(cls, page: int, d: Mapping[str, Any]) -> Candidate:
@@ -72,7 +75,8 @@ class Candidate:
                    label=str(d.get("label", "")), text=str(d.get("text", "")),
                    confidence=float(d.get("confidence", 0.0)),
                    symbols=_alternatives(d.get("symbols", ())),
-                   segmented=_alternatives(d.get("segmented", ())))
+                   segmented=_alternatives(d.get("segmented", ())),
+                   second=_alternatives(d.get("second", ())))
 
     def region(self, field_name: str) -> dict[str, Any]:
         """What the document view needs to show the crop beside the field."""
@@ -268,6 +272,65 @@ def _resolve_email(c: Candidate) -> Reading | None:
     return Reading(guess, 0.0, False) if guess else None
 
 
+# -- the second recognizer -----------------------------------------------------------------
+
+
+# An "o" or "0" where letters meet digits ("jrojaso1" for "jrojas01"): in many hands the
+# two are one glyph, and only the context tells them apart, which is mixed there.
+_O_OR_ZERO = re.compile(r"(?<=[a-z])0|0(?=[a-z])|(?<=\d)o|o(?=\d)")
+
+
+def _reads_at(symbols: list[list[tuple[str, float]]]) -> bool:
+    """Whether an "@" was read (first, or a real alternative) somewhere in `symbols`."""
+    return any(c == "@" and (i == 0 or p >= 0.1) for alts in symbols
+               for i, (c, p) in enumerate(alts))
+
+
+def _second_reading(c: Candidate, kind: str) -> Reading | None:
+    """The value the second recognizer's reading alone stands for, or None.
+
+    It is read under the same rules as Tesseract's re-read, with none of the page's
+    words. An address needs an "@" it read: this recognizer reads a written "@" as such,
+    and where it reads none the glyph was taken for a letter ("ANDREAEGMAIL.COM"), which
+    the repair of a lost "@" would keep in the address. An "o" or "0" between a letter and
+    a digit of its local part leaves it a doubt.
+    """
+    if not c.second:
+        return None
+    alone = Candidate(kind=c.kind, page=c.page, box=c.box, label=c.label, symbols=c.second)
+    if kind != "correo":
+        return _resolve_number(alone, kind)
+    if not _reads_at(c.second):
+        return None
+    found = _resolve_email(alone)
+    if found is not None and found.valid and _O_OR_ZERO.search(found.value.split("@")[0]):
+        return Reading(found.value, 0.0, False)
+    return found
+
+
+def _well_formed(kind: str, value: str) -> bool:
+    """Whether `value` is a value of `kind` by its rules, however unsure its reading."""
+    if kind == "correo":
+        return bool(value) and repair_email(value) == value and \
+            value.split("@")[-1] in KNOWN_EMAIL_DOMAINS
+    return _as(kind, _page_digits(value)) is not None
+
+
+def _resolve(c: Candidate, kind: str) -> Reading | None:
+    """Tesseract's readings decide; the second recognizer's where they found no valid
+    value. Where it reads another well-formed value than their accepted one, even unsurely,
+    two readers disagree: a doubt, never a guess."""
+    first = _resolve_email(c) if kind == "correo" else _resolve_number(c, kind)
+    second = _second_reading(c, kind)
+    if second is None:
+        return first
+    if first is not None and first.valid:
+        if second.value != first.value and _well_formed(kind, second.value):
+            return Reading(first.value, 0.0, False)
+        return first
+    return second if second.valid or first is None else first
+
+
 # -- the document's values -----------------------------------------------------------------
 
 
@@ -296,7 +359,7 @@ def resolve(candidates: Sequence[Candidate]) -> PageValues:
     per_field: dict[str, list[tuple[Reading, Candidate]]] = {}
     for c in candidates:
         for kind in _kinds_for(c):
-            found = _resolve_email(c) if kind == "correo" else _resolve_number(c, kind)
+            found = _resolve(c, kind)
             if c.kind == "numero" and (found is None or not found.valid):
                 continue  # an unlabelled number that is no valid identifier is no candidate
             # A labelled region nothing could be read from is still where the value is.

@@ -16,7 +16,7 @@ from ocr.types import PageRead
 
 if TYPE_CHECKING:
     from ocr.digits import DigitModels
-    from ocr.engine import OcrEngine
+    from ocr.engine import OcrEngine, SymbolEngine
     from ocr.types import PageImage
 
 log = logging.getLogger(__name__)
@@ -30,10 +30,14 @@ class OcrOptions:
     # Makes the engine where the file is read. On a Dask worker it arrives pickled with the
     # task: a class, a module-level function or a functools.partial of one.
     engine_factory: Callable[[], OcrEngine] = TesseractEngine
+    # Makes the second recognizer of identifier regions (ocr.rapid.RapidEngine), or None.
+    second_factory: Callable[[], SymbolEngine] | None = None
 
     def reader(self, digits: DigitModels) -> Reader:
-        """The reader context for one file: a new engine, the volante template, `digits`."""
-        return Reader.of(self.engine_factory(), digits)
+        """The reader context for one file: a new engine, the volante template, `digits`
+        and the second recognizer, if any."""
+        second = self.second_factory() if self.second_factory is not None else None
+        return Reader.of(self.engine_factory(), digits, second=second)
 
 
 @dataclass

@@ -48,6 +48,9 @@ class Settings:
     default_unit: str | None = None
     tesseract_lang: str = "spa"
     tesseract_timeout: float = 120.0  # seconds per Tesseract call
+    # RapidOCR reads every NSS, phone and e-mail region again (ocr.rapid): on by default,
+    # as bench/second_reader.py measured it finds values Tesseract misses in handwriting.
+    segundo_lector: bool = True
     max_image_pixels: int = 150_000_000  # refuse decompression bombs beyond this
     secret_key: str | None = None  # Flask session key; generated and kept in data_dir if None
     dask_scheduler: str | None = None  # address of an existing Dask scheduler; None: local
@@ -149,8 +152,9 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     if values.get("upload_memory_mb", 0) < 0 or values.get("upload_timeout", 1.0) <= 0:
         raise ConfigError("upload_memory_mb debe ser 0 (sin límite) o más, y upload_timeout "
                           "un número de segundos mayor que 0.")
-    if "correo_activo" in values:
-        values["correo_activo"] = _flag("correo_activo", values["correo_activo"])
+    for name in ("correo_activo", "segundo_lector"):
+        if name in values:
+            values[name] = _flag(name, values[name])
     if values.get("smtp_tls", "starttls") not in ("starttls", "ssl", "ninguno"):
         raise ConfigError("smtp_tls debe ser starttls, ssl o ninguno.")
     if "dias_inhabiles" in values:

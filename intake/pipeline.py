@@ -35,13 +35,14 @@ from models.db import (
     require_current,
     session_scope,
 )
+from ocr import rapid
 from ocr.digits import DigitModels
 from ocr.engine import TesseractEngine
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from ocr.engine import OcrEngine
+    from ocr.engine import OcrEngine, SymbolEngine
 
 __all__ = ["FileReport", "IngestReport", "default_workers", "ingest_paths", "open_database"]
 
@@ -147,7 +148,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                  on_file: Callable[[int, int], None] = lambda _d, _t: None,
                  factory: sessionmaker[Session] | None = None,
                  retry_quarantined: bool = False,
-                 engine_factory: Callable[[], OcrEngine] | None = None) -> IngestReport:
+                 engine_factory: Callable[[], OcrEngine] | None = None,
+                 second_factory: Callable[[], SymbolEngine] | None = None) -> IngestReport:
     """Ingest files and folders on Dask; bad files go to quarantine and the rest goes on.
 
     Args:
@@ -164,10 +166,16 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
             worker it arrives pickled: a class, a module-level function or a
             functools.partial of one); None: Tesseract in the settings' language, with
             their timeout on every call. Tests pass a fake.
+        second_factory: makes the second recognizer of identifier regions, the same way;
+            None: RapidOCR when the settings' segundo_lector is on and no `engine_factory`
+            is given (a fake engine's pages get no second reading unless asked).
 
     A single pending file runs in this process without a cluster. Each file's rows commit
     in one transaction, so an interrupted run resumes where it stopped when started again.
     """
+    if second_factory is None and engine_factory is None and settings.segundo_lector:
+        rapid.check_installed()  # asked for: a Spanish error before anything is done
+        second_factory = rapid.RapidEngine
     if factory is None:
         factory = open_database(settings)
     else:
@@ -181,7 +189,8 @@ def ingest_paths(paths: list[str], settings: Settings, *, unit: str | None = Non
                           links_out=found.links_out, unreadable=found.unreadable,
                           not_regular=found.not_regular)
     options = OcrOptions(settings.max_image_pixels, engine_factory or partial(
-        TesseractEngine, lang=settings.tesseract_lang, timeout=settings.tesseract_timeout))
+        TesseractEngine, lang=settings.tesseract_lang, timeout=settings.tesseract_timeout),
+        second_factory)
     digits = DigitModels(settings.models_dir)
     todo, retry = _plan(found.files, factory, report, retry_quarantined)
     if todo:  # the workers load the digit model from models_dir: never train it there

@@ -297,10 +297,25 @@ def _reread(image: np.ndarray, box: Box, kind: str, engine: SymbolEngine,
     return _moved(symbols, dx, dy), _moved(_segmented(crop, models), dx, dy)
 
 
+def _second_read(image: np.ndarray, box: Box, kind: str, second: SymbolEngine
+                 ) -> list[Symbol]:
+    """The region read by the second recognizer, as RGB (it reads grayscale input worse)."""
+    crop, dx, dy = _crop(image, box)
+    rgb = cv2.cvtColor(crop, cv2.COLOR_GRAY2RGB) if crop.ndim == 2 else crop
+    chars = EMAIL_CHARS if kind == "correo" else NUMBER_CHARS
+    try:
+        return _moved(second.image_to_symbols(rgb, psm=LINE_PSM, whitelist=chars), dx, dy)
+    except EngineError as e:  # Tesseract's reading stands alone
+        log.warning("identifier region not read by the second recognizer: %s", e)
+        return []
+
+
 def read_identifiers(image: np.ndarray, words: list[Word], reader: Reader
                      ) -> list[IdentifierRead]:
     """Every identifier candidate of a page read whole (`words` are pixels of `image`),
-    read again by the reader's engine and digit model."""
+    read again by the reader's engine and digit model, and by its second recognizer
+    when it has one (every region: the classifier takes its value where Tesseract's is
+    not valid, and a valid value of its own that differs makes Tesseract's a doubt)."""
     engine = reader.engine
     out: list[IdentifierRead] = []
     for kind, label, value in find_regions(words):
@@ -314,9 +329,11 @@ def read_identifiers(image: np.ndarray, words: list[Word], reader: Reader
                 symbols, segmented = _reread(image, box, kind, engine, reader.digits)
             except EngineError as e:  # the page's own read stands; only the second is lost
                 log.warning("identifier region not read again: %s", e)
+        second = ([] if reader.second is None
+                  else _second_read(image, box, kind, reader.second))
         out.append(IdentifierRead(kind=kind, label=label, box=box, text=text,
                                   confidence=round(conf, 1), symbols=symbols,
-                                  segmented=segmented))
+                                  segmented=segmented, second=second))
     log.debug("identifier candidates: %d", len(out))
     return out
 

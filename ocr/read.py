@@ -189,7 +189,7 @@ def _finish(read: PageRead, gray: np.ndarray, dpi: int) -> PageRead:
         read.words = _scale_words(read.words, k)
         for ident in read.identifiers:
             ident.box = _scale_box(ident.box, k)
-            for s in [*ident.symbols, *ident.segmented]:
+            for s in [*ident.symbols, *ident.segmented, *ident.second]:
                 s.box = _scale_box(s.box, k)
         if read.volante is not None:
             _scale_volante(read.volante, k)

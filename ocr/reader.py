@@ -9,7 +9,7 @@ from ocr.digits import DigitModels
 from ocr.template import load_template
 
 if TYPE_CHECKING:
-    from ocr.engine import OcrEngine
+    from ocr.engine import OcrEngine, SymbolEngine
     from ocr.template import FormTemplate
 
 VOLANTE_TEMPLATE = "volante_v1"  # the bundled template of our printed volante
@@ -27,11 +27,14 @@ class Reader:
     engine: OcrEngine
     template: FormTemplate
     digits: DigitModels  # loaded on first use: most pages never need it
+    # A second recognizer for identifier regions (ocr.rapid.RapidEngine), or None.
+    second: SymbolEngine | None = None
 
     @classmethod
     def of(cls, engine: OcrEngine, digits: DigitModels | None = None,
-           template: str = VOLANTE_TEMPLATE) -> Reader:
-        """A reader with `engine`, the bundled volante template (or a zones file's path) and
-        `digits` (None: a model trained in memory on first use, ~10 s)."""
+           template: str = VOLANTE_TEMPLATE, second: SymbolEngine | None = None) -> Reader:
+        """A reader with `engine`, the bundled volante template (or a zones file's path),
+        `digits` (None: a model trained in memory on first use, ~10 s) and, optionally, a
+        `second` recognizer that reads every identifier region again."""
         return cls(engine, load_template(template),
-                   digits if digits is not None else DigitModels())
+                   digits if digits is not None else DigitModels(), second)

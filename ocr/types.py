@@ -62,6 +62,8 @@ class IdentifierRead:
     # For numbers: the region cut into characters (connected ink), each read by the
     # handwritten-digit model; a second reading, independent of Tesseract's.
     segmented: list[Symbol] = field(default_factory=list)
+    # The region read by the reader's second recognizer (ocr.rapid), when it has one.
+    second: list[Symbol] = field(default_factory=list)
 
 
 @dataclass
@@ -168,7 +170,8 @@ def _identifier(d: Mapping[str, Any]) -> IdentifierRead:
         kind=str(d.get("kind", "")), label=str(d.get("label", "")), box=_box(d["box"]),
         text=str(d.get("text", "")), confidence=float(d.get("confidence", 0.0)),
         symbols=[_symbol(s) for s in d.get("symbols") or ()],
-        segmented=[_symbol(s) for s in d.get("segmented") or ()])
+        segmented=[_symbol(s) for s in d.get("segmented") or ()],
+        second=[_symbol(s) for s in d.get("second") or ()])
 
 
 def _volante(d: Mapping[str, Any]) -> VolanteRead:

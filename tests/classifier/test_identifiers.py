@@ -153,3 +153,91 @@ def test_a_labelled_region_read_as_nothing_still_vetoes_the_text() -> None:
     assert found.values["correo"].valid is False
     assert [r["label"] for r in found.regions] == ["posible correo"]
     assert not extract_fields(text, page_values=found.values)["correo"].valid
+
+
+# -- the second recognizer -----------------------------------------------------------------
+
+
+def test_second_reading_fills_a_field_tesseract_could_not_read() -> None:
+    """GIVEN an NSS region that Tesseract read as a number failing Luhn, with no second
+    choice to repair it, and a second recognizer that read it surely WHEN resolved THEN
+    the second reading's NSS is accepted, from the page."""
+    c = candidate([[(ch, 1.0)] for ch in "92939084431"], text="92939084431")
+    assert not resolve([c]).values["nss"].valid
+    c.second = [[(ch, 0.99)] for ch in NSS]
+    nss = resolve([c]).values["nss"]
+    assert (nss.value, nss.valid, nss.source) == (NSS, True, "pagina")
+
+
+def test_second_reading_that_differs_makes_a_valid_phone_a_doubt() -> None:
+    """GIVEN a phone Tesseract read as a valid number, and a second recognizer that read
+    another valid number there WHEN resolved THEN neither is taken: the field stays empty
+    and its region is shown (a phone has no check digit to tell which is right)."""
+    c = candidate(sure("5583843205"), kind="telefono", text="5583843205")
+    assert resolve([c]).values["telefono"].valid
+    c.second = [[(ch, 0.99)] for ch in "5589849205"]
+    found = resolve([c])
+    assert not found.values["telefono"].valid
+    assert [r["field"] for r in found.regions] == ["telefono"]
+
+
+def test_second_reading_that_agrees_or_finds_nothing_leaves_tesseracts_value() -> None:
+    agreeing = candidate(sure(NSS), text=NSS)
+    agreeing.second = [[(ch, 0.99)] for ch in NSS]
+    unsure = candidate(sure(NSS), text=NSS)
+    unsure.second = [[(ch, 0.4), ("7", 0.35)] for ch in "9291908443"]  # a digit lost
+    for c in (agreeing, unsure):
+        nss = resolve([c]).values["nss"]
+        assert (nss.value, nss.valid) == (NSS, True)
+
+
+def test_second_readings_address_needs_an_at_it_read() -> None:
+    """GIVEN an address whose "@" the second recognizer read as a sure "E" (capitals,
+    "ANDREAEGMAIL.COM") WHEN resolved THEN no address is accepted (repairing a lost "@"
+    would keep the E in it); the same address with its "@" read is accepted."""
+    def second(text: str) -> Candidate:
+        c = candidate([], kind="correo", text="")
+        c.second = [[(ch, 0.99)] for ch in text]
+        return c
+
+    assert not resolve([second("SANTIAGO.ANDREAEGMAIL.COM")]).values["correo"].valid
+    mail = resolve([second("SANTIAGO.ANDREA@GMAIL.COM")]).values["correo"]
+    assert (mail.value, mail.valid) == ("santiago.andrea@gmail.com", True)
+
+
+def test_second_reading_is_kept_from_a_stored_page_reading() -> None:
+    stored = {"kind": "nss", "label": "NSS", "box": [1, 2, 3, 4], "text": "", "confidence": 0,
+              "symbols": [], "segmented": [],
+              "second": [{"text": ch, "confidence": 99.0, "box": [0, 0, 1, 1],
+                          "alternatives": [[ch, 0.99]]} for ch in NSS]}
+    (c,) = candidates_of([(2, [stored])])
+    assert [alts[0][0] for alts in c.second] == list(NSS)
+    assert resolve([c]).values["nss"].value == NSS
+
+
+def test_an_unsure_other_address_by_the_second_reader_still_makes_a_doubt() -> None:
+    """GIVEN an address Tesseract accepted without its dot ("salvadorsolis@...") and a
+    second reading of another well-formed address there, too unsure to be accepted itself
+    WHEN resolved THEN neither is taken: two readers disagree."""
+    c = candidate(sure("salvadorsolisehotmail.com"), kind="correo",
+                  text="salvadorsolisehotmail.com", confidence=95.0)
+    assert resolve([c]).values["correo"].valid
+    c.second = [[(ch, 0.99)] for ch in "salvador.solis@hotmail.com"]
+    c.second[8] = [(".", 0.5), ("s", 0.3)]  # the dot read unsurely
+    found = resolve([c])
+    assert not found.values["correo"].valid
+    assert [r["field"] for r in found.regions] == ["correo"]
+
+
+def test_second_readings_o_or_zero_between_letters_and_digits_is_a_doubt() -> None:
+    """GIVEN the second recognizer's sure "jrojaso1@hotmail.com" (written "jrojas01": one
+    glyph for "o" and "0" in that hand) WHEN resolved THEN it is no value, only a doubt;
+    the same reader's "clara64@hotmail.com" is accepted."""
+    def second(text: str) -> Candidate:
+        c = candidate([], kind="correo", text="")
+        c.second = [[(ch, 0.99)] for ch in text]
+        return c
+
+    assert not resolve([second("jrojaso1@hotmail.com")]).values["correo"].valid
+    mail = resolve([second("clara64@hotmail.com")]).values["correo"]
+    assert (mail.value, mail.valid) == ("clara64@hotmail.com", True)

@@ -90,3 +90,33 @@ def test_the_claim_timeout_is_a_setting(tmp_path: Path) -> None:
     assert s.claim_timeout == 90.0
     with pytest.raises(ConfigError, match="claim_timeout"):
         load_settings(env={"BUZON_CLAIM_TIMEOUT": "0"}, data_dir=tmp_path)
+
+
+def test_the_second_reader_is_on_by_default_and_switched_by_file_or_variable(
+        tmp_path: Path) -> None:
+    assert load_settings(env={"BUZON_DATA_DIR": str(tmp_path)}).segundo_lector is True
+    cfg = tmp_path / "buzon.toml"
+    cfg.write_text("segundo_lector = false\n")
+    assert load_settings(env={"BUZON_CONFIG": str(cfg)}).segundo_lector is False
+    assert load_settings(env={"BUZON_DATA_DIR": str(tmp_path),
+                              "BUZON_SEGUNDO_LECTOR": "no"}).segundo_lector is False
+    with pytest.raises(ConfigError, match="segundo_lector debe ser verdadero o falso"):
+        load_settings(env={"BUZON_DATA_DIR": str(tmp_path), "BUZON_SEGUNDO_LECTOR": "quizá"})
+
+
+def test_ingest_asked_for_the_second_reader_refuses_in_spanish_when_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN the second reader on (the default) and rapidocr not installed WHEN ingesting
+    THEN a Spanish error says how to install it or switch it off, before anything is read
+    or stored."""
+    from common.errors import ExitCode
+    from intake.pipeline import ingest_paths
+    from ocr import rapid
+    from ocr.errors import EngineError
+
+    monkeypatch.setattr(rapid, "find_spec", lambda _name: None)
+    settings = load_settings(env={"BUZON_DATA_DIR": str(tmp_path / "datos")})
+    with pytest.raises(EngineError, match="scripts/setup.sh o desactive") as err:
+        ingest_paths([str(tmp_path / "nada")], settings)
+    assert err.value.exit_code == ExitCode.OCR_ENGINE
+    assert not (tmp_path / "datos").exists()
