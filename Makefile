@@ -28,6 +28,7 @@ bench: setup
 	.venv/bin/python -m bench.duplicates
 	.venv/bin/python -m bench.ocr
 	.venv/bin/python -m bench.ocr_variants
+	.venv/bin/python -m bench.second_reader --count 60 --seed 7 12 13
 	.venv/bin/python -m bench.batch
 	.venv/bin/python -m bench.hostile
 
