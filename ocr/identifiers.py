@@ -285,26 +285,30 @@ def _moved(symbols: list[Symbol], dx: int, dy: int) -> list[Symbol]:
     return symbols
 
 
-def _reread(image: np.ndarray, box: Box, kind: str, engine: SymbolEngine,
+def _whitelist(kind: str) -> str:
+    """The characters a region of this kind is read again with."""
+    return EMAIL_CHARS if kind == "correo" else NUMBER_CHARS
+
+
+def _reread(crop: np.ndarray, dx: int, dy: int, kind: str, engine: SymbolEngine,
             models: DigitModels) -> tuple[list[Symbol], list[Symbol]]:
-    """(Tesseract's constrained reading, the digit model's) of one region."""
-    crop, dx, dy = _crop(image, box)
-    chars = EMAIL_CHARS if kind == "correo" else NUMBER_CHARS
-    symbols = engine.image_to_symbols(crop, psm=LINE_PSM, whitelist=chars)
+    """(Tesseract's constrained reading, the digit model's) of one region's crop, whose
+    origin is at (`dx`, `dy`) on the page."""
+    symbols = engine.image_to_symbols(crop, psm=LINE_PSM, whitelist=_whitelist(kind))
     if kind == "correo":
         return _moved(symbols, dx, dy), []
     _second_opinion(crop, symbols, models)
     return _moved(symbols, dx, dy), _moved(_segmented(crop, models), dx, dy)
 
 
-def _second_read(image: np.ndarray, box: Box, kind: str, second: SymbolEngine
+def _second_read(crop: np.ndarray, dx: int, dy: int, kind: str, second: SymbolEngine
                  ) -> list[Symbol]:
-    """The region read by the second recognizer, as RGB (it reads grayscale input worse)."""
-    crop, dx, dy = _crop(image, box)
+    """The region's crop read by the second recognizer, as RGB (it reads grayscale input
+    worse)."""
     rgb = cv2.cvtColor(crop, cv2.COLOR_GRAY2RGB) if crop.ndim == 2 else crop
-    chars = EMAIL_CHARS if kind == "correo" else NUMBER_CHARS
     try:
-        return _moved(second.image_to_symbols(rgb, psm=LINE_PSM, whitelist=chars), dx, dy)
+        return _moved(second.image_to_symbols(rgb, psm=LINE_PSM, whitelist=_whitelist(kind)),
+                      dx, dy)
     except EngineError as e:  # Tesseract's reading stands alone
         log.warning("identifier region not read by the second recognizer: %s", e)
         return []
@@ -324,13 +328,14 @@ def read_identifiers(image: np.ndarray, words: list[Word], reader: Reader
         conf = float(np.mean([w.confidence for w in value]))
         symbols: list[Symbol] = []
         segmented: list[Symbol] = []
+        crop, dx, dy = _crop(image, box)  # one crop for every reader of the region
         if isinstance(engine, SymbolEngine):
             try:
-                symbols, segmented = _reread(image, box, kind, engine, reader.digits)
+                symbols, segmented = _reread(crop, dx, dy, kind, engine, reader.digits)
             except EngineError as e:  # the page's own read stands; only the second is lost
                 log.warning("identifier region not read again: %s", e)
         second = ([] if reader.second is None
-                  else _second_read(image, box, kind, reader.second))
+                  else _second_read(crop, dx, dy, kind, reader.second))
         out.append(IdentifierRead(kind=kind, label=label, box=box, text=text,
                                   confidence=round(conf, 1), symbols=symbols,
                                   segmented=segmented, second=second))
