@@ -96,11 +96,11 @@ class _Recorder:
         self._orig = identifiers._reread
 
     def __enter__(self) -> _Recorder:
-        def timed(image: np.ndarray, box: Any, kind: str, engine: Any, models: Any) -> Any:
-            crop, _, _ = identifiers._crop(image, box)
+        def timed(crop: np.ndarray, dx: int, dy: int, kind: str, engine: Any,
+                  models: Any) -> Any:
             t0 = time.perf_counter()
             try:
-                return self._orig(image, box, kind, engine, models)
+                return self._orig(crop, dx, dy, kind, engine, models)
             finally:
                 self.seen.append((crop, time.perf_counter() - t0))
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from ocr import digits
 from ocr.engine import SymbolEngine
@@ -35,9 +36,16 @@ LABELS = {
     "nss": "nss", "afiliacion": "nss", "afil": "nss",
     "tel": "telefono", "telefono": "telefono", "tels": "telefono", "cel": "telefono",
     "celular": "telefono", "whatsapp": "telefono", "whats": "telefono", "wa": "telefono",
-    "movil": "telefono",
+    "movil": "telefono", "ns": "nss",
     "correo": "correo", "email": "correo", "mail": "correo",
 }
+# A handwritten label the page read misspelt ("Taéfono:", "Corres:") is still a label when
+# it is this close to one of these (rapidfuzz ratio, 0..100): closer without a colon after
+# it, as a colon marks a label and running text has words near these ("correr").
+FUZZY_LABELS = {"telefono": "telefono", "celular": "telefono", "whatsapp": "telefono",
+                "afiliacion": "nss", "correo": "correo", "email": "correo"}
+FUZZY_WITH_COLON = 75.0
+FUZZY_ALONE = 85.0
 # Words people write between a label and its value ("NSS del paciente:", "correo
 # electrónico es"); skipped, at most FILLER_MAX of them.
 FILLERS = frozenset("de del es mi su no num numero n paciente social seguro electronico "
@@ -45,6 +53,8 @@ FILLERS = frozenset("de del es mi su no num numero n paciente social seguro elec
 FILLER_MAX = 4
 NUMBER_MIN_DIGITS = 10  # an unlabelled run needs this many digits (a phone, an NSS)
 NUMBER_MAX_DIGITS = 14  # "+52 1 55 1234 5678"
+LABELLED_MAX_WORDS = 4  # words after a label read as a number even when they look like text
+LABELLED_FEW_DIGITS = 5  # fewer digit-like characters after a label: the rest of the line
 EMAIL_MAX_WORDS = 3  # an address split by the engine into at most this many words
 # Characters each kind can hold in the constrained re-read.
 # Punctuation that may touch the value is allowed so it is read as itself, not as a digit
@@ -64,6 +74,7 @@ CHAR_MIN_HEIGHT = 0.4  # of the tallest character: shorter marks are dots, comma
 # (some hands write a zero half as tall as the other digits: it must stay)
 
 _DIGITISH = re.compile(r"^[(+$]?[0-9OoIl|!\]\[SsBZgq()\-.,:/]*$")  # "$" a handwritten 5
+_DIGIT_LOOKALIKES = frozenset("OoIl|SsBZgq$")
 _DOMAINISH = re.compile(r"[@©®]|\.(?:com|mx|net|es|org)\b|mail", re.IGNORECASE)
 _GLUED = re.compile(r"^(nss|tel|cel|correo|email)[:.\-]*(.+)$")
 
@@ -77,6 +88,11 @@ def _digit_count(text: str) -> int:
     return sum(c.isdigit() for c in text)
 
 
+def _digitish_count(text: str) -> int:
+    """Digits and the letters OCR takes them for."""
+    return sum(c.isdigit() or c in _DIGIT_LOOKALIKES for c in text)
+
+
 def _is_digitish(word: Word, labelled: bool = False) -> bool:
     """A piece of a written number: digits with the letters OCR takes for them; after a
     label, any word that is half digits ("42m": a handwritten "9291" misread)."""
@@ -87,7 +103,15 @@ def _is_digitish(word: Word, labelled: bool = False) -> bool:
 
 
 def _label_of(word: Word) -> str | None:
-    return LABELS.get(_fold(word.text))
+    folded = _fold(word.text)
+    exact = LABELS.get(folded)
+    colon = word.text.rstrip().endswith(":")
+    if exact is not None or len(folded) < (5 if colon else 6) or _digit_count(folded):
+        return exact
+    needed = FUZZY_WITH_COLON if colon else FUZZY_ALONE
+    best = process.extractOne(folded, FUZZY_LABELS.keys(), scorer=fuzz.ratio,
+                              score_cutoff=needed)
+    return FUZZY_LABELS[best[0]] if best else None
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
@@ -140,6 +164,14 @@ def _value_after(lines: list[list[Word]], li: int, wi: int, kind: str) -> list[W
     found = pick(line, j)
     if not found and j >= len(line) and li + 1 < len(lines):
         found = pick(lines[li + 1], 0)
+    if kind != "correo" and j < len(line) and \
+            _digitish_count("".join(w.text for w in found)) < LABELLED_FEW_DIGITS:
+        # A labelled number the page read partly as letters ("Cel. e ve2? ss", "52.
+        # SISLU2ZILOZ"): its place is known, so the constrained re-read of the rest of
+        # the line gets it, and the classifier's rules judge it.
+        rest = line[j:j + LABELLED_MAX_WORDS]
+        if sum(_digit_count(w.text) for w in rest) >= 1:
+            found = rest
     return found
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from ocr import identifiers, volante
+from ocr import identifiers, lines, volante
 from ocr.engine import mean_confidence, words_to_text
 from ocr.errors import OcrError
 from ocr.match import align_by_features
@@ -82,6 +82,7 @@ def read_page(page: PageImage, reader: Reader) -> PageRead:
         if aligned is not None:
             return _read_volante(page, aligned, reader)
     clean, words, rotation, skew = _read_upright(gray, engine, rotation)
+    words = lines.with_missed_lines(clean, words, engine)
     read = PageRead(page_no=page.page_no, text=words_to_text(words),
                     confidence=round(mean_confidence(words), 1), method="tesseract",
                     rotation=rotation, skew=skew, words=words,

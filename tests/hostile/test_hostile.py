@@ -149,3 +149,26 @@ def test_blank_frames_of_a_tiff_are_one_item(
     last = BLANK_FRAMES + 2
     assert [d["pages"] for d in docs] == [[1], list(range(2, last)), [last]]
     assert docs[1]["kind"] == "otro"
+
+
+# The data-and-files kinds of issue 12 (items 1-9), beside the 32 kinds first tried.
+ISSUE_12_KINDS = ("nombre_no_utf8", "pdf_500_paginas_en_blanco", "enlace_fuera",
+                  "carpeta_ilegible", "pdf_texto_de_1mb", "pdf_arbol_en_ciclo",
+                  "tiff_con_20_hojas_en_blanco")
+
+
+def test_the_corpus_holds_the_first_32_kinds_and_each_of_issue_12s(tmp_path: Path) -> None:
+    """GIVEN the hostile corpus generator THEN it builds every kind the issue names, more
+    than the 32 first tried, and the slow one is really 500 blank pages."""
+    import pypdfium2
+
+    from tests.hostile.corpus import KINDS, SLOW_KINDS
+
+    assert set(ISSUE_12_KINDS) <= set(KINDS) and len(KINDS) >= 32 + len(ISSUE_12_KINDS)
+    assert set(SLOW_KINDS) <= set(KINDS)
+    (slow,) = [KINDS[k](tmp_path) for k in SLOW_KINDS]
+    pdf = pypdfium2.PdfDocument(slow.paths[0])
+    try:
+        assert len(pdf) == 500
+    finally:
+        pdf.close()

@@ -49,6 +49,26 @@ def test_unlabelled_digit_runs_and_at_like_tokens_are_candidates() -> None:
     assert found == [("numero", "", "55 2472 0844"), ("correo", "", "juan.perez©gmail.com")]
 
 
+def test_a_labelled_number_read_as_letters_is_still_a_region() -> None:
+    """GIVEN "Cel." followed by words the page read as letters WHEN one holds a digit THEN
+    they are the phone's region (re-read with digits only); without any digit, nothing."""
+    assert regions("Atte. Lupita Cel. e ve2? ss, add") == [
+        ("telefono", "Cel.", "ve2? ss, add")]  # "e" is a filler word
+    assert regions("le llamo al cel. mañana temprano") == []
+
+
+def test_a_misspelt_label_is_a_label_and_the_rest_of_its_line_the_value() -> None:
+    """GIVEN handwritten labels the page read misspelt WHEN a colon follows them, or they
+    are very close to one THEN they point at the value; words like "corre" do not."""
+    assert regions("Octavio Cuevas", "Taéfono: 339577413") == [
+        ("telefono", "Taéfono:", "339577413")]
+    assert regions("Taéeftono: 52. SISLU2ZILOZ") == [
+        ("telefono", "Taéeftono:", "52. SISLU2ZILOZ")]  # digits read as letters
+    assert regions("Corres: nguerre@gmail.com") == [("correo", "Corres:", "nguerre@gmail.com")]
+    assert regions("el niño corre 10 metros y se cansa") == []
+    assert regions("le mando por correr 3 veces") == []
+
+
 def test_glued_label_and_value() -> None:
     assert regions("NSS:92919084431") == [("nss", "NSS", "92919084431")]
 

@@ -212,7 +212,7 @@ def test_a_page_with_stray_squares_is_turned_by_one_orientation_check(reader_of)
     d = ImageDraw.Draw(img)
     for x, y in ((60, 60), (1500, 60)):
         d.rectangle((x, y, x + 64, y + 64), fill=0)
-    engine = ScriptedEngine([Word("Farmacia", 40.0, (10, 10, 90, 30))], rotation=0)
+    engine = ScriptedEngine([Word("Farmacia", 90.0, (10, 10, 90, 30))], rotation=0)
     read = read_page(_page(img, 200), reader_of(engine))
     assert read.method == "tesseract" and read.text == "Farmacia"
     assert engine.calls == [("osd", None), ("data", 3)]

@@ -1,0 +1,150 @@
+"""Lines of ink the page read left out, read again one by one.
+
+Tesseract's layout analysis drops some handwritten lines whole (light or uneven ink, a
+line apart at the foot of a letter), and the foot of a letter is where people write their
+phone, NSS and e-mail. The page's ink is cut into text lines by its horizontal profile; a
+line whose ink the page read's words barely cover is read again alone, as one line, and
+its words join the page in reading order.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from ocr.engine import mean_confidence
+from ocr.errors import EngineError
+from ocr.preprocess import SPECK_AREA, ink_mask
+from ocr.types import Box, Word
+
+if TYPE_CHECKING:
+    from ocr.engine import OcrEngine
+
+log = logging.getLogger(__name__)
+
+LINE_PSM = 7  # one text line
+MIN_LINE_PX = 14  # a band of ink thinner than this (at 300 dpi) is a rule or dust
+MAX_LINE_PX = 220  # thicker: a drawing, a stamp, a photo, not a line of writing
+MIN_INK_WIDTH = 0.06  # of the page width: shorter marks are a dot, a tick, a page number
+ROW_INK_MIN = 2  # ink pixels for a row to count as part of a line
+GAP_PX = 6  # rows of white inside one line of handwriting (descenders, accents)
+COVERED = 0.5  # a line whose ink columns are this much inside the read words is read
+MAX_REREAD = 6  # lines per page: a page that lost more is an image, not a letter
+PAD_PX = 12
+MIN_WORD_CONF = 20.0  # a re-read word below this is the engine guessing at a scribble
+# Only a doubtful page read is searched: print read this well has lost no line, and a sure
+# page pays nothing.
+SURE_PAGE_CONF = 70.0
+
+
+def _clean_mask(gray: np.ndarray) -> np.ndarray:
+    mask = ink_mask(cv2.medianBlur(gray, 3))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = np.zeros(n, dtype=bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= SPECK_AREA
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def ink_lines(gray: np.ndarray) -> list[Box]:
+    """The text lines of a page as boxes, from the rows and columns that hold ink."""
+    mask = _clean_mask(gray)
+    rows = np.count_nonzero(mask, axis=1) >= ROW_INK_MIN
+    bands: list[tuple[int, int]] = []
+    start = gap = None
+    for y, inked in enumerate(rows):
+        if inked:
+            start = y if start is None else start
+            gap = None
+        elif start is not None:
+            gap = y if gap is None else gap
+            if y - gap >= GAP_PX:
+                bands.append((start, gap))
+                start = gap = None
+    if start is not None:
+        bands.append((start, gap if gap is not None else len(rows)))
+    out: list[Box] = []
+    for y0, y1 in bands:
+        if not MIN_LINE_PX <= y1 - y0 <= MAX_LINE_PX:
+            continue
+        cols = np.flatnonzero(np.count_nonzero(mask[y0:y1], axis=0))
+        if cols.size and cols[-1] - cols[0] >= MIN_INK_WIDTH * gray.shape[1]:
+            out.append((int(cols[0]), y0, int(cols[-1]) + 1, y1))
+    return out
+
+
+def _coverage(line: Box, mask: np.ndarray, words: list[Word]) -> float:
+    """The share of the line's ink columns that lie inside a read word's box."""
+    x0, y0, x1, y1 = line
+    inked = np.count_nonzero(mask[y0:y1, x0:x1], axis=0) > 0
+    covered = np.zeros_like(inked)
+    for w in words:
+        if w.box[1] < y1 and w.box[3] > y0:  # the word overlaps the line's rows
+            covered[max(0, w.box[0] - x0):max(0, w.box[2] - x0)] = True
+    total = int(inked.sum())
+    return float((inked & covered).sum()) / total if total else 1.0
+
+
+def missed_lines(gray: np.ndarray, words: list[Word]) -> list[Box]:
+    """Lines of ink the words read barely cover (at most MAX_REREAD, top first)."""
+    mask = _clean_mask(gray)
+    missed = [b for b in ink_lines(gray) if _coverage(b, mask, words) < COVERED]
+    return missed[:MAX_REREAD] if len(missed) <= MAX_REREAD else []
+
+
+def _in_order(words: list[Word], extra: list[list[Word]]) -> list[Word]:
+    """`words` and the re-read lines, lines numbered again top to bottom where a new line
+    falls between two read ones; blocks of new lines are new paragraphs."""
+    tops: dict[int, int] = {}
+    for w in words:
+        tops[w.line] = min(tops.get(w.line, w.box[1]), w.box[1])
+    order: list[tuple[int, int, int, list[Word]]] = []  # (top, kind, key, words)
+    for line, top in tops.items():
+        order.append((top, 0, line, [w for w in words if w.line == line]))
+    for k, ws in enumerate(extra):
+        order.append((min(w.box[1] for w in ws), 1, k, ws))
+    # Read lines keep their own order; a new line goes before the first read line below it.
+    read = sorted((o for o in order if o[1] == 0), key=lambda o: o[2])
+    new = sorted((o for o in order if o[1] == 1), key=lambda o: o[0])
+    merged: list[tuple[int, int, int, list[Word]]] = []
+    for o in read:
+        while new and new[0][0] < o[0]:
+            merged.append(new.pop(0))
+        merged.append(o)
+    merged += new
+    last_block = max((w.block for w in words), default=0)
+    out: list[Word] = []
+    for n, (_top, kind, _key, ws) in enumerate(merged):
+        for w in ws:
+            block = w.block if kind == 0 else last_block + 1 + n
+            out.append(Word(w.text, w.confidence, w.box, n, block))
+    return out
+
+
+def with_missed_lines(gray: np.ndarray, words: list[Word], engine: OcrEngine) -> list[Word]:
+    """The page's words plus those of every line of ink the page read left out (pages
+    read with a mean confidence below SURE_PAGE_CONF only)."""
+    if words and mean_confidence(words) >= SURE_PAGE_CONF:
+        return words
+    extra: list[list[Word]] = []
+    for x0, y0, x1, y1 in missed_lines(gray, words):
+        h, w = gray.shape[:2]
+        cx0, cy0 = max(0, x0 - PAD_PX), max(0, y0 - PAD_PX)
+        crop = gray[cy0:min(h, y1 + PAD_PX), cx0:min(w, x1 + PAD_PX)]
+        try:
+            got = engine.image_to_data(crop, psm=LINE_PSM)
+        except EngineError as e:  # the page's own read stands
+            log.warning("a missed line was not read again: %s", e)
+            continue
+        kept = [Word(g.text, g.confidence,
+                     (g.box[0] + cx0, g.box[1] + cy0, g.box[2] + cx0, g.box[3] + cy0))
+                for g in got if g.confidence >= MIN_WORD_CONF and any(c.isalnum()
+                                                                     for c in g.text)]
+        if kept:
+            extra.append(kept)
+    if not extra:
+        return words
+    log.debug("%d lines read again", len(extra))
+    return _in_order(words, extra)

@@ -1,0 +1,82 @@
+"""Lines of ink the page read left out are found and read again, in reading order."""
+
+from __future__ import annotations
+
+import numpy as np
+from ocr_testing import text_page
+from PIL import ImageDraw
+
+from ocr.lines import ink_lines, missed_lines, with_missed_lines
+from ocr.types import Word
+
+DPI = 300
+
+
+def _page() -> np.ndarray:
+    """Three typed lines at 300 dpi."""
+    img = text_page(["primera linea de la carta", "segunda linea de la carta",
+                     "Cel. 55 2472 0844"], dpi=DPI)
+    return np.array(img)
+
+
+def _words_of(lines: list[tuple[int, int, int, int]], which: list[int], conf: float
+              ) -> list[Word]:
+    return [Word("palabra", conf, box, line=n, block=1) for n, (k, box) in
+            enumerate((k, lines[k]) for k in which)]
+
+
+class _LineEngine:
+    """Answers a one-line read with one word, and records the crops it was given."""
+
+    def __init__(self) -> None:
+        self.crops: list[tuple[int, int]] = []
+
+    def image_to_data(self, image, *, psm, whitelist=None):  # noqa: ANN001
+        assert psm == 7
+        self.crops.append(image.shape)
+        return [Word("5524720844", 80.0, (12, 12, image.shape[1] - 12, image.shape[0] - 12))]
+
+    def osd(self, image):  # noqa: ANN001
+        raise AssertionError("no orientation is needed")
+
+
+def test_the_page_is_cut_into_its_lines_of_ink() -> None:
+    found = ink_lines(_page())
+    assert len(found) == 3
+    assert all(b[1] < c[1] for b, c in zip(found, found[1:], strict=False))
+
+
+def test_a_line_no_word_covers_is_missed_and_only_that_one() -> None:
+    page = _page()
+    found = ink_lines(page)
+    words = _words_of(found, [0, 1], 40.0)
+    assert missed_lines(page, words) == [found[2]]
+    assert missed_lines(page, _words_of(found, [0, 1, 2], 40.0)) == []
+
+
+def test_a_missed_line_is_read_again_and_joins_the_page_in_reading_order() -> None:
+    """GIVEN a doubtful page read that lost its middle line WHEN the missed lines are read
+    THEN the engine reads that line alone and its words come between the other two."""
+    page = _page()
+    found = ink_lines(page)
+    words = _words_of(found, [0, 2], 40.0)
+    engine = _LineEngine()
+    out = with_missed_lines(page, words, engine)
+    assert len(engine.crops) == 1
+    assert [w.line for w in out] == [0, 1, 2]
+    assert out[1].text == "5524720844"
+    assert found[1][1] - 20 <= out[1].box[1] <= found[1][3]  # page coordinates
+
+
+def test_a_sure_page_read_is_not_searched() -> None:
+    page = _page()
+    words = _words_of(ink_lines(page), [0], 95.0)
+    engine = _LineEngine()
+    assert with_missed_lines(page, words, engine) == words and not engine.crops
+
+
+def test_a_doodle_or_a_stamp_is_not_a_line() -> None:
+    img = text_page(["una linea"], dpi=DPI)
+    ImageDraw.Draw(img).ellipse((300, 900, 1500, 1900), outline=0, width=8)  # a big drawing
+    bands = ink_lines(np.array(img))
+    assert len(bands) == 1 and bands[0][3] < 900
