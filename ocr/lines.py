@@ -17,6 +17,7 @@ import numpy as np
 
 from ocr.engine import mean_confidence
 from ocr.errors import EngineError
+from ocr.identifiers import LINE_PSM
 from ocr.preprocess import SPECK_AREA, ink_mask
 from ocr.types import Box, Word
 
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LINE_PSM = 7  # one text line
 MIN_LINE_PX = 14  # a band of ink thinner than this (at 300 dpi) is a rule or dust
 MAX_LINE_PX = 220  # thicker: a drawing, a stamp, a photo, not a line of writing
 MIN_INK_WIDTH = 0.06  # of the page width: shorter marks are a dot, a tick, a page number
@@ -50,7 +50,10 @@ def _clean_mask(gray: np.ndarray) -> np.ndarray:
 
 def ink_lines(gray: np.ndarray) -> list[Box]:
     """The text lines of a page as boxes, from the rows and columns that hold ink."""
-    mask = _clean_mask(gray)
+    return _lines_of(_clean_mask(gray))
+
+
+def _lines_of(mask: np.ndarray) -> list[Box]:
     rows = np.count_nonzero(mask, axis=1) >= ROW_INK_MIN
     bands: list[tuple[int, int]] = []
     start = gap = None
@@ -70,7 +73,7 @@ def ink_lines(gray: np.ndarray) -> list[Box]:
         if not MIN_LINE_PX <= y1 - y0 <= MAX_LINE_PX:
             continue
         cols = np.flatnonzero(np.count_nonzero(mask[y0:y1], axis=0))
-        if cols.size and cols[-1] - cols[0] >= MIN_INK_WIDTH * gray.shape[1]:
+        if cols.size and cols[-1] - cols[0] >= MIN_INK_WIDTH * mask.shape[1]:
             out.append((int(cols[0]), y0, int(cols[-1]) + 1, y1))
     return out
 
@@ -89,38 +92,30 @@ def _coverage(line: Box, mask: np.ndarray, words: list[Word]) -> float:
 
 def missed_lines(gray: np.ndarray, words: list[Word]) -> list[Box]:
     """Lines of ink the words read barely cover (at most MAX_REREAD, top first)."""
-    mask = _clean_mask(gray)
-    missed = [b for b in ink_lines(gray) if _coverage(b, mask, words) < COVERED]
+    mask = _clean_mask(gray)  # computed once: it cuts the lines and measures their cover
+    missed = [b for b in _lines_of(mask) if _coverage(b, mask, words) < COVERED]
     return missed[:MAX_REREAD] if len(missed) <= MAX_REREAD else []
 
 
 def _in_order(words: list[Word], extra: list[list[Word]]) -> list[Word]:
-    """`words` and the re-read lines, lines numbered again top to bottom where a new line
-    falls between two read ones; blocks of new lines are new paragraphs."""
-    tops: dict[int, int] = {}
-    for w in words:
-        tops[w.line] = min(tops.get(w.line, w.box[1]), w.box[1])
-    order: list[tuple[int, int, int, list[Word]]] = []  # (top, kind, key, words)
-    for line, top in tops.items():
-        order.append((top, 0, line, [w for w in words if w.line == line]))
-    for k, ws in enumerate(extra):
-        order.append((min(w.box[1] for w in ws), 1, k, ws))
-    # Read lines keep their own order; a new line goes before the first read line below it.
-    read = sorted((o for o in order if o[1] == 0), key=lambda o: o[2])
-    new = sorted((o for o in order if o[1] == 1), key=lambda o: o[0])
-    merged: list[tuple[int, int, int, list[Word]]] = []
-    for o in read:
-        while new and new[0][0] < o[0]:
-            merged.append(new.pop(0))
-        merged.append(o)
-    merged += new
+    """`words` and the re-read lines, lines numbered again: the read lines keep their own
+    order, and a new line goes before the first read line below it; each new line is a
+    paragraph of its own."""
+    read = [[w for w in words if w.line == n] for n in sorted({w.line for w in words})]
+    new = sorted(extra, key=lambda ws: min(w.box[1] for w in ws))
+
+    def top(ws: list[Word]) -> int:
+        return min(w.box[1] for w in ws)
+
+    merged: list[tuple[bool, list[Word]]] = []  # (a new line?, its words)
+    for line in read:
+        while new and top(new[0]) < top(line):
+            merged.append((True, new.pop(0)))
+        merged.append((False, line))
+    merged += [(True, ws) for ws in new]
     last_block = max((w.block for w in words), default=0)
-    out: list[Word] = []
-    for n, (_top, kind, _key, ws) in enumerate(merged):
-        for w in ws:
-            block = w.block if kind == 0 else last_block + 1 + n
-            out.append(Word(w.text, w.confidence, w.box, n, block))
-    return out
+    return [Word(w.text, w.confidence, w.box, n, last_block + 1 + n if is_new else w.block)
+            for n, (is_new, ws) in enumerate(merged) for w in ws]
 
 
 def with_missed_lines(gray: np.ndarray, words: list[Word], engine: OcrEngine) -> list[Word]:
@@ -129,8 +124,8 @@ def with_missed_lines(gray: np.ndarray, words: list[Word], engine: OcrEngine) ->
     if words and mean_confidence(words) >= SURE_PAGE_CONF:
         return words
     extra: list[list[Word]] = []
+    h, w = gray.shape[:2]
     for x0, y0, x1, y1 in missed_lines(gray, words):
-        h, w = gray.shape[:2]
         cx0, cy0 = max(0, x0 - PAD_PX), max(0, y0 - PAD_PX)
         crop = gray[cy0:min(h, y1 + PAD_PX), cx0:min(w, x1 + PAD_PX)]
         try:
