@@ -78,14 +78,24 @@ def _inset(box: Box, frac: float) -> Box:
     return x0 + dx, y0 + dy, x1 - dx, y1 - dy
 
 
+def _straight_runs(mask: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The ink of `mask` lying on straight runs at least width x height long.
+
+    Outside the crop counts as paper: OpenCV's default border counts it as ink, and then a
+    stroke that merely touches the crop's edge (a 7's bar beside its box) passes for a run
+    twice its real length and is erased with the printed lines.
+    """
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (width, height))
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_CONSTANT,
+                            borderValue=0)
+
+
 def _clean(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Ink (contrast stretched) on white paper, long ruled lines removed, padded."""
     mask = mask.copy()
     w = gray.shape[1]
     if w > 60:
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 4, 40), 1))
-        lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-        mask[lines > 0] = 0
+        mask[_straight_runs(mask, max(w // 4, 40), 1) > 0] = 0
     out = _ink_image(gray, mask)
     return cv2.copyMakeBorder(out, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
 
@@ -132,8 +142,7 @@ def _without_box_edges(mask: np.ndarray) -> np.ndarray:
         return mask
     out = mask.copy()
     for kw, kh in ((max(3, round(w * EDGE_SPAN)), 1), (1, max(3, round(h * EDGE_SPAN)))):
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh))
-        lines = cv2.dilate(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel), np.ones((3, 3)))
+        lines = cv2.dilate(_straight_runs(mask, kw, kh), np.ones((3, 3)))
         out[lines > 0] = 0
     return out
 

@@ -250,3 +250,19 @@ def test_features_do_not_take_a_letter_for_the_form():
     from ocr.match import align_by_features
 
     assert align_by_features(_gray(text_page(dpi=150)), T) is None
+
+
+def test_a_stroke_touching_its_box_is_kept_and_only_the_printed_edges_go():
+    """GIVEN a digit box whose 7 has its bar against the box's left side (as people write
+    inside small boxes) WHEN the printed edges are removed THEN the bar and stem stay and
+    only the box's own lines go (a bar that touched the crop's edge used to pass for a line
+    and the 7 was read as a 1)."""
+    crop = np.zeros((110, 90), np.uint8)
+    crop[0:3, :] = 255  # the box's top edge, inside the inset crop after misalignment
+    crop[:, 87:90] = 255  # its right edge
+    crop[20:28, 0:60] = 255  # the 7's bar, from the box's side to two thirds of its width
+    crop[20:95, 52:60] = 255  # its stem
+    kept = zones._without_box_edges(crop)
+    assert kept[0:3, 20:70].max() == 0 and kept[30:80, 88].max() == 0
+    assert cv2.countNonZero(kept[22:26, 5:50]) == cv2.countNonZero(crop[22:26, 5:50])
+    assert cv2.countNonZero(kept[40:90, 52:60]) == cv2.countNonZero(crop[40:90, 52:60])
