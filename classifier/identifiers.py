@@ -316,16 +316,25 @@ def _well_formed(kind: str, value: str) -> bool:
     return _as(kind, _page_digits(value)) is not None
 
 
+def _one_letter_dropped(short: str, full: str) -> bool:
+    """Whether `short` is `full` with one letter left out: the second recognizer drops a
+    letter of a long printed address ("aguilr" for "aguilar") where Tesseract's two reads
+    agree on it; that is no other address, only a worse read of the same one."""
+    return len(short) == len(full) - 1 and any(
+        full[:i] + full[i + 1:] == short for i in range(len(full)) if full[i].isalpha())
+
+
 def _resolve(c: Candidate, kind: str) -> Reading | None:
     """Tesseract's readings decide; the second recognizer's where they found no valid
     value. Where it reads another well-formed value than their accepted one, even unsurely,
-    two readers disagree: a doubt, never a guess."""
+    two readers disagree: a doubt, never a guess (unless it only dropped a letter)."""
     first = _resolve_email(c) if kind == "correo" else _resolve_number(c, kind)
     second = _second_reading(c, kind)
     if second is None:
         return first
     if first is not None and first.valid:
-        if second.value != first.value and _well_formed(kind, second.value):
+        if second.value != first.value and _well_formed(kind, second.value) \
+                and not _one_letter_dropped(second.value, first.value):
             return Reading(first.value, 0.0, False)
         return first
     return second if second.valid or first is None else first

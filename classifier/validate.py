@@ -105,8 +105,10 @@ KNOWN_EMAIL_DOMAINS = (
     "hotmail.es", "outlook.es", "icloud.com", "prodigy.net.mx", "live.com", "imss.gob.mx",
 )
 # What OCR makes of an "@" (lower case, as the address is compared): the sign itself, a
-# parenthesis and a letter ("(W", "(v"), a copyright or registered sign, an "f".
+# parenthesis and a letter ("(W", "(v"), a copyright or registered sign, an "f"; and, as
+# read with its case kept, a round capital (_capital_at).
 _AT_LOOKALIKES = ("@", "(w)", "(w", "(v", "(a", "(@", "(", "©", "®", "f")
+_AT_CAPITALS = "QGOC"
 _LOCAL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9])?$")
 
 
@@ -143,15 +145,24 @@ def _known_domain_suffix(s: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+def _capital_at(before: str) -> bool:
+    """Whether `before` (as read, its case kept) ends in a round capital standing for the
+    "@": in print an "@" is often read "Q", "G", "O" or "C", and an address typed in small
+    letters has no capital of its own ("sofia.aguilarQoutlook.com")."""
+    return len(before) > 1 and before[-1] in _AT_CAPITALS and before[:-1] == before[:-1].lower()
+
+
 def repair_email(raw: str) -> str | None:
     """A valid address from an OCR reading whose "@" may be misread or lost, else None.
 
     A reading with one "@" only gets its domain repaired. Without one, the address must
     end in a known provider's domain ("gmail.com", ...): what stands just before it is
-    taken for the "@" when it is one of its lookalikes ("f", "(W", "©", ...), and the "@"
+    taken for the "@" when it is one of its lookalikes ("f", "(W", "©", ..., or a round
+    capital in an address of small letters), and the "@"
     is taken as lost when nothing does ("juan.perezgmail.com").
     """
-    s = re.sub(r"\s", "", raw or "").lower().strip(".,;:()<>[]\"'")
+    cased = re.sub(r"\s", "", raw or "").strip(".,;:()<>[]\"'")
+    s = cased.lower()
     if s.count("@") == 1:
         value = repair_email_domain(s)
         return value if is_valid_email(value) else None
@@ -161,10 +172,14 @@ def repair_email(raw: str) -> str | None:
     if found is None:
         return None
     before, domain = found
-    local = before
-    for look in _AT_LOOKALIKES:
-        if before.endswith(look) and _LOCAL_RE.match(before[:-len(look)] or "-"):
-            local = before[:-len(look)]
-            break
+    as_read = cased[:len(before)]
+    if as_read[-1:] and as_read[-1] in _AT_CAPITALS:
+        if not _capital_at(as_read):
+            return None  # capitals of its own: an "@" read as a capital, or a lost one?
+        local = before[:-1]
+    else:
+        local = next((before[:-len(look)] for look in _AT_LOOKALIKES
+                      if before.endswith(look) and _LOCAL_RE.match(before[:-len(look)] or "-")),
+                     before)
     value = f"{local}@{domain}"
     return value if _LOCAL_RE.match(local) and is_valid_email(value) else None

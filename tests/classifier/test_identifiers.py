@@ -191,6 +191,19 @@ def test_second_reading_that_agrees_or_finds_nothing_leaves_tesseracts_value() -
         assert (nss.value, nss.valid) == (NSS, True)
 
 
+def test_a_letter_the_second_reading_dropped_is_no_doubt_but_another_letter_is() -> None:
+    """GIVEN an address both Tesseract reads agree on, and a second reading of it with one
+    letter left out WHEN resolved THEN the address stands; a second reading with a letter
+    changed instead is another address, and the field becomes a doubt."""
+    address = "sofia.aguilar@outlook.com"
+    c = candidate(sure(address), kind="correo", text=address)
+    c.second = [[(ch, 0.99)] for ch in "sofia.aguilr@outlook.com"]
+    found = resolve([c]).values["correo"]
+    assert (found.value, found.valid) == (address, True)
+    c.second = [[(ch, 0.99)] for ch in "sofia.aguilor@outlook.com"]
+    assert not resolve([c]).values["correo"].valid
+
+
 def test_second_readings_address_needs_an_at_it_read() -> None:
     """GIVEN an address whose "@" the second recognizer read as a sure "E" (capitals,
     "ANDREAEGMAIL.COM") WHEN resolved THEN no address is accepted (repairing a lost "@"

@@ -104,6 +104,8 @@ def test_identities_are_seeded_and_varied() -> None:
     ("maria.ruiz hotmai1.com", "maria.ruiz@hotmail.com"),       # lost, and the domain misread
     ("luis.gomez@gmial.com", "luis.gomez@gmail.com"),           # only the domain repaired
     ("Ana.Ruiz@Gmail.com,", "ana.ruiz@gmail.com"),
+    ("sofia.aguilarQoutlook.com", "sofia.aguilar@outlook.com"),  # as a round capital
+    ("claudia. delgadoGoutlook. com.", "claudia.delgado@outlook.com"),
 ])
 def test_repair_email_brings_back_the_at_sign(ocr: str, address: str) -> None:
     from classifier.validate import repair_email
@@ -116,6 +118,7 @@ def test_repair_email_brings_back_the_at_sign(ocr: str, address: str) -> None:
     "juan.perez.empresa.com",      # no "@" and no known provider: nothing to repair from
     "a@b@gmail.com",
     "",
+    "Sofia.AguilarQoutlook.com",   # capitals of its own: an "@" read "Q", or a "Q" and a lost "@"
 ])
 def test_repair_email_refuses_what_it_cannot_know(ocr: str) -> None:
     from classifier.validate import repair_email
