@@ -100,6 +100,7 @@ class Reading:
     value: str
     confidence: float  # 0..1
     valid: bool
+    disputed: bool = False  # two readers read two well-formed values: a person decides
 
 
 # -- digits --------------------------------------------------------------------------------
@@ -335,7 +336,7 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
     if first is not None and first.valid:
         if second.value != first.value and _well_formed(kind, second.value) \
                 and not _one_letter_dropped(second.value, first.value):
-            return Reading(first.value, 0.0, False)
+            return Reading(first.value, 0.0, False, disputed=True)
         return first
     return second if second.valid or first is None else first
 
@@ -369,8 +370,11 @@ def resolve(candidates: Sequence[Candidate]) -> PageValues:
     for c in candidates:
         for kind in _kinds_for(c):
             found = _resolve(c, kind)
-            if c.kind == "numero" and (found is None or not found.valid):
-                continue  # an unlabelled number that is no valid identifier is no candidate
+            if c.kind == "numero" and (found is None or not (found.valid or found.disputed)):
+                # An unlabelled number that is no valid identifier is no candidate; one two
+                # readers read as two different phones is, or the text's reading of the
+                # same ink would pass for sure.
+                continue
             # A labelled region nothing could be read from is still where the value is.
             found = found or Reading("", 0.0, False)
             per_field.setdefault(kind, []).append((found, c))

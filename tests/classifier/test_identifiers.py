@@ -181,6 +181,22 @@ def test_second_reading_that_differs_makes_a_valid_phone_a_doubt() -> None:
     assert [r["field"] for r in found.regions] == ["telefono"]
 
 
+def test_an_unlabelled_number_two_readers_disagree_on_is_a_doubt_the_text_cannot_fill() -> None:
+    """GIVEN an unlabelled number ("Ta. 5534735773" at a letter's foot) that Tesseract
+    reads as one valid phone and the second recognizer as another WHEN the document's
+    fields are proposed THEN the phone stays empty with its crop: the text's reading of the
+    same ink is not taken as sure instead."""
+    from classifier.extract import extract_fields
+
+    c = candidate(sure("5534735773"), kind="numero", text="5534735773")
+    c.second = [[(ch, 0.99)] for ch in "5534795779"]
+    page = resolve([c])
+    assert not page.values["telefono"].valid
+    assert [r["field"] for r in page.regions] == ["telefono"]
+    found = extract_fields("Ta. 5534735773", page_values=page.values)["telefono"]
+    assert (found.source, found.valid) == ("pagina", False)
+
+
 def test_second_reading_that_agrees_or_finds_nothing_leaves_tesseracts_value() -> None:
     agreeing = candidate(sure(NSS), text=NSS)
     agreeing.second = [[(ch, 0.99)] for ch in NSS]
