@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -152,6 +153,10 @@ class _Sent:
 
 # Times a file is sent again when its bytes were lost with a worker (a killed process).
 RESUBMITS = 3
+# Until the scheduler notices a killed worker (seconds on a loaded machine), bytes it sends
+# there fail: the send is tried again, waiting a little longer each time.
+SEND_TRIES = 6
+SEND_WAIT_S = 0.25
 _CLUSTER_LOST = ("Se perdió el clúster Dask a mitad del lote; vuelva a ejecutar la misma "
                  "orden para continuar.")
 
@@ -184,12 +189,18 @@ def run_bounded(client: Client | None, fn: Callable[..., T],
         # specs of finished tasks that use a scattered value (the model) stayed alive in
         # this process (client and local scheduler), 500 MiB more for 2,000 files than
         # for 200. A key is released with its task.
-        try:
-            payload = [client.scatter(a, hash=False) if isinstance(a, bytes) else a
-                       for a in args]
-            fut = client.submit(fn, *payload, *extra, pure=False)
-        except (OSError, TimeoutError, CancelledError) as e:
-            raise ClusterError(_CLUSTER_LOST) from e
+        for attempt in range(SEND_TRIES):
+            try:
+                payload = [client.scatter(a, hash=False) if isinstance(a, bytes) else a
+                           for a in args]
+                fut = client.submit(fn, *payload, *extra, pure=False)
+                break
+            except (OSError, TimeoutError, CancelledError) as e:
+                if client.status != "running" or attempt == SEND_TRIES - 1:
+                    raise ClusterError(_CLUSTER_LOST) from e
+                log.warning("a worker did not take a file (%s); sending it again",
+                            type(e).__name__)
+                time.sleep(SEND_WAIT_S * 2 ** attempt)
         in_flight[fut.key] = _Sent(item, args, payload, resubmits)
         pending.add(fut)
 
@@ -212,6 +223,8 @@ def run_bounded(client: Client | None, fn: Callable[..., T],
                 log.warning("task lost with its worker; submitted again")
                 submit(sent.item, sent.args, sent.resubmits + 1)
                 continue
+            log.warning("task lost with its worker, not sent again (cluster %s, %d times sent)",
+                        client.status, sent.resubmits + 1)
             raise ClusterError(_CLUSTER_LOST) from None
         except Exception as e:  # KilledWorker (it killed 3 workers) or a bug on one file
             outcome = Outcome(sent.item, error=e)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -127,6 +128,44 @@ def test_bytes_lost_with_their_worker_are_sent_again(tmp_path: Path) -> None:
                                 window=1))
     assert os.path.exists(marker)  # the first attempt did die
     assert [(o.item, o.result, o.error) for o in outs] == [("hoja", 5000, None)]
+
+
+class _RefusesFirstSend:
+    """A real client whose first send of bytes fails, as it does to a worker just killed
+    that the scheduler has not yet noticed."""
+
+    def __init__(self, client: Any) -> None:
+        self.client, self.refused = client, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def scatter(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.refused:
+            self.refused += 1
+            raise OSError("the worker went away")
+        return self.client.scatter(*args, **kwargs)
+
+
+def test_a_send_refused_while_the_cluster_is_up_is_tried_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a cluster whose first send of a file's bytes fails (its worker was just lost)
+    WHEN run_bounded runs the batch THEN the file is sent again and every item completes,
+    instead of the run stopping as if the cluster were gone."""
+    import intake._dask as engine
+
+    monkeypatch.setattr(engine, "SEND_WAIT_S", 0.0)
+    with dask_client(1) as client:
+        flaky = _RefusesFirstSend(client)
+        outs = list(run_bounded(flaky, _size_only, [(i, (b"x" * (10 + i),)) for i in range(3)],
+                                window=2))
+    assert flaky.refused == 1
+    assert sorted((o.item, o.result, o.error) for o in outs) == [
+        (0, 10, None), (1, 11, None), (2, 12, None)]
+
+
+def _size_only(data: bytes) -> int:
+    return len(data)
 
 
 def _size(data: bytes, _shared: dict) -> int:
