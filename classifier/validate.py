@@ -106,7 +106,7 @@ KNOWN_EMAIL_DOMAINS = (
 )
 # What OCR makes of an "@" (lower case, as the address is compared): the sign itself, a
 # parenthesis and a letter ("(W", "(v"), a copyright or registered sign, an "f"; and, as
-# read with its case kept, a round capital (_capital_at).
+# read with its case kept, a round capital (_AT_CAPITALS, see repair_email).
 _AT_LOOKALIKES = ("@", "(w)", "(w", "(v", "(a", "(@", "(", "©", "®", "f")
 _AT_CAPITALS = "QGOC"
 _LOCAL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9])?$")
@@ -145,13 +145,6 @@ def _known_domain_suffix(s: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def _capital_at(before: str) -> bool:
-    """Whether `before` (as read, its case kept) ends in a round capital standing for the
-    "@": in print an "@" is often read "Q", "G", "O" or "C", and an address typed in small
-    letters has no capital of its own ("sofia.aguilarQoutlook.com")."""
-    return len(before) > 1 and before[-1] in _AT_CAPITALS and before[:-1] == before[:-1].lower()
-
-
 def repair_email(raw: str) -> str | None:
     """A valid address from an OCR reading whose "@" may be misread or lost, else None.
 
@@ -172,10 +165,13 @@ def repair_email(raw: str) -> str | None:
     if found is None:
         return None
     before, domain = found
-    as_read = cased[:len(before)]
-    if as_read[-1:] and as_read[-1] in _AT_CAPITALS:
-        if not _capital_at(as_read):
-            return None  # capitals of its own: an "@" read as a capital, or a lost one?
+    as_read = cased[:len(before)]  # `before` as read, its case kept
+    if as_read and as_read[-1] in _AT_CAPITALS:
+        # In print an "@" is often read "Q", "G", "O" or "C"; an address of small letters
+        # has no capital of its own ("sofia.aguilarQoutlook.com"), one with capitals may
+        # hold a "Q" and have lost its "@": no way to tell.
+        if as_read[:-1] != before[:-1]:
+            return None
         local = before[:-1]
     else:
         local = next((before[:-len(look)] for look in _AT_LOOKALIKES
