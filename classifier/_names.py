@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
-from classifier.identity import FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, SURNAMES
+from classifier.identity import NAME_PARTICLES
+from classifier.name_lexicon import known_name_words
 from classifier.profile import bundled_codes
 from classifier.text import fold
 
@@ -71,11 +72,9 @@ STOP_WORDS = bundled_codes() | frozenset(
     escuela san santa horario vengo quiero solicito tengo pido necesito vivo estoy soy
     porque pero como mas recursos humanos gerente jefe jefa departamento coordinador
     coordinadora subdelegacion delegacion empresa virgen virgencita sor sagrado
-    corazon""".split()
+    corazon don dona vigilante guardia policia salon""".split()
 )
-KNOWN_NAMES = frozenset(
-    fold(w) for n in (*MALE_NAMES, *FEMALE_NAMES, *SURNAMES) for w in n.split()
-)
+KNOWN_NAMES = known_name_words()
 _PARTICLES = NAME_PARTICLES
 
 
@@ -101,8 +100,9 @@ def _clean(candidate: str) -> tuple[str, int] | None:
     return candidate[kept[0].start():kept[-1].end()], kept[0].start()
 
 
-def _known(name: str) -> bool:
-    return any(fold(w) in KNOWN_NAMES for w in name.split())
+def _known(name: str, words: int = 1) -> bool:
+    """At least `words` of its words are people's names."""
+    return sum(fold(w) in KNOWN_NAMES for w in name.split()) >= words
 
 
 def find_name(text: str) -> tuple[str, int, int] | None:
@@ -146,6 +146,11 @@ _CONTACT_TAIL = re.compile(
 _SEGMENTS = re.compile(r"(?:[^\n.!?]|[.!?](?![\s]|$))+[.!?]*")
 
 
+# What may come before a signature on its line: blanks, dashes, and the "|" or "_" OCR
+# reads for the edge of the paper or a pen stroke in the margin.
+_SEGMENT_EDGE = " \t\n—–-|_"
+
+
 def _signature_line(text: str) -> tuple[str, int, int] | None:
     """A name that opens one of the last segments (how letters are signed)."""
     segments = [m for m in _SEGMENTS.finditer(text) if m.group().strip()]
@@ -156,7 +161,7 @@ def _signature_line(text: str) -> tuple[str, int, int] | None:
         title = _ABBREV_BEFORE.search(text, 0, m.start())
         if title and not _LINE_START.search(text, 0, title.start()):
             continue  # "... el Dr. Hernández ..." is not a new sentence
-        pos = len(seg) - len(seg.lstrip(" \t\n—–-"))
+        pos = len(seg) - len(seg.lstrip(_SEGMENT_EDGE))
         inner = _inner_signature(seg)
         if inner:
             return inner[0], m.start() + inner[1], m.start() + inner[2]
@@ -174,7 +179,8 @@ def _signature_line(text: str) -> tuple[str, int, int] | None:
         if not _AFTER_NAME.match(seg, end):
             continue
         alone = bool(_CONTACT_TAIL.fullmatch(seg, end))
-        known = _known(name)
+        # A heading in capitals needs two: "ROPA DE PACA" holds one name word.
+        known = _known(name, 2 if name.isupper() else 1)
         if not known and (name.isupper() or not alone or skipped):
             continue  # a heading or an all-caps sentence, not a signature
         return name, m.start() + start, m.start() + end
@@ -192,7 +198,7 @@ def _inner_signature(seg: str) -> tuple[str, int, int] | None:
             continue
         name = cleaned[0]
         end = start.end() + len(name)
-        if _AFTER_NAME.match(seg, end) and any(fold(w) in KNOWN_NAMES for w in name.split()):
+        if _AFTER_NAME.match(seg, end) and _known(name):
             return name, start.end(), end
     return None
 

@@ -13,6 +13,7 @@ from classifier._places import find_service, find_unit, normalize_service, norma
 from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
 from classifier.identity import NAME_PARTICLES
+from classifier.name_lexicon import spell_name
 from classifier.staff import find_staff, staff_from_form
 from classifier.text import DIGIT_LOOKALIKES, fold
 from classifier.types import Extracted
@@ -185,7 +186,7 @@ def _from_text(text: str, reference: dt.date | None = None) -> dict[str, Extract
     out: dict[str, Extracted] = {}
     name = find_name(masked)
     if name:
-        out["nombre"] = Extracted(name_case(name[0]), name[1], name[2])
+        out["nombre"] = Extracted(written_name(name[0]), name[1], name[2])
     nss, phone = _numbers(_ocr_digits(masked), folded)
     if nss:
         out["nss"] = nss
@@ -227,6 +228,11 @@ def name_case(name: str) -> str:
                     for i, w in enumerate(words))
 
 
+def written_name(read: str) -> str:
+    """A name as read, in a name's case, its words spelled as the lexicon knows them."""
+    return spell_name(name_case(" ".join(read.split())))
+
+
 _FORM_READERS = {"domicilio": address_from_form, "personal_involucrado": staff_from_form}
 
 
@@ -260,7 +266,7 @@ def _from_form(key: str, raw: str) -> Extracted | None:
         ok = value is not None
         value = value or raw
     elif key == "nombre":
-        value = name_case(" ".join(raw.split()))
+        value = written_name(raw)
         ok = len(value.split()) >= 2 and not re.search(r"\d", value)
     else:
         return None
