@@ -27,6 +27,7 @@ from classifier.validate import (
 
 log = logging.getLogger(__name__)
 
+ROW_LABEL = "casillas"  # a candidate that is a volante's row of digit boxes
 FIELD_LABELS = {"nss": "posible NSS", "telefono": "posible teléfono", "correo": "posible correo"}
 KBEST = 400  # readings enumerated per region, most probable first
 # A reading is accepted when its share of the probability of all valid readings found is
@@ -187,6 +188,23 @@ def _page_digits(text: str) -> str:
     return re.sub(r"\D", "", text.translate(DIGIT_LOOKALIKES))
 
 
+def _resolve_row(c: Candidate, kind: str) -> Reading | None:
+    """A volante's digit row, read by the digit model and, box by box, by the engine.
+
+    Where the engine gave its reading the two must agree: the same valid value from both
+    is taken (two readers with different habits rarely make the same slip), two different
+    ones are a doubt however sure the digit model is. Without it the digit model's
+    reading alone is taken only when it stands out (`ACCEPT_SEGMENTED`).
+    """
+    model = _search_digits(kind, _digit_lattice(c.segmented), ACCEPT_SEGMENTED)
+    engine = _search_digits(kind, _digit_lattice(c.symbols)) if c.symbols else None
+    if model is None or engine is None:
+        return model
+    if model.value == engine.value and _as(kind, model.value) is not None:
+        return Reading(model.value, max(model.confidence, engine.confidence), True)
+    return Reading(model.value, 0.0, False, disputed=_as(kind, engine.value) is not None)
+
+
 def _resolve_number(c: Candidate, kind: str) -> Reading | None:
     """One value from the page's words and the two re-readings, or a doubt.
 
@@ -329,7 +347,10 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
     """Tesseract's readings decide; the second recognizer's where they found no valid
     value. Where it reads another well-formed value than their accepted one, even unsurely,
     two readers disagree: a doubt, never a guess (unless it only dropped a letter)."""
-    first = _resolve_email(c) if kind == "correo" else _resolve_number(c, kind)
+    if kind == "correo":
+        first = _resolve_email(c)
+    else:
+        first = (_resolve_row if c.label == ROW_LABEL else _resolve_number)(c, kind)
     second = _second_reading(c, kind)
     if second is None:
         return first

@@ -387,9 +387,10 @@ def _copies(symbols: list[Symbol]) -> list[Symbol]:
 def from_volante(v: VolanteRead) -> list[IdentifierRead]:
     """The volante's identifier fields as candidates, with the alternatives read there.
 
-    A digit row's characters were read by the digit model alone: they go in `segmented`,
-    and the row's confidence is left at 0 so that only the search over their alternatives
-    (never the row's mean) can accept a value.
+    A digit row's characters read by the digit model go in `segmented`, the engine's read
+    of the same boxes (when it gave one digit per box) in `symbols`; the row's confidence
+    is left at 0 so that only the search over their alternatives (never the row's mean)
+    can accept a value.
     """
     out = []
     for key in VOLANTE_FIELDS:
@@ -399,6 +400,6 @@ def from_volante(v: VolanteRead) -> list[IdentifierRead]:
         row = key != "correo"
         out.append(IdentifierRead(kind=key, label="casillas" if row else "campo", box=f.box,
                                   text=f.value, confidence=0.0 if row else f.confidence,
-                                  symbols=[] if row else _copies(f.symbols),
+                                  symbols=_copies(f.reread if row else f.symbols),
                                   segmented=_copies(f.symbols) if row else []))
     return out

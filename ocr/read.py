@@ -203,5 +203,5 @@ def _scale_volante(v: VolanteRead, k: float) -> None:
     for f in v.fields.values():
         f.box = _scale_box(f.box, k)
         f.words = _scale_words(f.words, k)
-        for s in f.symbols:
+        for s in [*f.symbols, *f.reread]:
             s.box = _scale_box(s.box, k)

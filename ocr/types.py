@@ -78,6 +78,10 @@ class FieldRead:
     # Per character, what else it could be: the digit model's probabilities on a digit row,
     # the engine's choices on the e-mail field (ocr.identifiers searches them).
     symbols: list[Symbol] = field(default_factory=list)
+    # On a digit row without a check digit, the engine's own read of the same boxes (one
+    # Symbol per box, in page pixels): a second opinion the digit model's reading must
+    # agree with. Empty when the engine could not give exactly one digit per filled box.
+    reread: list[Symbol] = field(default_factory=list)
 
 
 @dataclass
@@ -183,5 +187,6 @@ def _volante(d: Mapping[str, Any]) -> VolanteRead:
         fields={k: FieldRead(str(f.get("value", "")), float(f.get("confidence", 0.0)),
                              _box(f["box"]), bool(f.get("legible", True)),
                              [_word(w) for w in f.get("words") or ()],
-                             [_symbol(s) for s in f.get("symbols") or ()])
+                             [_symbol(s) for s in f.get("symbols") or ()],
+                             [_symbol(s) for s in f.get("reread") or ()])
                 for k, f in (d.get("fields") or {}).items()})

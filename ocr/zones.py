@@ -39,6 +39,9 @@ DIGIT_CHECKS = {"nss": "luhn"}
 FIELD_MIN_INK_PX = 40  # fewer ink pixels than this (at 300 dpi) and the field is empty
 LEGIBLE_MIN_CONF = 55.0  # mean word confidence under this: a person should read the crop
 PAD = 20  # px of white around a crop: Tesseract reads badly at the very edge
+ROW_PSM = 7  # a digit row re-read by the engine is one line of text...
+CHAR_PSM = 10  # ... and a box it misread there, one character
+DIGITS = "0123456789"
 # Inside the zones, on a page whose paper is flattened to white, pencil and light ballpoint
 # are ink too: a higher level than the page-wide one. The printed guide lines (grey 184)
 # sit just above it, and ruled lines are removed from fields anyway.
@@ -147,8 +150,50 @@ def _without_box_edges(mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def _row_line(inks: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The boxes' ink side by side on one white line (printed edges gone), and the x span
+    each box takes on it."""
+    height = max(i.shape[0] for i in inks)
+    line = np.full((height + 2 * PAD, sum(i.shape[1] for i in inks) + 2 * PAD), 255, np.uint8)
+    spans: list[tuple[int, int]] = []
+    x = PAD
+    for ink in inks:
+        h, w = ink.shape[:2]
+        y = PAD + (height - h) // 2
+        line[y:y + h, x:x + w] = 255 - ink  # the model's bright-on-black back to ink on paper
+        spans.append((x, x + w))
+        x += w
+    return line, spans
+
+
+def _engine_digits(inks: list[np.ndarray], boxes: list[Box], engine: SymbolEngine
+                   ) -> list[Symbol]:
+    """The engine's reading of the row, one digit per box with its alternatives, or [] if
+    it did not see exactly one digit in each box (then it says nothing about the row).
+
+    The row is read as one line first (one call); where that does not give one digit per
+    box, each box the line left wrong is read alone as a single character.
+    """
+    line, spans = _row_line(inks)
+    per_box: list[list[Symbol]] = [[] for _ in spans]
+    for sym in engine.image_to_symbols(line, psm=ROW_PSM, whitelist=DIGITS):
+        centre = (sym.box[0] + sym.box[2]) / 2
+        for i, (a, b) in enumerate(spans):
+            if a <= centre < b:
+                per_box[i].append(sym)
+    for i, ink in enumerate(inks):
+        if len(per_box[i]) != 1:
+            alone, _ = _row_line([ink])
+            per_box[i] = engine.image_to_symbols(alone, psm=CHAR_PSM, whitelist=DIGITS)
+    if any(len(found) != 1 for found in per_box):
+        return []
+    return [Symbol(found[0].text, found[0].confidence, box, found[0].alternatives)
+            for found, box in zip(per_box, boxes, strict=True)]
+
+
 def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: int,
-                   models: DigitModels, *, check: str | None = None) -> FieldRead:
+                   models: DigitModels, *, check: str | None = None,
+                   engine: OcrEngine | None = None) -> FieldRead:
     """Digits of a row of boxes, each read by the handwritten-digit model ("?" if none).
 
     Every filled box becomes a Word (its digit, the model's confidence, its ink box). The
@@ -156,6 +201,8 @@ def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: i
     row is legible: nothing was written); with `check="luhn"` (the NSS) a
     row of the full length must also pass the check digit, and a failing one is repaired
     only when exactly one low-confidence digit can make it pass - flagged either way.
+    A full row without a check digit is also read by `engine` (when it keeps alternatives),
+    box by box, for `FieldRead.reread`.
     """
     boxes = [z.to_px(dpi) for z in zones]
     row_box = (boxes[0][0], boxes[0][1], boxes[-1][2], boxes[-1][3])
@@ -190,8 +237,15 @@ def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: i
     symbols = [Symbol(w.text, w.confidence, w.box, sorted(
         ((str(d), round(q, 4)) for d, q in enumerate(p) if q >= 0.005),
         key=lambda dq: dq[1], reverse=True)) for w, p in zip(words, probs, strict=True)]
+    reread: list[Symbol] = []
+    # A row with no check digit (the phone) has nothing else to catch a confident slip of
+    # the digit model: the engine reads it too. On the NSS, Luhn does that job better (the
+    # engine's handwritten-digit slips vetoed right NSS as often as wrong ones).
+    if check is None and isinstance(engine, SymbolEngine) and len(found) == len(zones):
+        reread = _engine_digits([ink for ink, _ in found], [b for _, b in found],
+                                engine)
     return FieldRead(value=value, confidence=round(mean, 1), box=row_box, legible=legible,
-                     words=words, symbols=symbols)
+                     words=words, symbols=symbols, reread=reread)
 
 
 def _read_field(page: np.ndarray, mask: np.ndarray, box: Box, psm: int,
@@ -229,7 +283,7 @@ def read_fields(page: np.ndarray, reader: Reader, dpi: int,
     out: dict[str, FieldRead] = {}
     for key in template.raw.get("digit_boxes", {}):
         out[key] = read_digit_row(page, mask, template.digit_zones(key), dpi, reader.digits,
-                                  check=DIGIT_CHECKS.get(key))
+                                  check=DIGIT_CHECKS.get(key), engine=engine)
     for key, spec in template.raw.get("fields", {}).items():
         box = template.zone("fields", key).to_px(dpi)
         out[key] = _read_field(page, mask, box, int(spec.get("psm", 7)), engine,

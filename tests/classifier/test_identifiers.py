@@ -270,3 +270,32 @@ def test_second_readings_o_or_zero_between_letters_and_digits_is_a_doubt() -> No
     assert not resolve([second("jrojaso1@hotmail.com")]).values["correo"].valid
     mail = resolve([second("clara64@hotmail.com")]).values["correo"]
     assert (mail.value, mail.valid) == ("clara64@hotmail.com", True)
+
+
+PHONE = "5512340678"
+
+
+def _row(model: list[list[tuple[str, float]]], engine: list[list[tuple[str, float]]]
+         ) -> Candidate:
+    """A volante's phone row: the digit model's reading, the engine's box by box."""
+    return Candidate(kind="telefono", page=1, box=(10, 20, 200, 50), label="casillas",
+                     text="".join(a[0][0] for a in model), symbols=engine, segmented=model)
+
+
+def test_a_phone_row_both_readers_agree_on_is_taken_even_when_neither_is_sure() -> None:
+    unsure = sure(PHONE, 0.93)  # 0.93 ** 10 = 0.48: the digit model alone is not enough
+    assert not resolve([_row(unsure, [])]).values["telefono"].valid
+    agreed = resolve([_row(unsure, sure(PHONE, 0.9))]).values["telefono"]
+    assert (agreed.value, agreed.valid) == (PHONE, True)
+
+
+def test_a_phone_row_the_engine_reads_otherwise_is_a_doubt_however_sure_the_model() -> None:
+    """GIVEN the digit model sure of 5512340678 (the case of a confident slip, 3 for 7) and
+    the engine reading another valid phone WHEN resolved THEN the field stays empty with
+    its crop: no confident wrong phone."""
+    model = sure(PHONE, 0.999)
+    assert resolve([_row(model, [])]).values["telefono"].valid  # alone it would be taken
+    other = sure("5512370678", 0.9)
+    found = resolve([_row(model, other)])
+    assert not found.values["telefono"].valid
+    assert [r["label"] for r in found.regions] == ["posible teléfono"]

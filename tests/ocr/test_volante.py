@@ -266,3 +266,29 @@ def test_a_stroke_touching_its_box_is_kept_and_only_the_printed_edges_go():
     assert kept[0:3, 20:70].max() == 0 and kept[30:80, 88].max() == 0
     assert cv2.countNonZero(kept[22:26, 5:50]) == cv2.countNonZero(crop[22:26, 5:50])
     assert cv2.countNonZero(kept[40:90, 52:60]) == cv2.countNonZero(crop[40:90, 52:60])
+
+
+def test_a_full_phone_row_is_read_again_by_the_engine_box_by_box_and_the_nss_is_not(
+        blank_volante_200, tesseract_engine, digit_models):
+    """GIVEN a volante with its ten phone boxes and eleven NSS boxes filled WHEN the rows
+    are read with the engine THEN the phone (no check digit) has the engine's own digit in
+    each box, inside that box; the NSS (Luhn checks it) and a row with empty boxes none."""
+    img = fill_volante(blank_volante_200, 200, nss="92919084431", phone="5512340678")
+    aligned = detect(_gray(img), T)
+    mask = zones.zone_ink(aligned.image)
+    phone = zones.read_digit_row(aligned.image, mask, T.digit_zones("telefono"), ALIGN_DPI,
+                                 digit_models, engine=tesseract_engine)
+    assert "".join(s.text for s in phone.reread) == "5512340678"
+    for s, z in zip(phone.reread, T.digit_zones("telefono"), strict=True):
+        x0, y0, x1, y1 = z.to_px(ALIGN_DPI)
+        assert x0 <= s.box[0] < s.box[2] <= x1 and y0 <= s.box[1] < s.box[3] <= y1
+        assert s.alternatives and s.alternatives[0][0] == s.text
+    nss = zones.read_digit_row(aligned.image, mask, T.digit_zones("nss"), ALIGN_DPI,
+                               digit_models, check="luhn", engine=tesseract_engine)
+    assert nss.value == "92919084431" and nss.reread == []
+    short = fill_volante(blank_volante_200, 200, phone="55123406")
+    aligned = detect(_gray(short), T)
+    part = zones.read_digit_row(aligned.image, zones.zone_ink(aligned.image),
+                                T.digit_zones("telefono"), ALIGN_DPI, digit_models,
+                                engine=tesseract_engine)
+    assert part.reread == []
