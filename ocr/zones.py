@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ocr import digits
-from ocr.engine import SymbolEngine, mean_confidence, words_to_text
+from ocr.engine import DIGITS, SymbolEngine, mean_confidence, words_to_text
 from ocr.identifiers import EMAIL_CHARS
 from ocr.preprocess import below, flatten_background
 from ocr.types import Box, CheckboxRead, FieldRead, Symbol, Word
@@ -41,7 +41,6 @@ LEGIBLE_MIN_CONF = 55.0  # mean word confidence under this: a person should read
 PAD = 20  # px of white around a crop: Tesseract reads badly at the very edge
 ROW_PSM = 7  # a digit row re-read by the engine is one line of text...
 CHAR_PSM = 10  # ... and a box it misread there, one character
-DIGITS = "0123456789"
 # Inside the zones, on a page whose paper is flattened to white, pencil and light ballpoint
 # are ink too: a higher level than the page-wide one. The printed guide lines (grey 184)
 # sit just above it, and ruled lines are removed from fields anyway.
