@@ -13,7 +13,7 @@ from classifier._places import find_service, find_unit, normalize_service, norma
 from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
 from classifier.identity import NAME_PARTICLES
-from classifier.name_lexicon import spell_name
+from classifier.name_lexicon import lexicon, name_words, spell_name
 from classifier.staff import find_staff, staff_from_form
 from classifier.text import DIGIT_LOOKALIKES, fold
 from classifier.types import Extracted
@@ -228,18 +228,34 @@ def name_case(name: str) -> str:
                     for i, w in enumerate(words))
 
 
-def written_name(read: str) -> str:
-    """A name as read, in a name's case, its words spelled as the lexicon knows them."""
-    return spell_name(name_case(" ".join(read.split())))
+def written_name(read: str, *, commonest: bool = False) -> str:
+    """A name as read, in a name's case, its words spelled as the lexicon knows them
+    (`commonest`: by a reader that drops accents, see `spell_name`)."""
+    return spell_name(name_case(" ".join(read.split())), commonest=commonest)
+
+
+def _form_name(raw: str, second: str | None) -> str:
+    """The volante's name box as Tesseract read it, or as the second recognizer did when
+    more of its words are names ("Leticia Calderón Salinas" for "Cer ¡Cl Calderén
+    Salinas"); on a tie Tesseract's. A name word the reading left in lower case is
+    capitalised: the box holds only the name."""
+    name = written_name(raw)
+    if second:
+        other = written_name(second, commonest=True)
+        if name_words(other) > name_words(name):
+            name = other
+    return " ".join(w if fold(w) in _PARTICLES or fold(w) not in lexicon()
+                    else w[:1].upper() + w[1:] for w in name.split())
 
 
 _FORM_READERS = {"domicilio": address_from_form, "personal_involucrado": staff_from_form}
 
 
-def _from_form(key: str, raw: str) -> Extracted | None:
-    """A form field value normalised and validated, or None if empty."""
+def _from_form(key: str, raw: str, second: str | None = None) -> Extracted | None:
+    """A form field value normalised and validated, or None if empty; `second`: the same
+    box read by the second recognizer (used for the name)."""
     raw = (raw or "").strip()
-    if not raw:
+    if not raw and not (key == "nombre" and second):
         return None
     if key in _FORM_READERS:
         return _FORM_READERS[key](raw)
@@ -266,7 +282,7 @@ def _from_form(key: str, raw: str) -> Extracted | None:
         ok = value is not None
         value = value or raw
     elif key == "nombre":
-        value = written_name(raw)
+        value = _form_name(raw, second)
         ok = len(value.split()) >= 2 and not re.search(r"\d", value)
     else:
         return None
@@ -288,6 +304,7 @@ def _from_page(text: Extracted | None, page: Extracted) -> Extracted:
 def extract_fields(
     text: str, form_fields: Mapping[str, str] | None = None, reference: dt.date | None = None,
     *, page_values: Mapping[str, Extracted] | None = None,
+    form_second: Mapping[str, str] | None = None,
 ) -> dict[str, Extracted]:
     """Fields found in `text` (spans index into it), overridden by valid form fields.
 
@@ -300,6 +317,7 @@ def extract_fields(
         page_values: NSS, phone and e-mail read again from the page's candidate regions
             (`classifier.identifiers.resolve`): where present they decide over the text
             (see `_from_page`), and the form's boxes over both.
+        form_second: boxes of the volante read by the second recognizer too (the name).
 
     Returns:
         Only the fields found; each with its value, span, source and validity.
@@ -307,8 +325,9 @@ def extract_fields(
     out = _from_text(text or "", reference)
     for key, found in (page_values or {}).items():
         out[key] = _from_page(out.get(key), found)
-    for key, raw in (form_fields or {}).items():
-        form = _from_form(key, raw)
+    second = form_second or {}
+    for key in dict.fromkeys([*(form_fields or {}), *second]):
+        form = _from_form(key, (form_fields or {}).get(key, ""), second.get(key))
         if form is None:
             continue
         current = out.get(key)

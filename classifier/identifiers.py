@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from classifier.name_lexicon import one_letter_from_a_name
 from classifier.text import DIGIT_LOOKALIKES
 from classifier.types import Extracted
 from classifier.validate import (
@@ -38,6 +39,10 @@ KBEST = 400  # readings enumerated per region, most probable first
 # so a reading by the digit model alone needs more.
 ACCEPT = {"nss": 0.80, "telefono": 0.30, "correo": 0.80}
 ACCEPT_SEGMENTED = {"nss": 0.80, "telefono": 0.90}
+# A volante's row read by both the digit model and the second recognizer: the product of
+# their probabilities per box, searched as one reading (`_joint_row`).
+ACCEPT_JOINT = {"nss": 0.80, "telefono": 0.90}
+JOINT_FLOOR = 0.01
 # ... and no character of it is less likely than this (a digit read as a coin toss is no
 # value, whatever the check digit says). An address both reads agree on needs "correo";
 # the re-read's alone, "correo_solo" (handwritten letters misread are still an address).
@@ -189,20 +194,56 @@ def _page_digits(text: str) -> str:
 
 
 def _resolve_row(c: Candidate, kind: str) -> Reading | None:
-    """A volante's digit row, read by the digit model and, box by box, by the engine.
+    """A volante's digit row, read by the digit model and, box by box, by another reader.
 
-    Where the engine gave its reading the two must agree: the same valid value from both
-    is taken (two readers with different habits rarely make the same slip), two different
-    ones are a doubt however sure the digit model is. Without it the digit model's
-    reading alone is taken only when it stands out (`ACCEPT_SEGMENTED`).
+    With the second recognizer's reading the two are one search (`_joint_row`). With the
+    engine's, the two must agree: the same valid value from both is taken (two readers
+    with different habits rarely make the same slip), two different ones are a doubt
+    however sure the digit model is. Alone, the digit model's reading is taken only when
+    it stands out (`ACCEPT_SEGMENTED`).
     """
     model = _search_digits(kind, _digit_lattice(c.segmented), ACCEPT_SEGMENTED)
+    if c.second:
+        return _joint_row(c, kind, model)
     engine = _search_digits(kind, _digit_lattice(c.symbols)) if c.symbols else None
     if model is None or engine is None:
         return model
     if model.value == engine.value and _as(kind, model.value) is not None:
         return Reading(model.value, max(model.confidence, engine.confidence), True)
     return Reading(model.value, 0.0, False, disputed=_as(kind, engine.value) is not None)
+
+
+def _joint_row(c: Candidate, kind: str, model: Reading | None) -> Reading | None:
+    """The row searched over both readers' alternatives at once, box by box.
+
+    Each box's digit is weighed by the product of the two readers' probabilities (two
+    independent opinions), so a digit the model is unsure of is read by the other, and a
+    digit each reads surely otherwise leaves no reading that stands out: a doubt, never a
+    guess between them. Boxes the two do not both read make the row the model's alone.
+    """
+    ours, theirs = _digit_lattice(c.segmented), _digit_lattice(c.second)
+    if len(ours) != len(theirs) or len(ours) != len(c.segmented):
+        return model
+    found = _search_digits(kind, [_product(a, b) for a, b in zip(ours, theirs, strict=True)],
+                           ACCEPT_JOINT)
+    if found is None or found.valid:
+        return found
+    other = "".join(alts[0][0] for alts in theirs)
+    two = model is not None and model.value != other and _as(kind, other) is not None \
+        and _as(kind, model.value) is not None
+    return Reading(found.value, 0.0, False, disputed=two)
+
+
+def _product(a: list[tuple[str, float]], b: list[tuple[str, float]]
+             ) -> list[tuple[str, float]]:
+    """One box's digits by both readers: their probabilities multiplied (with a floor: a
+    digit one reader left out of its alternatives is unlikely, not impossible)."""
+    pa, pb = dict(a), dict(b)
+    joint = {d: (pa.get(d, 0.0) + JOINT_FLOOR) * (pb.get(d, 0.0) + JOINT_FLOOR)
+             for d in "0123456789"}
+    mass = sum(joint.values())
+    return sorted(((d, p / mass) for d, p in joint.items() if p / mass >= 0.005),
+                  key=lambda dp: dp[1], reverse=True)
 
 
 def _resolve_number(c: Candidate, kind: str) -> Reading | None:
@@ -283,7 +324,7 @@ def _resolve_email(c: Candidate) -> Reading | None:
                                  or c.confidence >= SURE_WORDS):
         return Reading(own, max(found[own], c.confidence / 100), True)
     sure = [(a, w) for a, w in found.items() if w >= MIN_SYMBOL["correo_solo"]]
-    if len(sure) == 1 and not (page_saw_at and own):
+    if len(sure) == 1 and not (page_saw_at and own) and not _doubtful_local(sure[0][0]):
         return Reading(sure[0][0], sure[0][1], True)
     if own and page_saw_at and c.confidence >= SURE_WORDS and not found:
         return Reading(own, c.confidence / 100, True)
@@ -299,6 +340,15 @@ def _resolve_email(c: Candidate) -> Reading | None:
 _O_OR_ZERO = re.compile(r"(?<=[a-z])0|0(?=[a-z])|(?<=\d)o|o(?=\d)")
 
 
+def _doubtful_local(address: str) -> bool:
+    """Whether one reader alone may have misread the address's local part where handwriting
+    is ambiguous: an "o" or "0" between letters and digits, or a word one letter from a
+    name ("vlises.gomez", "rviz.viridiana": the "u" read as "v")."""
+    local = address.split("@")[0]
+    return bool(_O_OR_ZERO.search(local)) or any(
+        one_letter_from_a_name(w) for w in re.findall(r"[a-z]{4,}", local))
+
+
 def _reads_at(symbols: list[list[tuple[str, float]]]) -> bool:
     """Whether an "@" was read (first, or a real alternative) somewhere in `symbols`."""
     return any(c == "@" and (i == 0 or p >= 0.1) for alts in symbols
@@ -311,8 +361,8 @@ def _second_reading(c: Candidate, kind: str) -> Reading | None:
     It is read under the same rules as Tesseract's re-read, with none of the page's
     words. An address needs an "@" it read: this recognizer reads a written "@" as such,
     and where it reads none the glyph was taken for a letter ("ANDREAEGMAIL.COM"), which
-    the repair of a lost "@" would keep in the address. An "o" or "0" between a letter and
-    a digit of its local part leaves it a doubt.
+    the repair of a lost "@" would keep in the address. A local part one reader alone may
+    have misread (`_doubtful_local`) leaves it a doubt.
     """
     if not c.second:
         return None
@@ -322,7 +372,7 @@ def _second_reading(c: Candidate, kind: str) -> Reading | None:
     if not _reads_at(c.second):
         return None
     found = _resolve_email(alone)
-    if found is not None and found.valid and _O_OR_ZERO.search(found.value.split("@")[0]):
+    if found is not None and found.valid and _doubtful_local(found.value):
         return Reading(found.value, 0.0, False)
     return found
 
@@ -351,7 +401,8 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
         first = _resolve_email(c)
     else:
         first = (_resolve_row if c.label == ROW_LABEL else _resolve_number)(c, kind)
-    second = _second_reading(c, kind)
+    # A row's second reading is already in its joint search.
+    second = None if c.label == ROW_LABEL else _second_reading(c, kind)
     if second is None:
         return first
     if first is not None and first.valid:
@@ -371,6 +422,14 @@ class PageValues:
 
     values: dict[str, Extracted] = field(default_factory=dict)
     regions: list[dict[str, Any]] = field(default_factory=list)  # doubtful candidates
+    # The digits the page's text holds for each number read again as a valid value, and
+    # that value's field: the same digits in the text are that field's, never another's.
+    claimed: dict[str, str] = field(default_factory=dict)
+
+    def claimed_by_another(self, name: str, value: str) -> bool:
+        """Whether the text's `value` for field `name` is digits the page read as another
+        field ("979 9405 506", a phone to the text, re-read as an 11-digit NSS)."""
+        return self.claimed.get(re.sub(r"\D", "", value), name) != name
 
 
 def _kinds_for(c: Candidate) -> tuple[str, ...]:
@@ -406,6 +465,8 @@ def resolve(candidates: Sequence[Candidate]) -> PageValues:
             r, c = max(valid, key=lambda rc: (rc[1].kind != "numero", rc[0].confidence))
             out.values[name] = Extracted(r.value, source="pagina", valid=True, page=c.page,
                                          box=c.box, confidence=round(r.confidence, 3))
+            if name != "correo":
+                out.claimed.update((_page_digits(c2.text), name) for _, c2 in valid)
             continue
         # No valid reading, or valid readings that disagree: a person decides.
         r, c = max(reads, key=lambda rc: (rc[1].kind != "numero", rc[0].confidence))

@@ -6,7 +6,8 @@ accent is given the accent ("Avila" -> "Ávila"); a word it does not know is rep
 the one known word within one slip if it has five letters or more (two slips from eight
 letters, keeping the first letter), and left as written when there is none or more than
 one: a rare real name stays as the person wrote it. A word the lexicon knows as written
-is never changed.
+is never changed, except in the reading of a recognizer that drops accents, where each
+known word takes its commonest form.
 
 The lexicon is Faker's lists of Mexican, Colombian and Spanish names (2,500 words drawn
 from civil registers) and the Mexican names of `classifier.identity` that Faker lacks.
@@ -41,16 +42,19 @@ _MIN_LETTERS = 3  # "Co", "Ma": too short to say which name they were
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, tuple[str, ...]]:
-    """Folded word -> its written forms ("garcia" -> ("García",)), every list merged."""
-    forms: dict[str, set[str]] = {}
+    """Folded word -> its written forms, the commonest first: in the most lists, then
+    alphabetically ("garcia" -> ("García", "Garcia"))."""
+    lists_holding: dict[str, dict[str, int]] = {}
     # Faker's lists are tuples, or OrderedDicts of frequencies (iterating gives the names).
     lists = [getattr(source, attr) for source in _SOURCES for attr in _LISTS]
     for names in (*lists, _OURS):
-        for name in names:
-            for word in name.split():
-                if word.isalpha() and fold(word) not in NAME_PARTICLES:
-                    forms.setdefault(fold(word), set()).add(word)
-    return {key: tuple(sorted(spellings)) for key, spellings in forms.items()}
+        seen = {word for name in names for word in name.split()
+                if word.isalpha() and fold(word) not in NAME_PARTICLES}
+        for word in seen:
+            counts = lists_holding.setdefault(fold(word), {})
+            counts[word] = counts.get(word, 0) + 1
+    return {key: tuple(sorted(counts, key=lambda w: (-counts[w], w)))
+            for key, counts in lists_holding.items()}
 
 
 def known_name_words() -> frozenset[str]:
@@ -58,14 +62,25 @@ def known_name_words() -> frozenset[str]:
     return frozenset(lexicon())
 
 
-def spell_name(name: str) -> str:
+def spell_name(name: str, *, commonest: bool = False) -> str:
     """`name` with each word the lexicon can vouch for in its written form; a word written
-    in lower case stays in lower case (the case is `name_case`'s business)."""
+    in lower case stays in lower case (the case is `name_case`'s business). With
+    `commonest` (a reader that drops accents: RapidOCR's "Calderon Nuñez") every known
+    word takes its commonest form ("Calderón Núñez")."""
     return " ".join(spelled.lower() if word.islower() else spelled
-                    for word in name.split() for spelled in (_spell(word),))
+                    for word in name.split() for spelled in (_spell(word, commonest),))
 
 
-def _spell(word: str) -> str:
+def name_words(name: str) -> float:
+    """How much of `name` reads as someone's name: 1 for each word the lexicon knows that
+    is written with a capital, 0.5 for one in lower case ("larrea" is more likely a
+    "Torres" whose "T" was read as "l" than a name written so)."""
+    words = lexicon()
+    return sum(1.0 if word[:1].isupper() else 0.5 for word in name.split()
+               if fold(word) in words)
+
+
+def _spell(word: str, commonest: bool = False) -> str:
     key = fold(word)
     if not key.isalpha() or key in NAME_PARTICLES or len(key) < _MIN_LETTERS:
         return word
@@ -83,6 +98,8 @@ def _spell(word: str) -> str:
         if slips > 1 and match[0] != key[0]:
             return word  # "Xolalpa" is not "Olalla": two slips keep the first letter
         forms = words[match]
+    if commonest:
+        return forms[0]
     if word in forms:
         return word
     return _closest_form(word, forms)
@@ -97,3 +114,16 @@ def _closest_form(word: str, forms: tuple[str, ...]) -> str:
     ranked = sorted(((Levenshtein.distance(word.lower(), f.lower()),
                       -len(accents & set(f.lower()))), f) for f in forms)
     return ranked[0][1] if ranked[0][0] < ranked[1][0] else word
+
+
+def one_letter_from_a_name(word: str) -> bool:
+    """Whether `word` is no name the lexicon knows but one letter away from one ("vlises",
+    "rviz"): in many hands "u" and "v", "n" and "r" are one glyph."""
+    key = fold(word)
+    words = lexicon()
+    if key in words or len(key) < _MIN_LETTERS + 1:
+        return False
+    close = process.extract(key, words.keys(), scorer=Levenshtein.distance, score_cutoff=1,
+                            limit=8)
+    return any(len(match) == len(key) for match, _d, _i in close)
+

@@ -65,6 +65,7 @@ def propose(
     model: Classifier,
     *,
     form_fields: Mapping[str, str] | None = None,
+    form_second: Mapping[str, str] | None = None,
     checked: Sequence[str] | None = (),
     unit: str | None = None,
     received_on: dt.date | None = None,
@@ -76,6 +77,7 @@ def propose(
         text: the OCR text (for a volante, its description box and any other text).
         model: the trained classifier.
         form_fields: values read from the volante's boxes; valid ones win over the text.
+        form_second: boxes the second recognizer read too (the name), as it read them.
         checked: checkboxes marked on the volante ("queja", "sugerencia", ...): a hint.
         unit: the unit where the box is (e.g. "UMF 20"), used when the text names none.
         received_on: the day the box was emptied; dates the event ("ayer", "el 3 de
@@ -87,7 +89,13 @@ def propose(
     text = text or ""
     checked = [c for c in (checked or ()) if c]
     page = resolve(candidates)
-    extracted = extract_fields(text, form_fields, received_on, page_values=page.values)
+    extracted = extract_fields(text, form_fields, received_on, page_values=page.values,
+                               form_second=form_second)
+    for name in ("nss", "telefono"):
+        found = extracted.get(name)
+        if found is not None and found.source == "texto" and \
+                page.claimed_by_another(name, found.value):
+            del extracted[name]
     fields: dict[str, str | None] = {name: None for name in FIELD_NAMES}
     for name, found in extracted.items():
         doubted = found.source == "pagina" and not found.valid  # empty, with its crop

@@ -105,9 +105,10 @@ KNOWN_EMAIL_DOMAINS = (
     "hotmail.es", "outlook.es", "icloud.com", "prodigy.net.mx", "live.com", "imss.gob.mx",
 )
 # What OCR makes of an "@" (lower case, as the address is compared): the sign itself, a
-# parenthesis and a letter ("(W", "(v"), a copyright or registered sign, an "f"; and, as
-# read with its case kept, a round capital (_AT_CAPITALS, see repair_email).
-_AT_LOOKALIKES = ("@", "(w)", "(w", "(v", "(a", "(@", "(", "©", "®", "f")
+# parenthesis and a letter or a ring ("(W", "(v", "(0"), a copyright or registered sign,
+# an "f"; and, as read with its case kept, a round capital (_AT_CAPITALS, see
+# repair_email).
+_AT_LOOKALIKES = ("@", "(w)", "(w", "(v", "(a", "(0", "(o", "(@", "(", "©", "®", "f")
 _AT_CAPITALS = "QGOC"
 _LOCAL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9])?$")
 

@@ -333,13 +333,13 @@ def _reread(crop: np.ndarray, dx: int, dy: int, kind: str, engine: SymbolEngine,
     return _moved(symbols, dx, dy), _moved(_segmented(crop, models), dx, dy)
 
 
-def _second_read(crop: np.ndarray, dx: int, dy: int, kind: str, second: SymbolEngine
-                 ) -> list[Symbol]:
-    """The region's crop read by the second recognizer, as RGB (it reads grayscale input
-    worse)."""
+def second_read(crop: np.ndarray, dx: int, dy: int, whitelist: str | None,
+                second: SymbolEngine) -> list[Symbol]:
+    """A crop whose origin is at (`dx`, `dy`) on the page read by the second recognizer as
+    one line of `whitelist`'s characters (None: any), as RGB (it reads grayscale worse)."""
     rgb = cv2.cvtColor(crop, cv2.COLOR_GRAY2RGB) if crop.ndim == 2 else crop
     try:
-        return _moved(second.image_to_symbols(rgb, psm=LINE_PSM, whitelist=_whitelist(kind)),
+        return _moved(second.image_to_symbols(rgb, psm=LINE_PSM, whitelist=whitelist),
                       dx, dy)
     except EngineError as e:  # Tesseract's reading stands alone
         log.warning("identifier region not read by the second recognizer: %s", e)
@@ -367,7 +367,7 @@ def read_identifiers(image: np.ndarray, words: list[Word], reader: Reader
             except EngineError as e:  # the page's own read stands; only the second is lost
                 log.warning("identifier region not read again: %s", e)
         second = ([] if reader.second is None
-                  else _second_read(crop, dx, dy, kind, reader.second))
+                  else second_read(crop, dx, dy, _whitelist(kind), reader.second))
         out.append(IdentifierRead(kind=kind, label=label, box=box, text=text,
                                   confidence=round(conf, 1), symbols=symbols,
                                   segmented=segmented, second=second))
@@ -388,18 +388,20 @@ def from_volante(v: VolanteRead) -> list[IdentifierRead]:
     """The volante's identifier fields as candidates, with the alternatives read there.
 
     A digit row's characters read by the digit model go in `segmented`, the engine's read
-    of the same boxes (when it gave one digit per box) in `symbols`; the row's confidence
+    of the same boxes (when it gave one digit per box) in `symbols`, the second
+    recognizer's (of a row or of the e-mail field) in `second`; the row's confidence
     is left at 0 so that only the search over their alternatives (never the row's mean)
     can accept a value.
     """
     out = []
     for key in VOLANTE_FIELDS:
         f = v.fields.get(key)
-        if f is None or not f.value.strip():
+        if f is None or not (f.value.strip() or f.second):
             continue
         row = key != "correo"
         out.append(IdentifierRead(kind=key, label="casillas" if row else "campo", box=f.box,
                                   text=f.value, confidence=0.0 if row else f.confidence,
                                   symbols=_copies(f.reread if row else f.symbols),
-                                  segmented=_copies(f.symbols) if row else []))
+                                  segmented=_copies(f.symbols) if row else [],
+                                  second=_copies(f.second)))
     return out

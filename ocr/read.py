@@ -145,11 +145,14 @@ def _read_volante(page: PageImage, aligned: volante.Aligned, reader: Reader) -> 
     filled = [f for f in v.fields.values() if f.value]
     conf = desc.confidence if desc is not None and desc.value else (
         float(np.mean([f.confidence for f in filled])) if filled else 0.0)
+    words = list(desc.words) if desc is not None else []
+    # People also write their NSS, phone or e-mail in the description ("Nss 0796..., mi
+    # correo ..."): those are candidates too, read again as in a letter's running text.
+    found = identifiers.from_volante(v) + identifiers.read_identifiers(aligned.image, words,
+                                                                       reader)
     read = PageRead(page_no=page.page_no, text=desc.value if desc is not None else "",
                     confidence=round(conf, 1), method="volante", rotation=aligned.rotation,
-                    skew=aligned.skew, volante=v,
-                    words=list(desc.words) if desc is not None else [],
-                    identifiers=identifiers.from_volante(v))
+                    skew=aligned.skew, volante=v, words=words, identifiers=found)
     log.debug("page %d read as volante (%s): %d boxes marked, %d fields filled",
               page.page_no, aligned.method, len(v.checked_types), len(filled))
     return _finish(read, aligned.image, volante.ALIGN_DPI)
@@ -203,5 +206,5 @@ def _scale_volante(v: VolanteRead, k: float) -> None:
     for f in v.fields.values():
         f.box = _scale_box(f.box, k)
         f.words = _scale_words(f.words, k)
-        for s in [*f.symbols, *f.reread]:
+        for s in [*f.symbols, *f.reread, *f.second]:
             s.box = _scale_box(s.box, k)

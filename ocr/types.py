@@ -82,6 +82,9 @@ class FieldRead:
     # Symbol per box, in page pixels): a second opinion the digit model's reading must
     # agree with. Empty when the engine could not give exactly one digit per filled box.
     reread: list[Symbol] = field(default_factory=list)
+    # The digit row or the e-mail field read by the reader's second recognizer (one Symbol
+    # per box on a row, as `reread`), when it has one.
+    second: list[Symbol] = field(default_factory=list)
 
 
 @dataclass
@@ -188,5 +191,6 @@ def _volante(d: Mapping[str, Any]) -> VolanteRead:
                              _box(f["box"]), bool(f.get("legible", True)),
                              [_word(w) for w in f.get("words") or ()],
                              [_symbol(s) for s in f.get("symbols") or ()],
-                             [_symbol(s) for s in f.get("reread") or ()])
+                             [_symbol(s) for s in f.get("reread") or ()],
+                             [_symbol(s) for s in f.get("second") or ()])
                 for k, f in (d.get("fields") or {}).items()})

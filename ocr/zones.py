@@ -10,7 +10,8 @@ import numpy as np
 
 from ocr import digits
 from ocr.engine import DIGITS, SymbolEngine, mean_confidence, words_to_text
-from ocr.identifiers import EMAIL_CHARS
+from ocr.errors import EngineError
+from ocr.identifiers import EMAIL_CHARS, second_read
 from ocr.preprocess import below, flatten_background
 from ocr.types import Box, CheckboxRead, FieldRead, Symbol, Word
 
@@ -39,6 +40,11 @@ DIGIT_CHECKS = {"nss": "luhn"}
 FIELD_MIN_INK_PX = 40  # fewer ink pixels than this (at 300 dpi) and the field is empty
 LEGIBLE_MIN_CONF = 55.0  # mean word confidence under this: a person should read the crop
 PAD = 20  # px of white around a crop: Tesseract reads badly at the very edge
+# Fields the second recognizer reads too, with the characters each can hold (None: any):
+# the e-mail, and the name, which it reads right where Tesseract slips on handwriting as
+# often as the other way round (the classifier keeps the reading more of whose words are
+# names).
+READ_TWICE: dict[str, str | None] = {"correo": EMAIL_CHARS, "nombre": None}
 ROW_PSM = 7  # a digit row re-read by the engine is one line of text...
 CHAR_PSM = 10  # ... and a box it misread there, one character
 # Inside the zones, on a page whose paper is flattened to white, pencil and light ballpoint
@@ -192,7 +198,8 @@ def _engine_digits(inks: list[np.ndarray], boxes: list[Box], engine: SymbolEngin
 
 def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: int,
                    models: DigitModels, *, check: str | None = None,
-                   engine: OcrEngine | None = None) -> FieldRead:
+                   engine: OcrEngine | None = None, second: SymbolEngine | None = None
+                   ) -> FieldRead:
     """Digits of a row of boxes, each read by the handwritten-digit model ("?" if none).
 
     Every filled box becomes a Word (its digit, the model's confidence, its ink box). The
@@ -200,8 +207,9 @@ def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: i
     row is legible: nothing was written); with `check="luhn"` (the NSS) a
     row of the full length must also pass the check digit, and a failing one is repaired
     only when exactly one low-confidence digit can make it pass - flagged either way.
-    A full row without a check digit is also read by `engine` (when it keeps alternatives),
-    box by box, for `FieldRead.reread`.
+    A full row is also read by the `second` recognizer, box by box, for `FieldRead.second`;
+    without one, a full row without a check digit is read by `engine` (when it keeps
+    alternatives) for `FieldRead.reread`.
     """
     boxes = [z.to_px(dpi) for z in zones]
     row_box = (boxes[0][0], boxes[0][1], boxes[-1][2], boxes[-1][3])
@@ -237,20 +245,31 @@ def read_digit_row(page: np.ndarray, mask: np.ndarray, zones: list[Zone], dpi: i
         ((str(d), round(q, 4)) for d, q in enumerate(p) if q >= 0.005),
         key=lambda dq: dq[1], reverse=True)) for w, p in zip(words, probs, strict=True)]
     reread: list[Symbol] = []
-    # A row with no check digit (the phone) has nothing else to catch a confident slip of
-    # the digit model: the engine reads it too. On the NSS, Luhn does that job better (the
-    # engine's handwritten-digit slips vetoed right NSS as often as wrong ones).
-    if check is None and isinstance(engine, SymbolEngine) and len(found) == len(zones):
-        reread = _engine_digits([ink for ink, _ in found], [b for _, b in found],
-                                engine)
+    again: list[Symbol] = []
+    inks, ink_boxes = [ink for ink, _ in found], [b for _, b in found]
+    if second is not None and len(found) == len(zones):
+        # The second recognizer reads handwritten digits far better than Tesseract (9 of 9
+        # phone rows on a tuning box, against 0): it reads every full row, the NSS too.
+        try:
+            again = _engine_digits(inks, ink_boxes, second)
+        except EngineError as e:  # the digit model's reading stands alone
+            log.warning("digit row not read by the second recognizer: %s", e)
+    elif check is None and isinstance(engine, SymbolEngine) and len(found) == len(zones):
+        # A row with no check digit (the phone) has nothing else to catch a confident slip
+        # of the digit model: the engine reads it too. On the NSS, Luhn does that job better
+        # (Tesseract's handwritten-digit slips vetoed right NSS as often as wrong ones).
+        reread = _engine_digits(inks, ink_boxes, engine)
     return FieldRead(value=value, confidence=round(mean, 1), box=row_box, legible=legible,
-                     words=words, symbols=symbols, reread=reread)
+                     words=words, symbols=symbols, reread=reread, second=again)
 
 
 def _read_field(page: np.ndarray, mask: np.ndarray, box: Box, psm: int,
-                engine: OcrEngine, *, alternatives: str | None = None) -> FieldRead:
+                engine: OcrEngine, *, alternatives: str | None = None,
+                second: SymbolEngine | None = None, second_whitelist: str | None = None
+                ) -> FieldRead:
     """A written field read by the engine; with `alternatives` (a whitelist) it is read a
-    second time keeping each character's choices, when the engine can."""
+    second time keeping each character's choices, when the engine can; by the `second`
+    recognizer (restricted to `second_whitelist`) if it is given one."""
     m = _crop(mask, box)
     if cv2.countNonZero(m) < FIELD_MIN_INK_PX:
         return FieldRead(value="", confidence=0.0, box=box, legible=True)
@@ -268,24 +287,31 @@ def _read_field(page: np.ndarray, mask: np.ndarray, box: Box, psm: int,
         symbols = engine.image_to_symbols(clean, psm=psm, whitelist=alternatives)
         for sym in symbols:
             sym.box = (sym.box[0] + dx, sym.box[1] + dy, sym.box[2] + dx, sym.box[3] + dy)
+    # Read again even where Tesseract read nothing: the ink is there.
+    again = [] if second is None else second_read(clean, dx, dy, second_whitelist, second)
     return FieldRead(value=text, confidence=round(conf, 1), box=box,
                      legible=bool(text) and conf >= LEGIBLE_MIN_CONF, words=on_page,
-                     symbols=symbols)
+                     symbols=symbols, second=again)
 
 
 def read_fields(page: np.ndarray, reader: Reader, dpi: int,
                 mask: np.ndarray | None = None) -> dict[str, FieldRead]:
     """Every written field and digit-box row of the reader's template on an aligned page
-    (digit rows by its digit model, fields by its engine)."""
+    (digit rows by its digit model, fields by its engine; the rows and `READ_TWICE`'s
+    fields again by its second recognizer when it has one)."""
     template, engine = reader.template, reader.engine
     mask = zone_ink(page) if mask is None else mask
     out: dict[str, FieldRead] = {}
     for key in template.raw.get("digit_boxes", {}):
         out[key] = read_digit_row(page, mask, template.digit_zones(key), dpi, reader.digits,
-                                  check=DIGIT_CHECKS.get(key), engine=engine)
+                                  check=DIGIT_CHECKS.get(key), engine=engine,
+                                  second=reader.second)
     for key, spec in template.raw.get("fields", {}).items():
         box = template.zone("fields", key).to_px(dpi)
+        twice = reader.second is not None and key in READ_TWICE
         out[key] = _read_field(page, mask, box, int(spec.get("psm", 7)), engine,
-                               alternatives=EMAIL_CHARS if key == "correo" else None)
+                               alternatives=EMAIL_CHARS if key == "correo" else None,
+                               second=reader.second if twice else None,
+                               second_whitelist=READ_TWICE.get(key))
     log.debug("volante fields read: %d filled", sum(1 for f in out.values() if f.value))
     return out

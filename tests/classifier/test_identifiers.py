@@ -299,3 +299,73 @@ def test_a_phone_row_the_engine_reads_otherwise_is_a_doubt_however_sure_the_mode
     found = resolve([_row(model, other)])
     assert not found.values["telefono"].valid
     assert [r["label"] for r in found.regions] == ["posible teléfono"]
+
+
+def _joint(model: list[list[tuple[str, float]]], second: list[list[tuple[str, float]]],
+           kind: str = "telefono") -> Candidate:
+    """A volante's row read by the digit model and, box by box, by the second recognizer."""
+    c = _row(model, [])
+    c.kind, c.second = kind, second
+    return c
+
+
+def test_a_row_box_the_digit_model_is_unsure_of_is_read_by_the_second_recognizer() -> None:
+    """GIVEN the digit model reading 5512840678 with its 5th box unsure (8 at 0.6, 3 its
+    second choice) and the second recognizer sure of a 3 there WHEN resolved THEN the row is
+    5512340678, taken; the same with the digit model sure of its 8 is a doubt (two readers
+    sure of two digits), and so is the model's unsure reading alone."""
+    model = sure(PHONE)
+    model[4] = [("8", 0.6), ("3", 0.35), ("9", 0.05)]
+    found = resolve([_joint(model, sure(PHONE, 0.99))]).values["telefono"]
+    assert (found.value, found.valid) == (PHONE, True)
+    model[4] = [("8", 0.99), ("3", 0.01)]
+    other = resolve([_joint(model, sure(PHONE, 0.99))])
+    assert not other.values["telefono"].valid
+    assert [r["label"] for r in other.regions] == ["posible teléfono"]
+    alone = sure(PHONE)
+    alone[4] = [("3", 0.6), ("8", 0.4)]
+    assert not resolve([_row(alone, [])]).values["telefono"].valid
+
+
+def test_a_row_both_readers_agree_on_is_taken_and_an_nss_still_needs_its_check_digit() -> None:
+    """GIVEN both readers agreeing, neither sure enough alone (0.95 a box: 0.95 ** 10 =
+    0.60) WHEN resolved THEN the phone is taken; an NSS both read alike but failing Luhn
+    is no value; one box the model was unsure of, read by the second recognizer so that
+    Luhn passes, is."""
+    assert not resolve([_row(sure(PHONE, 0.95), [])]).values["telefono"].valid
+    agreed = resolve([_joint(sure(PHONE, 0.95), sure(PHONE, 0.95))]).values["telefono"]
+    assert (agreed.value, agreed.valid) == (PHONE, True)
+    wrong = "92919084481"
+    assert not is_valid_nss(wrong)
+    assert not resolve([_joint(sure(wrong), sure(wrong), "nss")]).values["nss"].valid
+    model = sure(NSS)
+    model[9] = [("8", 0.5), ("3", 0.45), ("1", 0.05)]
+    nss = resolve([_joint(model, sure(NSS, 0.95), "nss")]).values["nss"]
+    assert (nss.value, nss.valid) == (NSS, True)
+
+
+def test_a_row_with_a_box_the_second_recognizer_did_not_read_is_the_digit_models_alone(
+        ) -> None:
+    """GIVEN the second recognizer's reading one box short WHEN resolved THEN the digit
+    model's reading decides as if alone (sure: taken)."""
+    found = resolve([_joint(sure(PHONE, 0.999), sure(PHONE[:-1], 0.99))]).values["telefono"]
+    assert (found.value, found.valid) == (PHONE, True)
+
+
+def test_an_address_one_reader_read_with_a_name_one_letter_off_is_a_doubt() -> None:
+    """GIVEN the second recognizer alone sure of "vlises.gomez@hotmail.com" (a handwritten
+    "u" read as "v") or of "rviz.viridiana@outlook.com" WHEN resolved THEN neither is a
+    value, only a doubt with its crop; "ulises.gomez@hotmail.com", read as surely, is
+    taken, and so is an address whose words are no names at all."""
+    def second(text: str) -> Candidate:
+        c = candidate([], kind="correo", text="")
+        c.second = [[(ch, 0.99)] for ch in text]
+        return c
+
+    for slip in ("vlises.gomez@hotmail.com", "rviz.viridiana@outlook.com"):
+        found = resolve([second(slip)])
+        assert not found.values["correo"].valid
+        assert [r["label"] for r in found.regions] == ["posible correo"]
+    for right in ("ulises.gomez@hotmail.com", "tacos.chidos@gmail.com"):
+        mail = resolve([second(right)]).values["correo"]
+        assert (mail.value, mail.valid) == (right, True)

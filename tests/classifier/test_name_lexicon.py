@@ -54,3 +54,31 @@ def test_the_name_a_letter_and_a_volante_give_is_spelled() -> None:
     assert extract_fields(letter)["nombre"].value == "Rodolfo Galván Ramos"
     form = extract_fields("", {"nombre": "KODOLFO GALVAN RAMOS"})
     assert form["nombre"].value == "Rodolfo Galván Ramos"
+
+
+def test_a_reader_that_drops_accents_gets_each_known_words_commonest_form() -> None:
+    """GIVEN RapidOCR's "Leticia Calderon Nuñez" (it drops accents a person wrote) WHEN
+    spelled as such a reader's THEN "Leticia Calderón Núñez"; as Tesseract's, it stays as
+    read (known as written); "Manuel" keeps its plain form, the commonest."""
+    assert spell_name("Leticia Calderon Nuñez", commonest=True) == "Leticia Calderón Núñez"
+    assert spell_name("Leticia Calderon Nuñez") == "Leticia Calderon Nuñez"
+    assert spell_name("Manuel Trejo", commonest=True) == "Manuel Trejo"
+
+
+def test_a_volantes_name_box_takes_the_reading_more_of_whose_words_are_names() -> None:
+    """GIVEN the name box as Tesseract and as the second recognizer read it WHEN extracted
+    THEN the reading with more known names wins, spelled and capitalised; on a tie, or
+    when the second is worse, Tesseract's; the second alone fills an empty box."""
+    def name(tesseract: str, second: str) -> str:
+        form = {"nombre": tesseract} if tesseract else {}
+        return extract_fields("", form, form_second={"nombre": second})["nombre"].value
+
+    assert name("Cer ¡Cl Calderén Salinas", "Leticia Calderon Salinas") \
+        == "Leticia Calderón Salinas"
+    assert name("Guadalupe Santiago larres", "Guadalupe Santiago Torres") \
+        == "Guadalupe Santiago Torres"  # a name word in lower case counts half
+    assert name("Óscar Robles Núnez2", "óscar Robles Nunez") == "Óscar Robles Núñez"
+    assert name("Josefina Delgado Herrera", "Josefina Degado Serra") \
+        == "Josefina Delgado Herrera"
+    assert name("Patricia Padilla García", "PATRIAALA AREA") == "Patricia Padilla García"
+    assert name("", "SANDRA TREJO MEJIA") == "Sandra Trejo Mejía"

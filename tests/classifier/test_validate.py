@@ -99,6 +99,7 @@ def test_identities_are_seeded_and_varied() -> None:
     ("juan.perezfgmail.com", "juan.perez@gmail.com"),          # "@" read as "f"
     ("pedro.lopez(Wyahoo.com.mx", "pedro.lopez@yahoo.com.mx"),  # as "(W"
     ("roberto.huerta(Vhotmail.com", "roberto.huerta@hotmail.com"),
+    ("gzunigab1993(0 outlook.com", "gzunigab1993@outlook.com"),  # as "(0"
     ("ana.ruiz©outlook.com", "ana.ruiz@outlook.com"),           # as "©"
     ("maria.ruizhotmail.com", "maria.ruiz@hotmail.com"),        # lost before a provider
     ("maria.ruiz hotmai1.com", "maria.ruiz@hotmail.com"),       # lost, and the domain misread

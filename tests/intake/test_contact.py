@@ -7,7 +7,7 @@ from pathlib import Path
 
 from classifier.model import Classifier, load_bundle
 from intake.workflow import propose_document
-from ocr.types import IdentifierRead, PageRead, Symbol
+from ocr.types import FieldRead, IdentifierRead, PageRead, Symbol, VolanteRead
 
 NSS = "92919084431"
 
@@ -49,3 +49,33 @@ def test_contact_data_on_the_second_page_belongs_to_the_whole_letter(trained_mod
     # once the reviewer types it from the crop.
     assert "contacto" not in proposal.missing
     assert proposal.route != "publico_general"
+
+
+def test_a_volantes_name_box_read_by_both_recognizers_is_proposed_from_the_better(
+        trained_model: Path) -> None:
+    """GIVEN a volante whose name box Tesseract read as "Cer ¡Cl Calderén Salinas" and the
+    second recognizer as "Leticia Calderon Salinas" WHEN proposed THEN the name is the
+    second's, spelled: "Leticia Calderón Salinas"."""
+    name = FieldRead("Cer ¡Cl Calderén Salinas", 66.0, (10, 10, 900, 60),
+                     second=_sure("Leticia Calderon Salinas"))
+    page = PageRead(page_no=1, text="No había medicamento en la farmacia.", confidence=80.0,
+                    method="volante", volante=VolanteRead("volante_v1", None,
+                                                          fields={"nombre": name}))
+    proposal = propose_document([page], Classifier(load_bundle(trained_model)), "UMF 20")
+    assert proposal.proposal.fields["nombre"] == "Leticia Calderón Salinas"
+
+
+def test_digits_the_page_read_as_an_nss_are_not_also_the_texts_phone(trained_model: Path
+                                                                      ) -> None:
+    """GIVEN a letter ending in an unlabelled "979 9405 506" (ten digits: a phone to the
+    text) that both re-readings read as the NSS 85755485506 WHEN proposed THEN the NSS is
+    taken and no phone is proposed from the same ink."""
+    nss = "85755485506"
+    page = PageRead(page_no=1, text="Sugiero que se amplíe ese esquema a más empresas.\n"
+                    "Viridiana Ruiz\n979 9405 506", confidence=60.0, method="tesseract",
+                    identifiers=[IdentifierRead("numero", "", (100, 300, 320, 340),
+                                                "979 9405 506", 60.0, [], _sure(nss),
+                                                _sure(nss))])
+    proposal = propose_document([page], Classifier(load_bundle(trained_model)), "UMF 20")
+    assert proposal.proposal.fields["nss"] == nss
+    assert proposal.proposal.fields["telefono"] is None

@@ -9,15 +9,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ocr_testing import ScriptedEngine
+from ocr_testing import ScriptedEngine, fill_volante
 from PIL import Image, ImageDraw, ImageFont
 
 from classifier.identifiers import candidates_of, resolve
 from ocr import rapid
 from ocr.errors import EngineError
-from ocr.identifiers import EMAIL_CHARS, NUMBER_CHARS, read_identifiers
+from ocr.identifiers import EMAIL_CHARS, NUMBER_CHARS, from_volante, read_identifiers
+from ocr.preprocess import to_gray
 from ocr.reader import Reader
+from ocr.template import load_template
 from ocr.types import Symbol, Word
+from ocr.volante import ALIGN_DPI, detect, read_volante
 
 SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 HUMOR = Path("/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf")
@@ -150,3 +153,84 @@ def test_no_second_recognizer_no_second_reading(digit_models) -> None:
     image, words = _phone_page()
     (found,) = read_identifiers(image, words, Reader.of(ScriptedEngine(), digit_models))
     assert found.second == []
+
+
+class _BrokenSecond:
+    """A second recognizer whose every read fails."""
+
+    def image_to_symbols(self, image, *, psm, whitelist=None):  # noqa: ANN001
+        raise EngineError("el segundo lector (RapidOCR) falló: prueba")
+
+
+@needs_rapid
+def test_a_volantes_digit_rows_are_read_box_by_box_by_the_second_recognizer(
+        blank_volante_200, tesseract_engine, digit_models) -> None:
+    """GIVEN a volante whose NSS and phone boxes hold real handwritten digits (held-out
+    MNIST images) WHEN read with the second recognizer THEN both rows, the NSS too, carry
+    its reading, one digit inside each box, and Tesseract reads neither again; the two
+    readers' search proposes the written values (the digit model alone is unsure of a
+    box of each); a second recognizer that fails leaves the digit model's reading
+    standing."""
+    nss, phone = "92919084431", "5512340678"
+    img = fill_volante(blank_volante_200, 200, nss=nss, phone=phone, hand_digits=True)
+    template = load_template()
+    aligned = detect(to_gray(np.asarray(img)), template)
+    reader = Reader.of(tesseract_engine, digit_models, second=rapid.RapidEngine())
+    v = read_volante(aligned, reader)
+    for key, value in (("nss", nss), ("telefono", phone)):
+        f = v.fields[key]
+        assert f.reread == [] and len(f.second) == len(value)
+        for s, z in zip(f.second, template.digit_zones(key), strict=True):
+            x0, y0, x1, y1 = z.to_px(ALIGN_DPI)
+            assert x0 <= s.box[0] < s.box[2] <= x1 and y0 <= s.box[1] < s.box[3] <= y1
+            assert s.text.isdigit() and s.alternatives[0][0] == s.text
+    found = resolve(candidates_of([(1, [asdict(c) for c in from_volante(v)])]))
+    assert {k: (found.values[k].value, found.values[k].valid) for k in ("nss", "telefono")
+            } == {"nss": (nss, True), "telefono": (phone, True)}
+    broken = read_volante(aligned, Reader.of(tesseract_engine, digit_models,
+                                             second=_BrokenSecond()))
+    assert broken.fields["nss"].second == [] and broken.fields["nss"].value
+
+
+class _RecordingSecond:
+    """A second recognizer that reads every crop as `text` and notes each whitelist."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.whitelists: list[str | None] = []
+
+    def image_to_symbols(self, image, *, psm, whitelist=None):  # noqa: ANN001
+        self.whitelists.append(whitelist)
+        h, w = image.shape[:2]
+        step = w // max(len(self.text), 1)
+        return [Symbol(ch, 99.0, (i * step, 0, (i + 1) * step, h), [(ch, 0.99)])
+                for i, ch in enumerate(self.text)]
+
+
+def test_a_volantes_name_and_e_mail_boxes_are_read_by_the_second_recognizer_too(
+        blank_volante_200, tesseract_engine, digit_models) -> None:
+    """GIVEN a volante with a written name and e-mail, and a reader with a second
+    recognizer WHEN read THEN the name box (any character) and the e-mail box (an
+    address's characters) are read by it, each with boxes on the page around its box; no
+    other written field is (the description, the service); an empty box is not read."""
+    template = load_template()
+    img = fill_volante(blank_volante_200, 200, name="Leticia Calderón Salinas",
+                       lines=("La farmacia no tenía mi medicamento.",))
+    x0, _, _, y1 = template.zone("fields", "correo").to_px(200)
+    ImageDraw.Draw(img).text((x0 + 16, y1 - 8), "leti.calderon@gmail.com", fill=0,
+                             font=ImageFont.truetype(SANS, 40), anchor="ls")
+    aligned = detect(to_gray(np.asarray(img)), template)
+    second = _RecordingSecond("Leticia Calderon Salinas")
+    v = read_volante(aligned, Reader.of(tesseract_engine, digit_models, second=second))
+    assert sorted(second.whitelists, key=str) == sorted([None, EMAIL_CHARS], key=str)
+    assert sorted(k for k, f in v.fields.items() if f.second) == ["correo", "nombre"]
+    for key in ("nombre", "correo"):
+        bx0, by0, bx1, by1 = template.zone("fields", key).to_px(ALIGN_DPI)
+        for s in v.fields[key].second:
+            assert bx0 - 30 <= s.box[0] < s.box[2] <= bx1 + 30
+            assert by0 - 30 <= s.box[1] < s.box[3] <= by1 + 30
+    empty = fill_volante(blank_volante_200, 200, name="Leticia Calderón Salinas")
+    second.whitelists.clear()
+    read_volante(detect(to_gray(np.asarray(empty)), template),
+                 Reader.of(tesseract_engine, digit_models, second=second))
+    assert second.whitelists == [None]

@@ -11,8 +11,10 @@ from PIL import Image, ImageDraw
 from ocr import zones
 from ocr.digits import DigitModels
 from ocr.preprocess import rotate_clockwise, to_gray
+from ocr.read import read_page
 from ocr.reader import Reader
 from ocr.template import load_template
+from ocr.types import PageImage
 from ocr.volante import ALIGN_DPI, align, detect, find_markers, find_qr, qr_rotation, read_volante
 
 T = load_template()
@@ -292,3 +294,22 @@ def test_a_full_phone_row_is_read_again_by_the_engine_box_by_box_and_the_nss_is_
                                 T.digit_zones("telefono"), ALIGN_DPI, digit_models,
                                 engine=tesseract_engine)
     assert part.reread == []
+
+
+def test_an_nss_written_in_a_volantes_description_is_a_candidate_of_the_page(
+        blank_volante_200, tesseract_engine, digit_models):
+    """GIVEN a volante with empty NSS boxes whose description says "Mi NSS es 9291 9084
+    431" WHEN the page is read THEN the description's NSS is one of the page's identifier
+    candidates, labelled and read again, inside the description's box."""
+    img = fill_volante(blank_volante_200, 200, lines=("No me dieron mi medicamento.",
+                                                      "Mi NSS es 9291 9084 431, gracias."))
+    pixels = np.asarray(img.convert("L"))
+    read = read_page(PageImage(pixels=pixels, page_no=1, dpi=200),
+                     Reader.of(tesseract_engine, digit_models))
+    assert read.method == "volante"
+    (nss,) = [i for i in read.identifiers if i.kind == "nss"]
+    assert nss.label.lower() == "nss" and nss.symbols
+    assert "".join(ch for ch in nss.text if ch.isdigit()) == "92919084431"
+    assert read.volante is not None
+    desc = read.volante.fields["descripcion"].box
+    assert desc[0] <= nss.box[0] < nss.box[2] <= desc[2] and desc[1] <= nss.box[1] < desc[3]
