@@ -35,6 +35,11 @@ _LABELLED = tuple(
         rf"(?i:\b(?:firma|{_RELATION}))[ \t]*:[ \t]*({_NAME})",
         rf"(?i:\b(?:atentamente|atte|att|saludos|gracias|respetuosamente)\b)[.,:]*[ \t]*\n?[ \t]*"
         rf"(?i:su[ \t]+servidora?[ \t,]+)?({_NAME})",
+        # "... gracias att Roberto\nHuerta Bautista": a sign-off whose one name word ends
+        # the line, the surnames wrapped to the next.
+        rf"(?i:\b(?:atentamente|atte|att|saludos|gracias|respetuosamente)\b)[.,:]*[ \t]+"
+        rf"({_NAME_WORD}[ \t]*\n[ \t]*{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?"
+        rf"{_NAME_WORD}){{0,4}})",
         rf"(?i:\bsoy)[ \t]+(?:[a-záéíóúñ]+[ \t]+){{0,3}}[,:]?[ \t]*({_NAME})",
         rf"(?i:\byo),?[ \t]+({_NAME})(?=,|[ \t]+(?i:derechohabiente|con|asegurad))",
         rf"(?i:\b(?:contacto|derechohabiente|asegurad[oa]|remitente|de|nombre y firma))"
@@ -136,6 +141,8 @@ _AFTER_NAME = re.compile(
     r"[ \t]*(?:$|[,;/\-–—:.(]|\+?\d|\(\d|[\w.]+@|(?i:tel|cel|nss|correo|curp|whats|mi\b|no\.)"
     rf"|(?i:{_RELATION})\b)"
 )
+# A date after the words: the place a letter is dated from, not a signature.
+_DATE_AFTER = re.compile(r"[ \t]*,?[ \t]*(?i:a[ \t]+)?\d{1,2}[ \t]+(?i:de)[ \t]+[A-Za-zé]+")
 # What may follow a signature on its line: numbers, e-mails, contact labels.
 _CONTACT_TAIL = re.compile(
     r"[ \t]*(?:[,;/\-–:]?[ \t]*(?:\S*\d\S*|\S+@\S+|(?i:tel|cel|nss|correo|celular|no)"
@@ -176,8 +183,8 @@ def _signature_line(text: str) -> tuple[str, int, int] | None:
             continue
         name, skipped = cleaned  # skipped: leading words such as "Derechohabiente"
         start, end = pos + skipped, pos + skipped + len(name)
-        if not _AFTER_NAME.match(seg, end):
-            continue
+        if not _AFTER_NAME.match(seg, end) or _DATE_AFTER.match(seg, end):
+            continue  # "Naucalpan de Juárez, 16 de febrero": a place heading its date
         alone = bool(_CONTACT_TAIL.fullmatch(seg, end))
         # A heading in capitals needs two: "ROPA DE PACA" holds one name word.
         known = _known(name, 2 if name.isupper() else 1)

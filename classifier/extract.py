@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -244,6 +244,11 @@ def _form_name(raw: str, second: str | None) -> str:
         other = written_name(second, commonest=True)
         if name_words(other) > name_words(name):
             name = other
+    return _capitalised(name)
+
+
+def _capitalised(name: str) -> str:
+    """The name with each known name word a reading left in lower case capitalised."""
     return " ".join(w if fold(w) in _PARTICLES or fold(w) not in lexicon()
                     else w[:1].upper() + w[1:] for w in name.split())
 
@@ -291,6 +296,21 @@ def _from_form(key: str, raw: str, second: str | None = None) -> Extracted | Non
     return Extracted(value, -1, -1, source="formulario", valid=ok)
 
 
+def _closing_name(closing: Sequence[str], found: Extracted | None) -> Extracted | None:
+    """The name the second recognizer's reading of the closing lines gives, when more of
+    its words are known names than of the name found in Tesseract's text (none counts 0).
+    It has no span in the text: it was read from the image again."""
+    if not closing:
+        return None
+    signed = find_name("\n".join(closing))
+    if signed is None:
+        return None
+    name = _capitalised(written_name(signed[0], commonest=True))
+    if name_words(name) <= name_words(found.value if found is not None else ""):
+        return None
+    return Extracted(name)
+
+
 def _from_page(text: Extracted | None, page: Extracted) -> Extracted:
     """The page's verdict on a field where the page has a candidate for it: its accepted
     reading, or its doubt (an invalid value: the field stays empty and the crop is shown),
@@ -305,6 +325,7 @@ def extract_fields(
     text: str, form_fields: Mapping[str, str] | None = None, reference: dt.date | None = None,
     *, page_values: Mapping[str, Extracted] | None = None,
     form_second: Mapping[str, str] | None = None,
+    closing: Sequence[str] = (),
 ) -> dict[str, Extracted]:
     """Fields found in `text` (spans index into it), overridden by valid form fields.
 
@@ -318,11 +339,15 @@ def extract_fields(
             (`classifier.identifiers.resolve`): where present they decide over the text
             (see `_from_page`), and the form's boxes over both.
         form_second: boxes of the volante read by the second recognizer too (the name).
+        closing: the letter's last lines read by the second recognizer (`_closing_name`).
 
     Returns:
         Only the fields found; each with its value, span, source and validity.
     """
     out = _from_text(text or "", reference)
+    signed = _closing_name(closing, out.get("nombre"))
+    if signed is not None:
+        out["nombre"] = signed
     for key, found in (page_values or {}).items():
         out[key] = _from_page(out.get(key), found)
     second = form_second or {}

@@ -70,6 +70,7 @@ def propose(
     unit: str | None = None,
     received_on: dt.date | None = None,
     candidates: Sequence[Candidate] = (),
+    closing: Sequence[str] = (),
 ) -> Proposal:
     """The proposal for one document's text (scans and `buzon classify` both come here).
 
@@ -85,12 +86,14 @@ def propose(
         candidates: the pages' identifier regions, read again with their alternatives
             (`classifier.identifiers`); an accepted reading fills its field, a doubtful
             one leaves it empty and its region goes to `Proposal.candidates`.
+        closing: the letter's last lines as the second recognizer read them: where the
+            writer's name in them reads more like a name, it is the name.
     """
     text = text or ""
     checked = [c for c in (checked or ()) if c]
     page = resolve(candidates)
     extracted = extract_fields(text, form_fields, received_on, page_values=page.values,
-                               form_second=form_second)
+                               form_second=form_second, closing=closing)
     for name in ("nss", "telefono"):
         found = extracted.get(name)
         if found is not None and found.source == "texto" and \

@@ -72,9 +72,11 @@ def propose_document(pages: Sequence[PageRead], model: Classifier, unit: str | N
                        if f.second and k not in from_page}
         checked = vol.checked_types
     candidates = candidates_of((p.page_no, [asdict(i) for i in p.identifiers]) for p in pages)
+    # A letter is signed on its last page with text.
+    last = next((p for p in reversed(pages) if p.text.strip()), None)
     proposal = propose(document_text(pages), model, form_fields=form_fields,
                        form_second=form_second, checked=checked, unit=unit,
-                       candidates=candidates)
+                       candidates=candidates, closing=last.closing if last else ())
     if any(p.error for p in pages):  # a page nobody read yet: a person must
         proposal = replace(proposal, needs_review=True)
     return ProposedDocument(proposal, unit)

@@ -220,7 +220,7 @@ def find_regions(words: list[Word]) -> list[tuple[str, str, list[Word]]]:
     return out[:MAX_REGIONS]
 
 
-def _crop(image: np.ndarray, box: Box) -> tuple[np.ndarray, int, int]:
+def region_crop(image: np.ndarray, box: Box) -> tuple[np.ndarray, int, int]:
     """The region with some white around it, and the page offset of the crop's origin."""
     x0, y0, x1, y1 = box
     h = y1 - y0
@@ -360,7 +360,7 @@ def read_identifiers(image: np.ndarray, words: list[Word], reader: Reader
         conf = float(np.mean([w.confidence for w in value]))
         symbols: list[Symbol] = []
         segmented: list[Symbol] = []
-        crop, dx, dy = _crop(image, box)  # one crop for every reader of the region
+        crop, dx, dy = region_crop(image, box)  # one crop for every reader of the region
         if isinstance(engine, SymbolEngine):
             try:
                 symbols, segmented = _reread(crop, dx, dy, kind, engine, reader.digits)

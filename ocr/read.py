@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from ocr import identifiers, lines, volante
+from ocr import closing, identifiers, lines, volante
 from ocr.engine import mean_confidence, words_to_text
 from ocr.errors import OcrError
 from ocr.match import align_by_features
@@ -86,7 +86,9 @@ def read_page(page: PageImage, reader: Reader) -> PageRead:
     read = PageRead(page_no=page.page_no, text=words_to_text(words),
                     confidence=round(mean_confidence(words), 1), method="tesseract",
                     rotation=rotation, skew=skew, words=words,
-                    identifiers=identifiers.read_identifiers(clean, words, reader))
+                    identifiers=identifiers.read_identifiers(clean, words, reader),
+                    closing=[] if reader.second is None
+                    else closing.read_closing(clean, words, reader.second))
     log.debug("page %d read by tesseract: %d words", page.page_no, len(words))
     return _finish(read, clean, dpi)
 

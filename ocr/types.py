@@ -129,6 +129,9 @@ class PageRead:
     # Spanish reason when the page could not be read (the engine timed out or failed):
     # the page is kept, its image shown, for a person to read; the rest of the file goes on.
     error: str | None = None
+    # A handwritten page's last lines as the second recognizer read them (ocr.closing):
+    # the signature read again. Empty when Tesseract read them surely.
+    closing: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (without the image) for storage."""
@@ -154,7 +157,7 @@ class PageRead:
             volante=_volante(volante) if volante else None,
             notes=[str(n) for n in d.get("notes") or ()],
             identifiers=[_identifier(i) for i in d.get("identifiers") or ()],
-            error=d.get("error"))
+            error=d.get("error"), closing=[str(t) for t in d.get("closing") or ()])
 
 
 def _box(value: Any) -> Box:

@@ -82,3 +82,32 @@ def test_a_volantes_name_box_takes_the_reading_more_of_whose_words_are_names() -
         == "Josefina Delgado Herrera"
     assert name("Patricia Padilla García", "PATRIAALA AREA") == "Patricia Padilla García"
     assert name("", "SANDRA TREJO MEJIA") == "Sandra Trejo Mejía"
+
+
+def test_a_letters_signature_read_again_gives_the_name_when_it_reads_more_like_one() -> None:
+    """GIVEN a handwritten letter whose signature Tesseract read "RosarlO Torres Navarro"
+    (no name found) or "Sum Carlos Fuentes Castro", and the second recognizer's reading of
+    the closing lines WHEN extracted THEN the name is the second's when more of its words
+    are names; Tesseract's when it reads as well ("Ana Ruiz Paz")."""
+    text = "Gracias por la rampa nueva.\n\nGrácias,\n\nRosarlO Torres Navarro\n"
+    assert extract_fields(text, closing=["Gracias,", "Rosario Torres Navarro"]
+                          )["nombre"].value == "Rosario Torres Navarro"
+    text = "Les pido que me atiendan.\nAtentamente,\nSum Carlos Fuentes Castro\n"
+    assert extract_fields(text, closing=["Atentamente,", "Juan Carlos Fuentes Castro"]
+                          )["nombre"].value == "Juan Carlos Fuentes Castro"
+    text = "Les pido que me atiendan.\nAtentamente,\nAna Ruiz Paz\n"
+    assert extract_fields(text, closing=["Atentamente,", "Ana Ruíz Pas"]
+                          )["nombre"].value == "Ana Ruiz Paz"
+    assert extract_fields(text, closing=["Atentamente", "555 123"])["nombre"].value \
+        == "Ana Ruiz Paz"
+
+
+def test_a_sign_off_wrapped_after_the_first_name_and_a_dated_place_heading() -> None:
+    """GIVEN "... gracias att Roberto" ending a line and "Huerta Bautista" the next, and a
+    note headed "Naucalpan de Juárez, 16 de febrero del 2026" WHEN extracted THEN the
+    first is the whole name and the second is no name (a place dating the letter)."""
+    wrapped = "ella actuó rapidísimo. gracias gracias att Roberto\nHuerta Bautista"
+    assert extract_fields(wrapped)["nombre"].value == "Roberto Huerta Bautista"
+    dated = ("Naucalpan de Juárez, 16 de febrero del 2026\n\nBuzón de quejas UMF 20\n"
+             "disculpe donde están los baños no veo letrero")
+    assert "nombre" not in extract_fields(dated)
