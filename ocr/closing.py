@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLOSING_LINES = 6  # the signature, with the contact lines people write under it
+# Only lines this short are read again (a name, a sign-off); the others are sentences,
+# given as Tesseract read them: the recognizer's time goes where a signature can be.
+SIGNATURE_MAX_WORDS = 5
 # Mean word confidence of those lines under which they are read again: typed pages read
 # 96-97 on the sample box, handwriting-style ones 50-94 (a neat hand's slips are read
 # surely: "RosarlO Torres Navarro" at 94).
@@ -40,14 +43,17 @@ def _last_lines(words: list[Word], count: int) -> list[list[Word]]:
 
 
 def read_closing(image: np.ndarray, words: list[Word], second: SymbolEngine) -> list[str]:
-    """The page's closing lines as the second recognizer reads them, or [] when Tesseract
-    read them surely (or there are none)."""
+    """The page's closing lines, the short ones as the second recognizer reads them, or []
+    when Tesseract read them surely (or there are none)."""
     rows = _last_lines(words, CLOSING_LINES)
     confidences = [w.confidence for row in rows for w in row]
     if not confidences or float(np.mean(confidences)) >= UNSURE_BELOW:
         return []
     out: list[str] = []
     for row in rows:
+        if len(row) > SIGNATURE_MAX_WORDS:
+            out.append(" ".join(w.text for w in row))
+            continue
         box = (min(w.box[0] for w in row), min(w.box[1] for w in row),
                max(w.box[2] for w in row), max(w.box[3] for w in row))
         crop, dx, dy = region_crop(image, box)

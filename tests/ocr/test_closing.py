@@ -35,15 +35,21 @@ def _page(lines: list[str], confidence: float) -> list[Word]:
 
 
 def test_the_last_lines_tesseract_was_unsure_of_are_read_again_in_order() -> None:
-    """GIVEN a handwritten page of 9 lines read unsurely WHEN its closing is read THEN the
-    last CLOSING_LINES lines are read by the second recognizer, top to bottom, each as
-    one crop, RGB."""
+    """GIVEN a handwritten page of 9 lines read unsurely, the third from last a long
+    sentence WHEN its closing is read THEN the last CLOSING_LINES lines come back top to
+    bottom, the short ones read by the second recognizer (each as one crop, RGB), the
+    sentence as Tesseract read it."""
     lines = [f"renglon {i} del texto" for i in range(9)]
-    second = _Second([f"leido {i}" for i in range(CLOSING_LINES)])
+    lines[-3] = "y les pido de favor que me atiendan pronto en la unidad"
+    short = CLOSING_LINES - 1
+    second = _Second([f"leido {i}" for i in range(short)])
     image = np.full((800, 900), 255, np.uint8)
     out = read_closing(image, _page(lines, 45.0), second)
-    assert out == [f"leido {i}" for i in range(CLOSING_LINES)]
-    assert all(len(s) == 3 and s[2] == 3 for s in second.shapes)
+    want = [f"leido {i}" for i in range(short)]
+    want.insert(CLOSING_LINES - 3, lines[-3])
+    assert out == want
+    assert len(second.shapes) == short and all(len(s) == 3 and s[2] == 3
+                                                for s in second.shapes)
 
 
 def test_a_closing_tesseract_read_surely_is_not_read_again() -> None:
