@@ -326,6 +326,7 @@ def extract_fields(
     *, page_values: Mapping[str, Extracted] | None = None,
     form_second: Mapping[str, str] | None = None,
     closing: Sequence[str] = (),
+    page_claimed: Mapping[str, str] | None = None,
 ) -> dict[str, Extracted]:
     """Fields found in `text` (spans index into it), overridden by valid form fields.
 
@@ -340,19 +341,27 @@ def extract_fields(
             (see `_from_page`), and the form's boxes over both.
         form_second: boxes of the volante read by the second recognizer too (the name).
         closing: the letter's last lines read by the second recognizer (`_closing_name`).
+        page_claimed: digits of the page's numbers read again as a valid value -> that
+            value's field (`PageValues.claimed`): the text's NSS or phone made of digits
+            the page read as the other field is dropped ("979 9405 506", ten digits to
+            the text, re-read as an 11-digit NSS).
 
     Returns:
         Only the fields found; each with its value, span, source and validity.
     """
     out = _from_text(text or "", reference)
+    claimed = page_claimed or {}
+    for key in ("nss", "telefono"):
+        if key in out and claimed.get(re.sub(r"\D", "", out[key].value), key) != key:
+            del out[key]
     signed = _closing_name(closing, out.get("nombre"))
     if signed is not None:
         out["nombre"] = signed
     for key, found in (page_values or {}).items():
         out[key] = _from_page(out.get(key), found)
-    second = form_second or {}
-    for key in dict.fromkeys([*(form_fields or {}), *second]):
-        form = _from_form(key, (form_fields or {}).get(key, ""), second.get(key))
+    boxes, second = form_fields or {}, form_second or {}
+    for key in dict.fromkeys([*boxes, *second]):
+        form = _from_form(key, boxes.get(key, ""), second.get(key))
         if form is None:
             continue
         current = out.get(key)

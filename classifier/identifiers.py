@@ -426,11 +426,6 @@ class PageValues:
     # that value's field: the same digits in the text are that field's, never another's.
     claimed: dict[str, str] = field(default_factory=dict)
 
-    def claimed_by_another(self, name: str, value: str) -> bool:
-        """Whether the text's `value` for field `name` is digits the page read as another
-        field ("979 9405 506", a phone to the text, re-read as an 11-digit NSS)."""
-        return self.claimed.get(re.sub(r"\D", "", value), name) != name
-
 
 def _kinds_for(c: Candidate) -> tuple[str, ...]:
     if c.kind == "numero":

@@ -126,4 +126,3 @@ def one_letter_from_a_name(word: str) -> bool:
     close = process.extract(key, words.keys(), scorer=Levenshtein.distance, score_cutoff=1,
                             limit=8)
     return any(len(match) == len(key) for match, _d, _i in close)
-

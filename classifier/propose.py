@@ -93,12 +93,8 @@ def propose(
     checked = [c for c in (checked or ()) if c]
     page = resolve(candidates)
     extracted = extract_fields(text, form_fields, received_on, page_values=page.values,
-                               form_second=form_second, closing=closing)
-    for name in ("nss", "telefono"):
-        found = extracted.get(name)
-        if found is not None and found.source == "texto" and \
-                page.claimed_by_another(name, found.value):
-            del extracted[name]
+                               form_second=form_second, closing=closing,
+                               page_claimed=page.claimed)
     fields: dict[str, str | None] = {name: None for name in FIELD_NAMES}
     for name, found in extracted.items():
         doubted = found.source == "pagina" and not found.valid  # empty, with its crop

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ocr.identifiers import region_crop, second_read
+from ocr.identifiers import region_crop, second_read, text_lines, words_box
 
 if TYPE_CHECKING:
     from ocr.engine import SymbolEngine
@@ -33,13 +33,8 @@ UNSURE_BELOW = 95.0
 
 
 def _last_lines(words: list[Word], count: int) -> list[list[Word]]:
-    """The page's last `count` text lines, top to bottom, each its words left to right."""
-    by_line: dict[tuple[int, int], list[Word]] = {}
-    for w in words:
-        if w.text.strip():
-            by_line.setdefault((w.block, w.line), []).append(w)
-    rows = sorted(by_line.values(), key=lambda ws: min(w.box[1] for w in ws))
-    return [sorted(ws, key=lambda w: w.box[0]) for ws in rows[-count:]]
+    """The page's last `count` text lines by their place on the page, top to bottom."""
+    return sorted(text_lines(words), key=lambda ws: min(w.box[1] for w in ws))[-count:]
 
 
 def read_closing(image: np.ndarray, words: list[Word], second: SymbolEngine) -> list[str]:
@@ -54,9 +49,7 @@ def read_closing(image: np.ndarray, words: list[Word], second: SymbolEngine) -> 
         if len(row) > SIGNATURE_MAX_WORDS:
             out.append(" ".join(w.text for w in row))
             continue
-        box = (min(w.box[0] for w in row), min(w.box[1] for w in row),
-               max(w.box[2] for w in row), max(w.box[3] for w in row))
-        crop, dx, dy = region_crop(image, box)
+        crop, dx, dy = region_crop(image, words_box(row))
         out.append("".join(s.text for s in second_read(crop, dx, dy, None, second)).strip())
     log.debug("closing lines read again: %d", len(out))
     return out

@@ -114,14 +114,16 @@ def _label_of(word: Word) -> str | None:
     return FUZZY_LABELS[best[0]] if best else None
 
 
-def _lines(words: list[Word]) -> list[list[Word]]:
+def text_lines(words: list[Word]) -> list[list[Word]]:
+    """The words by line (the page's line numbers, in reading order), each left to right."""
     by_line: dict[int, list[Word]] = {}
     for w in words:
         by_line.setdefault(w.line, []).append(w)
     return [sorted(ws, key=lambda w: w.box[0]) for _, ws in sorted(by_line.items())]
 
 
-def _union(words: list[Word]) -> Box:
+def words_box(words: list[Word]) -> Box:
+    """The box holding every one of `words`."""
     return (min(w.box[0] for w in words), min(w.box[1] for w in words),
             max(w.box[2] for w in words), max(w.box[3] for w in words))
 
@@ -177,7 +179,7 @@ def _value_after(lines: list[list[Word]], li: int, wi: int, kind: str) -> list[W
 
 def find_regions(words: list[Word]) -> list[tuple[str, str, list[Word]]]:
     """(kind, label, value words) for each place an identifier seems written."""
-    lines = _lines(words)
+    lines = text_lines(words)
     used: set[int] = set()
     out: list[tuple[str, str, list[Word]]] = []
 
@@ -355,7 +357,7 @@ def read_identifiers(image: np.ndarray, words: list[Word], reader: Reader
     engine = reader.engine
     out: list[IdentifierRead] = []
     for kind, label, value in find_regions(words):
-        box = _union(value)
+        box = words_box(value)
         text = " ".join(w.text for w in value)
         conf = float(np.mean([w.confidence for w in value]))
         symbols: list[Symbol] = []

@@ -22,14 +22,14 @@ class _Second:
 
 
 def _page(lines: list[str], confidence: float) -> list[Word]:
-    """Words of `lines`, one line every 60 px, listed in reading order but line ids
-    shuffled (Tesseract numbers lines per block)."""
+    """Words of `lines`, one line every 60 px, their line numbers (unique on the page)
+    not in the order of the lines' places: the closing is found by place."""
     words = []
     for i, line in enumerate(lines):
         x = 100
         for text in line.split():
             words.append(Word(text, confidence, (x, 100 + 60 * i, x + 20 * len(text),
-                                                 140 + 60 * i), (7 * i) % 5, i // 5))
+                                                 140 + 60 * i), (7 * i) % 9, i // 5))
             x += 20 * len(text) + 15
     return words
 
