@@ -31,7 +31,10 @@ _LABELLED = tuple(
     re.compile(p)
     for p in (
         rf"(?i:\b(?:mi nombre es|me llamo|mi nombre:?))[ \t]*:?[ \t]*({_NAME})",
-        rf"(?i:\bnombre(?: completo)?(?: del [a-z]+)?)[ \t]*:?[ \t]*({_NAME})",
+        rf"(?i:\bnombre(?: completo)?)[ \t]*:?[ \t]*({_NAME})",
+        # "Nombre del paciente: ..." is a label; "el nombre del trabajador Jesús ..." in a
+        # sentence names someone else.
+        rf"(?i:\bnombre del [a-z]+)[ \t]*:[ \t]*({_NAME})",
         rf"(?i:\b(?:firma|{_RELATION}))[ \t]*:[ \t]*({_NAME})",
         rf"(?i:\b(?:atentamente|atte|att|saludos|gracias|respetuosamente)\b)[.,:]*[ \t]*\n?[ \t]*"
         rf"(?i:su[ \t]+servidora?[ \t,]+)?({_NAME})",
@@ -111,7 +114,42 @@ def _known(name: str, words: int = 1) -> bool:
 
 
 def find_name(text: str) -> tuple[str, int, int] | None:
-    """The writer's name as (value, start, end) with the span in `text`, or None."""
+    """The writer's name as (value, start, end) with the span in `text`, or None; a name
+    the hand wrapped across two lines is taken whole (`_unwrapped`)."""
+    found = _find_name(text)
+    return _unwrapped(text, *found) if found else None
+
+
+# A line that is only one or two name words (a surname wrapped below the name), and the
+# one name word ending a line after a sentence (a given name wrapped above it).
+_WRAPPED_BELOW = re.compile(
+    rf"[ \t.,]*\n[ \t]*({_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)[ \t.,]*(?=\n|\Z)")
+_WRAPPED_ABOVE = re.compile(rf"(?:\A|[.!?:][ \t]+|\n[ \t]*)({_NAME_WORD})[ \t]*\n[ \t]*\Z")
+_MAX_NAME_WORDS = 5
+
+
+def _unwrapped(text: str, name: str, start: int, end: int) -> tuple[str, int, int]:
+    """The name with the words of it the hand wrapped to the line below ("MARCO ANTONIO
+    TORRES / HERNÁNDEZ.") or above ("Gracias por su atención. XIMENA / ROSALES SANCHEZ"):
+    known name words only, up to five words in all."""
+    words = len(name.split())
+    below = _WRAPPED_BELOW.match(text, end)
+    if below and words + len(below.group(1).split()) <= _MAX_NAME_WORDS and all(
+            _is_name_word(w) for w in below.group(1).split()):
+        end, words = below.end(1), words + len(below.group(1).split())
+    above = _WRAPPED_ABOVE.search(text, 0, start) if _LINE_START.search(text, 0, start) \
+        else None
+    if above and words < _MAX_NAME_WORDS and _is_name_word(above.group(1)):
+        start = above.start(1)
+    return re.sub(r"\s+", " ", text[start:end]), start, end
+
+
+def _is_name_word(word: str) -> bool:
+    key = fold(word).strip(".")
+    return key in KNOWN_NAMES and key not in STOP_WORDS
+
+
+def _find_name(text: str) -> tuple[str, int, int] | None:
     for pattern in _LABELLED:
         for m in pattern.finditer(text):
             found = _clean(m.group(1))
@@ -205,7 +243,8 @@ def _inner_signature(seg: str) -> tuple[str, int, int] | None:
             continue
         name = cleaned[0]
         end = start.end() + len(name)
-        if _AFTER_NAME.match(seg, end) and _known(name):
+        # In capitals two known words, as for a signature line ("..., JESÚS VIENE PRONTO").
+        if _AFTER_NAME.match(seg, end) and _known(name, 2 if name.isupper() else 1):
             return name, start.end(), end
     return None
 

@@ -120,6 +120,8 @@ def _choose_number(text: str, start: int, groups: list[tuple[str, int, int]],
     if label != "nss":
         for j, digits in options:
             end = groups[j - 1][2]
+            if label is None and _continues(text, end):
+                continue  # ten digits of a longer number ("39-78-62-5766-3", an NSS misread)
             raw = text[start:end]
             phone = normalize_phone(raw if raw.startswith("+") else digits)
             if phone is not None and (len(digits) == 10 or digits.startswith("52")):
@@ -130,6 +132,11 @@ def _choose_number(text: str, start: int, groups: list[tuple[str, int, int]],
                 if len(digits) == wanted:
                     return "nss", Extracted(digits, start, groups[j - 1][2], valid=False), j
     return None
+
+
+def _continues(text: str, end: int) -> bool:
+    """Whether the number ending at `end` goes on, joined by a dash or a dot, in a digit."""
+    return re.match(r"[-.]\d", text[end:end + 2]) is not None
 
 
 def _best(found: list[tuple[bool, Extracted]]) -> Extracted | None:
@@ -230,8 +237,11 @@ def name_case(name: str) -> str:
 
 def written_name(read: str, *, commonest: bool = False) -> str:
     """A name as read, in a name's case, its words spelled as the lexicon knows them
-    (`commonest`: by a reader that drops accents, see `spell_name`)."""
-    return spell_name(name_case(" ".join(read.split())), commonest=commonest)
+    (`commonest`: by a reader that drops accents, see `spell_name`). A name written in
+    capitals is read as such a reader's: in capitals people leave accents out ("ROSALES
+    SANCHEZ" -> "Rosales Sánchez")."""
+    capitals = not any(c.islower() for c in read)
+    return spell_name(name_case(" ".join(read.split())), commonest=commonest or capitals)
 
 
 def _form_name(raw: str, second: str | None) -> str:

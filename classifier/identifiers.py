@@ -13,10 +13,10 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from classifier.name_lexicon import one_letter_from_a_name
+from classifier.name_lexicon import name_by_one_choice, one_letter_from_a_name
 from classifier.text import DIGIT_LOOKALIKES
 from classifier.types import Extracted
 from classifier.validate import (
@@ -372,9 +372,42 @@ def _second_reading(c: Candidate, kind: str) -> Reading | None:
     if not _reads_at(c.second):
         return None
     found = _resolve_email(alone)
-    if found is not None and found.valid and _doubtful_local(found.value):
+    if found is not None and _doubtful_local(found.value):
+        named = _named_local(found.value, c.second)
+        if named is not None:
+            again = _resolve_email(replace(alone, symbols=named))
+            if again is not None and again.valid and not _doubtful_local(again.value):
+                return again
         return Reading(found.value, 0.0, False)
     return found
+
+
+def _named_local(address: str, symbols: list[list[tuple[str, float]]]
+                 ) -> list[list[tuple[str, float]]] | None:
+    """The reading with the words of the address's local part that are one letter from a
+    name spelled as that name, where the reader's own second choice for that letter makes
+    it one ("rviz" read with "u" second at its "v": "ruiz"); None if none does. The
+    lexicon decides only between what the reader saw, never a letter it did not offer."""
+    local = address.split("@")[0]
+    top = "".join(alts[0][0] for alts in symbols if alts).lower()
+    base = top.find(local)
+    if base < 0:
+        return None
+    out = [list(alts) for alts in symbols]
+    changed = False
+    for run in re.finditer(r"[a-z]{4,}", local):
+        if not one_letter_from_a_name(run.group()):
+            continue
+        at = base + run.start()
+        name = name_by_one_choice(run.group(), symbols[at:at + len(run.group())])
+        if name is None:
+            continue
+        for i, (was, now) in enumerate(zip(run.group(), name, strict=True)):
+            if was != now:
+                p = out[at + i][0][1]
+                out[at + i] = [(now, p)] + [a for a in out[at + i] if a[0].lower() != now]
+                changed = True
+    return out if changed else None
 
 
 def _well_formed(kind: str, value: str) -> bool:

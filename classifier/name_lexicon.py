@@ -118,11 +118,24 @@ def _closest_form(word: str, forms: tuple[str, ...]) -> str:
 
 def one_letter_from_a_name(word: str) -> bool:
     """Whether `word` is no name the lexicon knows but one letter away from one ("vlises",
-    "rviz"): in many hands "u" and "v", "n" and "r" are one glyph."""
+    "rviz"): in many hands "u" and "v", "n" and "r" are one glyph. An initial before a
+    known name ("iavila", "jpacheco": how addresses are made) is no slip."""
     key = fold(word)
     words = lexicon()
-    if key in words or len(key) < _MIN_LETTERS + 1:
+    if key in words or len(key) < _MIN_LETTERS + 1 or key[1:] in words:
         return False
     close = process.extract(key, words.keys(), scorer=Levenshtein.distance, score_cutoff=1,
                             limit=8)
     return any(len(match) == len(key) for match, _d, _i in close)
+
+
+def name_by_one_choice(word: str, choices: list[list[tuple[str, float]]]) -> str | None:
+    """The one known name that `word` becomes when one of its letters is replaced by an
+    alternative its reader gave for it (`choices[i]`: (letter, probability), the reader's
+    first choice first): "rviz" with "u" second at its "v" is "ruiz". None when no
+    alternative, or more than one, makes a name."""
+    words = lexicon()
+    found = {word[:i] + c.lower() + word[i + 1:]
+             for i, alts in enumerate(choices[:len(word)]) for c, _p in alts[1:]
+             if c.isalpha() and fold(word[:i] + c.lower() + word[i + 1:]) in words}
+    return found.pop() if len(found) == 1 else None

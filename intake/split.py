@@ -155,16 +155,18 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
         return f"número de página {number}"
     # A page numbered 1 starts a document, unless the page before stops mid-sentence: OCR
     # reads a handwritten "2/2" as "1/1" more often than a letter stops on "de la".
+    # No page of the name and the contact lines alone opens a letter, numbered 1 or not
+    # (a handwritten "2/2" under a signature read as "1/2").
+    body = _body_lines(page.text)
+    if body and is_signature_block(body):
+        return "solo trae la firma y los datos de contacto"
     first = number is not None
     prev_open = bool(prev_body) and stops_mid_sentence(prev_body[-1])
     if first:
         return "la página anterior termina a media frase" if prev_open and \
             not ends_signed(prev_body) and prev.volante is None else None
-    body = _body_lines(page.text)
     if body and _CLOSING.match(body[0]) and len(body) <= 6:
         return "empieza con la despedida y la firma"
-    if body and is_signature_block(body):
-        return "solo trae la firma y los datos de contacto"
     if ends_signed(prev_body):
         return None
     # A volante's description goes on over the leaf only from a full box: one that stops

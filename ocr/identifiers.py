@@ -76,6 +76,7 @@ CHAR_MIN_HEIGHT = 0.4  # of the tallest character: shorter marks are dots, comma
 _DIGITISH = re.compile(r"^[(+$]?[0-9OoIl|!\]\[SsBZgq()\-.,:/]*$")  # "$" a handwritten 5
 _DIGIT_LOOKALIKES = frozenset("OoIl|SsBZgq$")
 _DOMAINISH = re.compile(r"[@©®]|\.(?:com|mx|net|es|org)\b|mail", re.IGNORECASE)
+_ADDRESS_GLUE = (".", "_", "-", "@")  # a word ending or starting so is a piece of one
 _GLUED = re.compile(r"^(nss|tel|cel|correo|email)[:.\-]*(.+)$")
 
 
@@ -210,16 +211,34 @@ def find_regions(words: list[Word]) -> list[tuple[str, str, list[Word]]]:
                 i += len(run)
                 continue
             i += 1
-        for i, w in enumerate(line):
+        for i in reversed(range(len(line))):  # an address is anchored at its last piece
+            w = line[i]
             if id(w) in used or not _DOMAINISH.search(w.text) or len(w.text) < 6:
                 continue
-            start = i
-            while start > 0 and id(line[start - 1]) not in used and \
-                    w.box[0] - line[start - 1].box[2] < 0.5 * (w.box[3] - w.box[1]) and \
-                    not line[start - 1].text.endswith((":", ",")):
-                start -= 1
-            take("correo", "", line[start:i + 1])
+            take("correo", "", line[_address_start(line, i, used):i + 1])
     return out[:MAX_REGIONS]
+
+
+def _address_start(line: list[Word], i: int, used: set[int]) -> int:
+    """Where the address ending at word `i` starts. A close word before it joins (the
+    engine splits a handwritten address at its "@" or its dots, or misreads the "@": "LORO.
+    j¡avier(A) Notmoail.com" for "lara.javier@hotmail.com") until the local part has begun
+    (an "@" after some letter); from then on only where punctuation glues the two, never a
+    plain word before the address ("a ana.ruiz@ gmail.com"). The gap is measured between
+    neighbours, in the height of the address's last word."""
+    height = line[i].box[3] - line[i].box[1]
+    start = i
+    while start > 0:
+        before, first = line[start - 1], line[start]
+        if id(before) in used or before.text.endswith((":", ",")) or \
+                first.box[0] - before.box[2] >= 0.5 * height:
+            break
+        local_begun = any("@" in w.text[1:] for w in line[start:i + 1])
+        if local_begun and not (before.text.endswith(_ADDRESS_GLUE)
+                                or first.text.startswith(_ADDRESS_GLUE)):
+            break
+        start -= 1
+    return start
 
 
 def region_crop(image: np.ndarray, box: Box) -> tuple[np.ndarray, int, int]:

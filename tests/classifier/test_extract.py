@@ -94,14 +94,34 @@ def test_phone_is_not_taken_from_an_nss() -> None:
     assert "telefono" not in found and found["nss"].valid
 
 
+def test_ten_digits_of_a_longer_number_are_no_phone() -> None:
+    """GIVEN an NSS written "35-78-62-5766-3" that the page read with a slip, so that it
+    fails its check digit WHEN the text is searched THEN its first ten digits are not
+    proposed as a phone; a phone ending a sentence still is."""
+    assert "telefono" not in extract_fields("Martín Cuevas León\n39-78-62-5766-3")
+    assert extract_fields("mi número 55-1234-5678. Gracias")["telefono"].value == "5512345678"
+
+
 def test_no_false_names() -> None:
     for text in (
         "Quiero felicitar a la enfermera Lupita del turno matutino.",
         "EXCELENTE ATENCION DEL DR. MORALES EN DENTAL, 100% RECOMENDADO",
         "Buenos Días.\nHospital General de Zona",
         "Gracias muchas bendiciones",
+        "DIOS TE AMA Y TIENE UN PLAN PARA TU VIDA, JESÚS VIENE PRONTO, ¿ESTÁS\nPREPARADO?",
     ):
         assert "nombre" not in extract_fields(text), text
+
+
+def test_someone_else_named_in_a_sentence_is_not_the_writer() -> None:
+    """GIVEN a letter asking to correct "el nombre del trabajador Jesús Aarón Vázquez Lira"
+    and signed by its writer WHEN its name is proposed THEN it is the signature's; "Nombre
+    del paciente:" with its colon is still a label."""
+    text = ("Solicito la corrección del nombre del trabajador Jesús Aarón Vázquez Lira: en "
+            "la base aparece mal.\n\nAtentamente,\nHéctor Márquez Vargas")
+    assert extract_fields(text)["nombre"].value == "Héctor Márquez Vargas"
+    labelled = extract_fields("Nombre del paciente: Rosa Elena Torres Ruiz\nQueja por la espera")
+    assert labelled["nombre"].value == "Rosa Elena Torres Ruiz"
 
 
 def test_form_fields_take_precedence_when_valid() -> None:

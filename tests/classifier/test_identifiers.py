@@ -369,3 +369,23 @@ def test_an_address_one_reader_read_with_a_name_one_letter_off_is_a_doubt() -> N
     for right in ("ulises.gomez@hotmail.com", "tacos.chidos@gmail.com"):
         mail = resolve([second(right)]).values["correo"]
         assert (mail.value, mail.valid) == (right, True)
+
+
+def test_a_name_one_letter_off_is_spelled_from_the_readers_own_second_choice() -> None:
+    """GIVEN "rviz.viridiana@outlook.com" read with "u" as the reader's second choice at its
+    "v" WHEN resolved THEN the address is "ruiz.viridiana@outlook.com" (the lexicon picks
+    between what the reader saw); with no such choice it stays a doubt; an initial before
+    a surname ("iavila60", "jpacheco") is how addresses are made, no slip."""
+    def second(text: str, at: int | None = None, alts=()) -> Candidate:
+        c = candidate([], kind="correo", text="")
+        c.second = [[(ch, 0.99)] if i != at else [(ch, 0.90), *alts]
+                    for i, ch in enumerate(text)]
+        return c
+
+    spelled = resolve([second("rviz.viridiana@outlook.com", 1, [("u", 0.09)])]).values["correo"]
+    assert (spelled.value, spelled.valid) == ("ruiz.viridiana@outlook.com", True)
+    unsure = resolve([second("rviz.viridiana@outlook.com", 1, [("w", 0.09)])]).values["correo"]
+    assert not unsure.valid
+    for initial in ("iavila60@gmail.com", "jpacheco@gmail.com"):
+        mail = resolve([second(initial)]).values["correo"]
+        assert (mail.value, mail.valid) == (initial, True)

@@ -111,3 +111,17 @@ def test_a_sign_off_wrapped_after_the_first_name_and_a_dated_place_heading() -> 
     dated = ("Naucalpan de Juárez, 16 de febrero del 2026\n\nBuzón de quejas UMF 20\n"
              "disculpe donde están los baños no veo letrero")
     assert "nombre" not in extract_fields(dated)
+
+
+def test_a_name_wrapped_below_or_above_its_line_is_taken_whole() -> None:
+    """GIVEN a signature whose last surname the hand wrapped to the line below, and one
+    whose given name ends the line above it after a sentence WHEN extracted THEN each name
+    is whole; a line below that is no name (an address, a contact label) stays out."""
+    below = "ESTUVIERA ROTA\n- SALUDOS\nMARCO ANTONIO TORRES\nHERNÁNDEZ.\nCORREO:"
+    assert extract_fields(below)["nombre"].value == "Marco Antonio Torres Hernández"
+    above = "con clima. Gracias por su atención. XIMENA\nROSALES SANCHEZ, mamá de la sala"
+    assert extract_fields(above)["nombre"].value == "Ximena Rosales Sánchez"  # capitals
+    street = "Atentamente\nJuan Pérez\nMorelos 45 col. Centro"
+    assert extract_fields(street)["nombre"].value == "Juan Pérez"
+    label = "Atentamente,\nHéctor Márquez Vargas\nCorreo: hector@live.com.mx"
+    assert extract_fields(label)["nombre"].value == "Héctor Márquez Vargas"

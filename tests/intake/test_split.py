@@ -250,6 +250,17 @@ def test_a_misread_page_one_after_a_page_that_stops_mid_sentence_goes_on() -> No
     assert [g.page_numbers for g in split_pages([done, pages[1]])] == [[1], [2]]
 
 
+def test_a_signature_page_numbered_one_by_a_misread_still_closes_the_letter() -> None:
+    """GIVEN a letter ending "GRACIAS." and "1/2", and page 2 with only the name, phone,
+    NSS and its "2/2" read as "1/2" WHEN split THEN one letter: a page of a name and
+    contact lines alone opens none, whatever its number says."""
+    pages = [page(1, "NESESITO A ME DEN UNA DRDEN PARA EL ORTOPEDISTA\nGRACIAS.\n1/2"),
+             page(2, "OFELIA TREJO LÓPEZ\n\nTeL. (81) 3462-2413\n\nNss 79498381\n\n1/2")]
+    groups = split_pages(pages)
+    assert [g.page_numbers for g in groups] == [[1, 2]]
+    assert groups[0].reasons[1] == "solo trae la firma y los datos de contacto"
+
+
 def test_a_closing_followed_by_running_text_is_no_signature() -> None:
     assert not ends_signed(["GRACIAS X LOS CONTACTOS", "NUEVOS JUNTO A FARMACIA ME",
                             "SALVARON JAJAJA"])

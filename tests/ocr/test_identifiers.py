@@ -69,6 +69,34 @@ def test_a_misspelt_label_is_a_label_and_the_rest_of_its_line_the_value() -> Non
     assert regions("le mando por correr 3 veces") == []
 
 
+def placed(*pieces: tuple[str, int]) -> list[Word]:
+    """One line of words 40 px high, each after the gap given before it."""
+    out, x = [], 0
+    for text, gap in pieces:
+        x += gap
+        out.append(Word(text, 90.0, (x, 0, x + 20 * len(text), 40), line=0))
+        x += 20 * len(text)
+    return out
+
+
+def test_an_address_split_by_the_engine_is_one_region_from_its_first_piece() -> None:
+    """GIVEN a handwritten address the engine split in three ("lara.javier@hotmail.com" as
+    "LORO. j¡avier(A) Notmoail.com") WHEN its region is found THEN it starts at its first
+    piece, glued to the next by the dot: not at the last two, which gave a shorter,
+    wrong address; a plain word before an address, however close, is not part of it."""
+    def region(*pieces: tuple[str, int]) -> list[str]:
+        return [" ".join(w.text for w in ws) for k, _, ws in find_regions(placed(*pieces))
+                if k == "correo"]
+
+    assert region(("Atte.", 0), ("LORO.", 60), ("j¡avier(A)", 10), ("Notmoail.com", 12)) == [
+        "LORO. j¡avier(A) Notmoail.com"]
+    assert region(("escribir", 0), ("a", 10), ("ana.ruiz@", 10), ("gmail.com", 8)) == [
+        "ana.ruiz@ gmail.com"]
+    assert region(("escribir", 0), ("a", 10), ("ana.ruiz@gmail.com", 10)) == [
+        "ana.ruiz@gmail.com"]
+    assert region(("lara", 0), ("_javier", 8), ("@gmail.com", 8)) == ["lara _javier @gmail.com"]
+
+
 def test_glued_label_and_value() -> None:
     assert regions("NSS:92919084431") == [("nss", "NSS", "92919084431")]
 
