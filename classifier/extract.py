@@ -13,7 +13,7 @@ from classifier._places import find_service, find_unit, normalize_service, norma
 from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
 from classifier.identity import NAME_PARTICLES
-from classifier.name_lexicon import lexicon, name_words, spell_name
+from classifier.name_lexicon import Choices, lexicon, name_words, spell_name, spelled_by_choices
 from classifier.staff import find_staff, staff_from_form
 from classifier.text import DIGIT_LOOKALIKES, fold
 from classifier.types import Extracted
@@ -244,14 +244,15 @@ def written_name(read: str, *, commonest: bool = False) -> str:
     return spell_name(name_case(" ".join(read.split())), commonest=commonest or capitals)
 
 
-def _form_name(raw: str, second: str | None) -> str:
+def _form_name(raw: str, second: Choices | None) -> str:
     """The volante's name box as Tesseract read it, or as the second recognizer did when
     more of its words are names ("Leticia Calderón Salinas" for "Cer ¡Cl Calderén
-    Salinas"); on a tie Tesseract's. A name word the reading left in lower case is
-    capitalised: the box holds only the name."""
+    Salinas"); on a tie Tesseract's. The second's words are spelled from its own
+    alternatives first (`spelled_by_choices`). A name word the reading left in lower case
+    is capitalised: the box holds only the name."""
     name = written_name(raw)
     if second:
-        other = written_name(second, commonest=True)
+        other = written_name(spelled_by_choices(second), commonest=True)
         if name_words(other) > name_words(name):
             name = other
     return _capitalised(name)
@@ -266,7 +267,7 @@ def _capitalised(name: str) -> str:
 _FORM_READERS = {"domicilio": address_from_form, "personal_involucrado": staff_from_form}
 
 
-def _from_form(key: str, raw: str, second: str | None = None) -> Extracted | None:
+def _from_form(key: str, raw: str, second: Choices | None = None) -> Extracted | None:
     """A form field value normalised and validated, or None if empty; `second`: the same
     box read by the second recognizer (used for the name)."""
     raw = (raw or "").strip()
@@ -334,7 +335,7 @@ def _from_page(text: Extracted | None, page: Extracted) -> Extracted:
 def extract_fields(
     text: str, form_fields: Mapping[str, str] | None = None, reference: dt.date | None = None,
     *, page_values: Mapping[str, Extracted] | None = None,
-    form_second: Mapping[str, str] | None = None,
+    form_second: Mapping[str, Choices] | None = None,
     closing: Sequence[str] = (),
     page_claimed: Mapping[str, str] | None = None,
 ) -> dict[str, Extracted]:
@@ -349,7 +350,8 @@ def extract_fields(
         page_values: NSS, phone and e-mail read again from the page's candidate regions
             (`classifier.identifiers.resolve`): where present they decide over the text
             (see `_from_page`), and the form's boxes over both.
-        form_second: boxes of the volante read by the second recognizer too (the name).
+        form_second: boxes of the volante read by the second recognizer too (the name):
+            per character, (character, probability) best first.
         closing: the letter's last lines read by the second recognizer (`_closing_name`).
         page_claimed: digits of the page's numbers read again as a valid value -> that
             value's field (`PageValues.claimed`): the text's NSS or phone made of digits

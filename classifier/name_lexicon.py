@@ -139,3 +139,30 @@ def name_by_one_choice(word: str, choices: list[list[tuple[str, float]]]) -> str
              for i, alts in enumerate(choices[:len(word)]) for c, _p in alts[1:]
              if c.isalpha() and fold(word[:i] + c.lower() + word[i + 1:]) in words}
     return found.pop() if len(found) == 1 else None
+
+
+Choices = list[list[tuple[str, float]]]  # per character, (character, probability) best first
+
+
+def spelled_by_choices(choices: Choices) -> str:
+    """The reading, each word no name that one alternative of its reader makes one known
+    name spelled so ("Savier" with "J" second at its "S": "Javier"; "PADLA": "PAOLA");
+    in the word's case."""
+    words: list[tuple[str, Choices]] = [("", [])]
+    for alts in choices:
+        ch = alts[0][0] if alts else ""
+        if ch.isspace() or not ch:
+            words.append(("", []))
+        else:
+            text, own = words[-1]
+            words[-1] = (text + ch, [*own, alts])
+    out = []
+    for word, own in words:
+        if not word:
+            continue
+        if fold(word) not in lexicon() and len(word) > _MIN_LETTERS:
+            name = name_by_one_choice(word, own)
+            if name is not None:
+                word = name.upper() if word.isupper() else name
+        out.append(word)
+    return " ".join(out)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from classifier.identifiers import Candidate
     from classifier.model import Classifier
+    from classifier.name_lexicon import Choices
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def propose(
     model: Classifier,
     *,
     form_fields: Mapping[str, str] | None = None,
-    form_second: Mapping[str, str] | None = None,
+    form_second: Mapping[str, Choices] | None = None,
     checked: Sequence[str] | None = (),
     unit: str | None = None,
     received_on: dt.date | None = None,
@@ -78,7 +79,8 @@ def propose(
         text: the OCR text (for a volante, its description box and any other text).
         model: the trained classifier.
         form_fields: values read from the volante's boxes; valid ones win over the text.
-        form_second: boxes the second recognizer read too (the name), as it read them.
+        form_second: boxes the second recognizer read too (the name), as it read them:
+            per character, (character, probability) best first.
         checked: checkboxes marked on the volante ("queja", "sugerencia", ...): a hint.
         unit: the unit where the box is (e.g. "UMF 20"), used when the text names none.
         received_on: the day the box was emptied; dates the event ("ayer", "el 3 de

@@ -57,7 +57,7 @@ def propose_document(pages: Sequence[PageRead], model: Classifier, unit: str | N
     """
     first = pages[0] if pages else None
     form_fields: dict[str, str] | None = None
-    form_second: dict[str, str] | None = None
+    form_second: dict[str, list[list[tuple[str, float]]]] | None = None
     checked: list[str] = []
     if first is not None and first.volante is not None:
         vol = first.volante
@@ -68,8 +68,8 @@ def propose_document(pages: Sequence[PageRead], model: Classifier, unit: str | N
         from_page = {i.kind for i in first.identifiers}
         form_fields = {k: f.value for k, f in vol.fields.items()
                        if f.value.strip() and k not in from_page}
-        form_second = {k: "".join(s.text for s in f.second) for k, f in vol.fields.items()
-                       if f.second and k not in from_page}
+        form_second = {k: [s.alternatives or [(s.text, s.confidence / 100)] for s in f.second]
+                       for k, f in vol.fields.items() if f.second and k not in from_page}
         checked = vol.checked_types
     candidates = candidates_of((p.page_no, [asdict(i) for i in p.identifiers]) for p in pages)
     # A letter is signed on its last page with text.

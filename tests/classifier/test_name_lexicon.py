@@ -65,13 +65,19 @@ def test_a_reader_that_drops_accents_gets_each_known_words_commonest_form() -> N
     assert spell_name("Manuel Trejo", commonest=True) == "Manuel Trejo"
 
 
+def read(text: str, doubts: dict[int, list[tuple[str, float]]] | None = None
+         ) -> list[list[tuple[str, float]]]:
+    """A second recognizer's reading: each character sure, but those given in `doubts`."""
+    return [(doubts or {}).get(i, [(ch, 0.99)]) for i, ch in enumerate(text)]
+
+
 def test_a_volantes_name_box_takes_the_reading_more_of_whose_words_are_names() -> None:
     """GIVEN the name box as Tesseract and as the second recognizer read it WHEN extracted
     THEN the reading with more known names wins, spelled and capitalised; on a tie, or
     when the second is worse, Tesseract's; the second alone fills an empty box."""
     def name(tesseract: str, second: str) -> str:
         form = {"nombre": tesseract} if tesseract else {}
-        return extract_fields("", form, form_second={"nombre": second})["nombre"].value
+        return extract_fields("", form, form_second={"nombre": read(second)})["nombre"].value
 
     assert name("Cer ¡Cl Calderén Salinas", "Leticia Calderon Salinas") \
         == "Leticia Calderón Salinas"
@@ -125,3 +131,24 @@ def test_a_name_wrapped_below_or_above_its_line_is_taken_whole() -> None:
     assert extract_fields(street)["nombre"].value == "Juan Pérez"
     label = "Atentamente,\nHéctor Márquez Vargas\nCorreo: hector@live.com.mx"
     assert extract_fields(label)["nombre"].value == "Héctor Márquez Vargas"
+
+
+def test_a_name_word_of_the_second_reading_is_spelled_from_its_own_alternatives() -> None:
+    """GIVEN the name box read "Davier Xolalpa Mendoza" by Tesseract and "Savier Xolalpa
+    Mendoza" by the second recognizer with "J" its second choice at the "S" (and "PADLA"
+    with "O" second at the "D") WHEN extracted THEN "Javier Xolalpa Mendoza" ("Paola"):
+    the alternative makes the word a name, and the reading then has more names. Without
+    that alternative the word stays as read."""
+    def name(tesseract: str, second, ) -> str:
+        return extract_fields("", {"nombre": tesseract}, form_second={"nombre": second}
+                              )["nombre"].value
+
+    assert name("Davier Xolalpa Mendoza", read("Savier Xolalpa Mendoza",
+                                               {0: [("S", 0.59), ("J", 0.41)]})) \
+        == "Javier Xolalpa Mendoza"
+    assert name("PADLA PAcHEcO FLORES", read("PADLA PACHECO FLORES",
+                                             {2: [("D", 0.51), ("O", 0.44)]})) \
+        == "Paola Pacheco Flores"
+    assert name("Davier Xolalpa Mendoza", read("Savier Xolalpa Mendoza",
+                                               {0: [("S", 0.59), ("B", 0.41)]})) \
+        == "Davier Xolalpa Mendoza"
