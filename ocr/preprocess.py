@@ -15,6 +15,7 @@ from ocr.errors import EngineError
 
 if TYPE_CHECKING:
     from ocr.engine import OcrEngine
+    from ocr.types import Word
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ MAX_SKEW = 10.0  # degrees searched either way
 MIN_SKEW = 0.15  # smaller tilts are left alone (resampling blurs more than it helps)
 SKEW_WORK_SIDE = 1000  # px: the skew search runs on a copy this size
 ORIENTATION_SIDE = 1400  # px: OSD runs on a copy this size (as sure as 2200, ~35% faster)
+READABLE_MIN_CONF = 60.0  # a word read this surely counts as read (0..100)
 VERIFY_SIDE = 1200  # px: the OCR that confirms an OSD turn reads a copy this size
 # Background flattening: the paper's brightness is estimated by a max filter wider than any
 # dark printed element (the 8 mm corner markers are ~95 px at 300 dpi).
@@ -224,16 +226,27 @@ def detect_orientation(gray: np.ndarray, engine: OcrEngine) -> int:
     """
     small = _shrink(gray, ORIENTATION_SIDE)
     sample = _shrink(gray, VERIFY_SIDE)
+    guessed = False
     try:
         proposed = engine.osd(small)
     except EngineError as e:
         log.debug("OSD gave no answer (%s); comparing 0 and 180 degrees", type(e).__name__)
-        proposed = 180
+        proposed, guessed = 180, True
     if proposed == 0:
         return 0
-    up = mean_confidence(engine.image_to_data(sample, psm=6))
-    turned = mean_confidence(engine.image_to_data(rotate_clockwise(sample, proposed), psm=6))
-    return proposed if turned > up + 5 else 0
+    up = engine.image_to_data(sample, psm=6)
+    turned = engine.image_to_data(rotate_clockwise(sample, proposed), psm=6)
+    if mean_confidence(turned) <= mean_confidence(up) + 5:
+        return 0
+    # Without OSD's word, a sparse page (a signature, a scribble) read as noise both ways
+    # can score higher upside down: the turn must also make more words readable.
+    return 0 if guessed and _readable(turned) <= _readable(up) else proposed
+
+
+def _readable(words: list[Word]) -> int:
+    """Words read surely that hold three letters or digits: what a turn must add."""
+    return sum(w.confidence >= READABLE_MIN_CONF and sum(c.isalnum() for c in w.text) >= 3
+               for w in words)
 
 
 def _profile_score(mask: np.ndarray, angle: float) -> float:

@@ -97,6 +97,36 @@ def test_orientation_falls_back_to_comparing_0_and_180_when_osd_fails():
     assert detect_orientation(flipped, _UpsideDownEngine(rotation=None)) == 180
 
 
+class _NoiseEngine(ScriptedEngine):
+    """A sparse page read as noise both ways: upside down, the noise scores higher; the
+    one real word ("Atentamente") reads surely only the right way up."""
+
+    def __init__(self, *, rotation, readable_when_top_heavy: bool) -> None:
+        super().__init__(rotation=rotation)
+        self.readable = readable_when_top_heavy
+
+    def image_to_data(self, image, *, psm, whitelist=None):
+        self.calls.append(("data", psm))
+        rows = np.where((image < 128).any(axis=1))[0]
+        top_heavy = rows.mean() < image.shape[0] / 2
+        noise = [Word("¡.", 30.0 if top_heavy else 60.0, (0, 0, 1, 1))]
+        word = Word("Atentamente", 70.0 if top_heavy else 20.0, (0, 0, 1, 1))
+        return noise + ([word] if self.readable else [])
+
+
+def test_without_osd_a_turn_must_make_more_words_readable() -> None:
+    """GIVEN a sparse upright page (a signature page with scan noise) that OSD gives no
+    answer on, and that reads with a higher mean confidence upside down (noise) WHEN its
+    orientation is detected THEN it stays upright; a page upside down whose turn reads a
+    real word more is turned."""
+    gray = np.asarray(text_page(dpi=100))  # ink in the upper half: upright
+    assert detect_orientation(gray, _NoiseEngine(rotation=None,
+                                                 readable_when_top_heavy=False)) == 0
+    flipped = rotate_clockwise(gray, 180)
+    assert detect_orientation(flipped, _NoiseEngine(rotation=None,
+                                                    readable_when_top_heavy=True)) == 180
+
+
 @pytest.mark.parametrize("degrees", [-7.0, -3.0, 2.0, 3.0, 8.5])
 def test_estimate_skew_finds_the_tilt(degrees):
     gray = _tilted(text_page(dpi=150), degrees)
