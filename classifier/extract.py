@@ -249,8 +249,10 @@ def _form_name(raw: str, second: Choices | None) -> str:
     more of its words are names ("Leticia Calderón Salinas" for "Cer ¡Cl Calderén
     Salinas"); on a tie Tesseract's. The second's words are spelled from its own
     alternatives first (`spelled_by_choices`). A name word the reading left in lower case
-    is capitalised: the box holds only the name."""
-    name = written_name(raw)
+    is capitalised: the box holds only the name. The box is handwritten, and OCR loses a
+    handwritten accent more often than people leave one out: each known word takes its
+    commonest spelling ("Alvarez" -> "Álvarez")."""
+    name = written_name(raw, commonest=True)
     if second:
         other = written_name(spelled_by_choices(second), commonest=True)
         if name_words(other) > name_words(name):

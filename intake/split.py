@@ -18,6 +18,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz
+
+from classifier.text import fold
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -51,6 +55,11 @@ _CONTACT_LABEL = re.compile(
 _DATUM = re.compile(r"\S*@\S*|\S+\.com\S*|(?:\+?\d[\s.()-]*){8,}", re.IGNORECASE)
 CONTACT_LINE_MAX_OTHER_WORDS = 2
 SIGNATURE_BLOCK_MAX_LINES = 6
+# A closing's first word as OCR reads it in handwriting: rapidfuzz ratio (0-100) to one
+# of these at least CLOSING_SIMILARITY ("atertarnente" 78, "oracias" 86; "garcia" 77).
+_CLOSING_WORDS = ("atentamente", "gracias", "saludos", "respetuosamente")
+CLOSING_SIMILARITY = 78.0
+CLOSING_MIN_LETTERS = 6
 SHORT_CLOSING_WORDS = 4  # "Atentamente", "Gracias por todo.": not "Gracias a la doctora que..."
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _NAME_WORD = re.compile(r"[A-ZÁÉÍÓÚÑÜ][A-Za-zÁÉÍÓÚÑÜáéíóúñü'.-]{2,}")
@@ -119,6 +128,21 @@ def page_number(text: str) -> int | None:
     return None
 
 
+_PAGE_OF = re.compile(r"^\s*(?:(?:hoja|p[aá]g(?:ina)?\.?)\s*)?(\d{1,2})\s*(?:/|de)\s*(\d{1,2})\s*$",
+                      re.IGNORECASE)
+
+
+def page_of(text: str) -> tuple[int, int] | None:
+    """(page, pages) of a mark such as "1/3" or "hoja 2 de 3" alone on one of the first
+    or last two lines, if any."""
+    lines = _lines(text)
+    for ln in lines[:2] + lines[-2:]:
+        m = _PAGE_OF.match(ln)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
 def _body_lines(text: str) -> list[str]:
     return [ln for ln in _lines(text) if not _PAGE_NUMBER.match(ln)]
 
@@ -150,6 +174,11 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
     prev_body = _body_lines(prev.text)
     if prev_body and _GOES_ON.search(prev_body[-1]):
         return "la página anterior dice que sigue"
+    # "1/3" on the page before: more pages follow. This page's own mark may be misread
+    # ("2/3" as "1/3"), not its count of pages: another count is another letter.
+    before, this = page_of(prev.text), page_of(page.text)
+    if before is not None and before[0] < before[1] and (this is None or this[1] == before[1]):
+        return f"la página anterior es la {before[0]} de {before[1]}"
     number = page_number(page.text)
     if number is not None and number >= 2:
         return f"número de página {number}"
@@ -165,7 +194,7 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
     if first:
         return "la página anterior termina a media frase" if prev_open and \
             not ends_signed(prev_body) and prev.volante is None else None
-    if body and _CLOSING.match(body[0]) and len(body) <= 6:
+    if body and _opens_with_closing(body) and len(body) <= 6:
         return "empieza con la despedida y la firma"
     if ends_signed(prev_body):
         return None
@@ -174,7 +203,9 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
     full = reaches_foot(prev)
     if prev.volante is not None and not full:
         return None
-    if body and (body[0][:1].islower() or body[0][:1] in ",;:"):
+    opening = _first_line_of_words(body)
+    if opening and (opening[:1] in ",;:" or (opening[:1].islower()
+                                             and not _mostly_capitals(opening))):
         return "empieza a media frase"
     # From here on a page OCR read nothing of (ink, but large cursive or a scribble) is
     # judged by the page before it alone.
@@ -183,6 +214,37 @@ def continuation_reason(prev: PageRead, page: PageRead) -> str | None:
     if full and prev.volante is None:
         return "la página anterior llega al pie sin firma"
     return None
+
+
+def _first_line_of_words(body: list[str]) -> str:
+    """The first line holding a word of two letters or digits beside another, or one of
+    four: scraps above it ("l TT", a page number read as "YY") are margin noise."""
+    for ln in body:
+        words = [len(re.sub(r"\W|_", "", w)) for w in ln.split()]
+        if sum(n >= 2 for n in words) >= 2 or any(n >= 4 for n in words):
+            return ln
+    return ""
+
+
+def _mostly_capitals(line: str) -> bool:
+    """A line written in capitals, whatever letters OCR read in lower case ("se BUSCAN
+    OPERADORES"): its lower-case first letter is no sentence going on."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > len(letters) / 2
+
+
+def _opens_with_closing(body: list[str]) -> bool:
+    """Whether the page's first line of words is a closing formula, as OCR reads a
+    handwritten one ("Atertarnente,", "Óracias."): one slip or two in its first word.
+    Scraps above it (a page number read as "YY") are passed (`_first_line_of_words`)."""
+    line = _first_line_of_words(body)
+    if not line:
+        return False
+    if _CLOSING.match(line):
+        return True
+    first = re.sub(r"[^a-zñ]", "", fold(line.split()[0]))
+    return len(first) >= CLOSING_MIN_LETTERS and any(
+        fuzz.ratio(first, word) >= CLOSING_SIMILARITY for word in _CLOSING_WORDS)
 
 
 def stops_mid_sentence(line: str) -> bool:

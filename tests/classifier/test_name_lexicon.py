@@ -88,6 +88,8 @@ def test_a_volantes_name_box_takes_the_reading_more_of_whose_words_are_names() -
         == "Josefina Delgado Herrera"
     assert name("Patricia Padilla García", "PATRIAALA AREA") == "Patricia Padilla García"
     assert name("", "SANDRA TREJO MEJIA") == "Sandra Trejo Mejía"
+    # The box is handwritten: a known word without its accent takes its commonest form.
+    assert name("Victoria Romero Alvarez", "") == "Victoria Romero Álvarez"
 
 
 def test_a_letters_signature_read_again_gives_the_name_when_it_reads_more_like_one() -> None:

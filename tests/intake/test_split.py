@@ -251,14 +251,60 @@ def test_a_misread_page_one_after_a_page_that_stops_mid_sentence_goes_on() -> No
 
 
 def test_a_signature_page_numbered_one_by_a_misread_still_closes_the_letter() -> None:
-    """GIVEN a letter ending "GRACIAS." and "1/2", and page 2 with only the name, phone,
-    NSS and its "2/2" read as "1/2" WHEN split THEN one letter: a page of a name and
-    contact lines alone opens none, whatever its number says."""
-    pages = [page(1, "NESESITO A ME DEN UNA DRDEN PARA EL ORTOPEDISTA\nGRACIAS.\n1/2"),
+    """GIVEN a letter ending "GRACIAS.", and page 2 with only the name, phone, NSS and
+    its "2/2" read as "1/2" WHEN split THEN one letter: a page of a name and contact lines
+    alone opens none, whatever its number says."""
+    pages = [page(1, "NESESITO A ME DEN UNA DRDEN PARA EL ORTOPEDISTA\nGRACIAS."),
              page(2, "OFELIA TREJO LÓPEZ\n\nTeL. (81) 3462-2413\n\nNss 79498381\n\n1/2")]
     groups = split_pages(pages)
     assert [g.page_numbers for g in groups] == [[1, 2]]
     assert groups[0].reasons[1] == "solo trae la firma y los datos de contacto"
+
+
+def test_a_handwritten_closing_misread_still_opens_the_letters_last_page() -> None:
+    """GIVEN a letter's second page holding its misread page number ("YY"), its closing as
+    OCR read the hand ("Atertarnente,", "Óracias.") and the signature WHEN split THEN
+    one letter; a page opening with a word that is no closing ("Garcia") is judged as
+    before."""
+    first = page(1, "Al personal del IMSS:\nel guardia no la dejo pasar\ny se quedo sin\n"
+                    "consulta. eso es discriminacion")
+    for closing in ("Atertarnente,", "Óracias."):
+        last = page(2, f"YY\n\n{closing}\n\nIrene Guerrero Sandalal\n\nGras ER AATFO")
+        groups = split_pages([first, last])
+        assert [g.page_numbers for g in groups] == [[1, 2]], closing
+        assert groups[0].reasons[1] == "empieza con la despedida y la firma"
+    other = page(2, "Garcia López me atendió muy bien\nen la farmacia, gracias.")
+    assert [g.page_numbers for g in split_pages([first, other])] == [[1], [2]]
+
+
+def test_a_page_marked_one_of_three_is_followed_by_its_next_pages() -> None:
+    """GIVEN a letter marked "1/3" whose page 2 mark OCR read as "1/3" too WHEN split
+    THEN one letter of three pages; a page marked with another count ("1/2") after it is
+    another letter, and one that opens like a letter always is."""
+    pages = [page(1, "1/3\nPUEBLA, PUE., 7 DE MAYO DEL 2026\nMI SUGERENCIA ES QUE\n"
+                     "LA TUVIERON QUE METER"),
+             page(2, "1/3\nPRIMERO. EN MAYO ESO ES UN HORNO.\nDAN PECHO EN LA"),
+             page(3, "SALA DE ESPERA.\nARACELI SOLÍS GUERRERO\n(55) 1991 1309\n3/3")]
+    groups = split_pages(pages)
+    assert [g.page_numbers for g in groups] == [[1, 2, 3]]
+    assert groups[0].reasons[1] == "la página anterior es la 1 de 3"
+    other = page(2, "1/2\nQUIERO DECIR QUE EL DOCTOR ME ATENDIÓ BIEN.")
+    assert [g.page_numbers for g in split_pages([pages[0], other])] == [[1], [2]]
+    letter = page(2, "Ciudad de México, a 3 de marzo de 2025\nA quien corresponda:")
+    assert [g.page_numbers for g in split_pages([pages[0], letter])] == [[1], [2]]
+
+
+def test_scraps_and_capitals_misread_in_lower_case_are_no_sentence_going_on() -> None:
+    """GIVEN a page whose first line is a scrap ("l TT") above a sentence that opens in
+    capitals, and a job advert in capitals whose first letter OCR read in lower case ("se
+    BUSCAN OPERADORES") WHEN each follows another page THEN each starts a document."""
+    note = page(1, "Te amo beto +ever")
+    scrap = page(2, "l TT\nNu hermpno dice qué ya no quiere, VIViC\ny que hoy se va")
+    advert = page(2, "se BUSCAN OPEKADOKES DE PKODULCION TUKNO NOCTUKNO, BoNo DE ASISTENCIA")
+    for second in (scrap, advert):
+        assert [g.page_numbers for g in split_pages([note, second])] == [[1], [2]]
+    going_on = page(2, "de la clinica y dice que se quiere ir")
+    assert [g.page_numbers for g in split_pages([note, going_on])] == [[1, 2]]
 
 
 def test_a_closing_followed_by_running_text_is_no_signature() -> None:
