@@ -438,12 +438,49 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
     second = None if c.label == ROW_LABEL else _second_reading(c, kind)
     if second is None:
         return first
+    if kind == "correo":
+        second = _checked_by_tesseract(c, first, second)
+        if second.valid and first is not None and first.valid and (
+                _at_stroke_read_as_letter(first.value, second.value)
+                or (second.confidence >= SURE_SECOND and c.confidence < SURE_WORDS)):
+            return second
     if first is not None and first.valid:
         if second.value != first.value and _well_formed(kind, second.value) \
                 and not _one_letter_dropped(second.value, first.value):
             return Reading(first.value, 0.0, False, disputed=True)
         return first
     return second if second.valid or first is None else first
+
+
+# Handwritten addresses on the tuning boxes (seeds 101-109, 31 read by the second
+# recognizer alone): where Tesseract's reading of the hand is unsure, the second's, read
+# this surely, was right each time the two differed (Tesseract read the "@" as a letter
+# before it, "sandra.silvag", or misread a letter, "miquelzamorad"); in print Tesseract is
+# sure and its reading stands. Both of the second's wrong addresses were read less surely
+# than SECOND_SHORT_BELOW with at least two characters fewer than Tesseract saw in the
+# local part ("sandraherrera74" for "...794": it dropped what it could not read).
+SURE_SECOND = 0.95
+SECOND_SHORT_BELOW = 0.80
+SECOND_SHORT_BY = 2
+
+
+def _checked_by_tesseract(c: Candidate, first: Reading | None, second: Reading) -> Reading:
+    """The second recognizer's address, or a doubt where it read it unsurely and saw at
+    least two characters fewer than Tesseract did before the "@"."""
+    if not second.valid or second.confidence >= SECOND_SHORT_BELOW or first is None \
+            or "@" not in first.value:
+        return second
+    theirs, ours = first.value.split("@")[0], second.value.split("@")[0]
+    if len(theirs) >= len(ours) + SECOND_SHORT_BY:
+        return Reading(second.value, 0.0, False)
+    return second
+
+
+def _at_stroke_read_as_letter(tesseract: str, second: str) -> bool:
+    """Whether Tesseract's address is the second's with one letter more just before the
+    "@": the handwritten "@"'s first stroke read as a letter ("sandra.silvag@gmail.com")."""
+    local, _, domain = tesseract.partition("@")
+    return bool(local) and local[-1].isalpha() and f"{local[:-1]}@{domain}" == second
 
 
 # -- the document's values -----------------------------------------------------------------

@@ -389,3 +389,42 @@ def test_a_name_one_letter_off_is_spelled_from_the_readers_own_second_choice() -
     for initial in ("iavila60@gmail.com", "jpacheco@gmail.com"):
         mail = resolve([second(initial)]).values["correo"]
         assert (mail.value, mail.valid) == (initial, True)
+
+
+def test_on_handwriting_a_sure_second_reading_decides_between_two_addresses() -> None:
+    """GIVEN a handwritten address Tesseract read "sandra.silvag gmail.com" (the "@"'s
+    first stroke as a "g", the lost "@" repaired before the provider) or "miquelzamorad"
+    on an unsure page, and the second recognizer's sure reading WHEN resolved THEN the
+    second's address is the value; in print (Tesseract sure of the page's words) two
+    addresses still make a doubt, but for a letter just before the "@"."""
+    def read(tesseract: str, second: str, confidence: float) -> tuple[str, bool]:
+        c = candidate(sure(tesseract, 0.9), kind="correo", text=tesseract,
+                      confidence=confidence)
+        c.second = [[(ch, 0.99)] for ch in second]
+        found = resolve([c]).values["correo"]
+        return found.value, found.valid
+
+    assert read("sandra.silvag gmail.com", "sandra.silva@gmail.com", 57.0) == (
+        "sandra.silva@gmail.com", True)
+    assert read("miquelzamorad@yahoo.com.mx", "miguelzamorad@yahoo.com.mx", 40.0) == (
+        "miguelzamorad@yahoo.com.mx", True)
+    assert not read("miquelzamorad@yahoo.com.mx", "miguelzamorad@yahoo.com.mx", 95.0)[1]
+    # The "@"'s stroke read as a letter before it is no other address, however sure.
+    assert read("sandra.silvag gmail.com", "sandra.silva@gmail.com", 95.0) == (
+        "sandra.silva@gmail.com", True)
+
+
+def test_an_unsure_second_reading_shorter_than_tesseracts_is_a_doubt() -> None:
+    """GIVEN the second recognizer alone reading "sandraherrera74@hotmail.com" unsurely
+    (0.71 at its "7") where Tesseract saw "candraherrera7a48 hotmail.com", two characters
+    more before the provider WHEN resolved THEN no value (it dropped what it could not
+    read: "...794"); read surely, or as long as Tesseract's, it is taken."""
+    def read(second_p: float, tesseract: str) -> bool:
+        c = candidate(sure(tesseract, 0.4), kind="correo", text=tesseract, confidence=0.5)
+        c.second = [[(ch, second_p if ch == "7" else 0.99)]
+                    for ch in "sandraherrera74@hotmail.com"]
+        return resolve([c]).values["correo"].valid
+
+    assert not read(0.71, "candraherrera7a48 hotmail.com")
+    assert read(0.90, "candraherrera7a48 hotmail.com")
+    assert read(0.71, "candraherrera74 hotmail.com")
