@@ -13,7 +13,13 @@ from classifier._places import find_service, find_unit, normalize_service, norma
 from classifier.address import address_from_form, find_address
 from classifier.dates import find_event_date
 from classifier.identity import NAME_PARTICLES
-from classifier.name_lexicon import Choices, lexicon, name_words, spell_name, spelled_by_choices
+from classifier.name_lexicon import (
+    Choices,
+    lexicon,
+    name_score,
+    spell_name,
+    spelled_by_choices,
+)
 from classifier.staff import find_staff, staff_from_form
 from classifier.text import DIGIT_LOOKALIKES, fold
 from classifier.types import Extracted
@@ -247,15 +253,15 @@ def written_name(read: str, *, commonest: bool = False) -> str:
 def _form_name(raw: str, second: Choices | None) -> str:
     """The volante's name box as Tesseract read it, or as the second recognizer did when
     more of its words are names ("Leticia Calderón Salinas" for "Cer ¡Cl Calderén
-    Salinas"); on a tie Tesseract's. The second's words are spelled from its own
-    alternatives first (`spelled_by_choices`). A name word the reading left in lower case
-    is capitalised: the box holds only the name. The box is handwritten, and OCR loses a
-    handwritten accent more often than people leave one out: each known word takes its
-    commonest spelling ("Alvarez" -> "Álvarez")."""
+    Salinas"), or as many and fewer are not (`name_score`); on a tie Tesseract's. The
+    second's words are spelled from its own alternatives first (`spelled_by_choices`). A
+    name word the reading left in lower case is capitalised: the box holds only the name.
+    The box is handwritten, and OCR loses a handwritten accent more often than people
+    leave one out: each known word takes its commonest spelling ("Alvarez" -> "Álvarez")."""
     name = written_name(raw, commonest=True)
     if second:
         other = written_name(spelled_by_choices(second), commonest=True)
-        if name_words(other) > name_words(name):
+        if name_score(other) > name_score(name):
             name = other
     return _capitalised(name)
 
@@ -311,7 +317,8 @@ def _from_form(key: str, raw: str, second: Choices | None = None) -> Extracted |
 
 def _closing_name(closing: Sequence[str], found: Extracted | None) -> Extracted | None:
     """The name the second recognizer's reading of the closing lines gives, when more of
-    its words are known names than of the name found in Tesseract's text (none counts 0).
+    its words are known names than of the name found in Tesseract's text, or as many and
+    fewer that are not (`name_score`; none counts 0).
     It has no span in the text: it was read from the image again."""
     if not closing:
         return None
@@ -319,7 +326,7 @@ def _closing_name(closing: Sequence[str], found: Extracted | None) -> Extracted 
     if signed is None:
         return None
     name = _capitalised(written_name(signed[0], commonest=True))
-    if name_words(name) <= name_words(found.value if found is not None else ""):
+    if name_score(name) <= name_score(found.value if found is not None else ""):
         return None
     return Extracted(name)
 

@@ -80,6 +80,14 @@ def name_words(name: str) -> float:
                if fold(word) in words)
 
 
+def name_score(name: str) -> tuple[float, int]:
+    """`name_words`, then the fewer words it does not know: of two readings of one name as
+    many of whose words are names, the one with no stray piece ("Sebastián Moreno León"
+    over "Sabas tián Moreno León")."""
+    words = lexicon()
+    return name_words(name), -sum(fold(word) not in words for word in name.split())
+
+
 def _spell(word: str, commonest: bool = False) -> str:
     key = fold(word)
     if not key.isalpha() or key in NAME_PARTICLES or len(key) < _MIN_LETTERS:

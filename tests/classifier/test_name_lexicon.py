@@ -88,6 +88,8 @@ def test_a_volantes_name_box_takes_the_reading_more_of_whose_words_are_names() -
         == "Josefina Delgado Herrera"
     assert name("Patricia Padilla García", "PATRIAALA AREA") == "Patricia Padilla García"
     assert name("", "SANDRA TREJO MEJIA") == "Sandra Trejo Mejía"
+    # As many names, fewer stray pieces: "Sebas tián" was spelled "Sabas tián".
+    assert name("Sebas tián Moreno León", "Sebastián Moreno León") == "Sebastián Moreno León"
     # The box is handwritten: a known word without its accent takes its commonest form.
     assert name("Victoria Romero Alvarez", "") == "Victoria Romero Álvarez"
 
