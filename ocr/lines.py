@@ -19,10 +19,10 @@ from ocr.engine import mean_confidence
 from ocr.errors import EngineError
 from ocr.identifiers import LINE_PSM
 from ocr.preprocess import SPECK_AREA, ink_mask
-from ocr.types import Box, Word
+from ocr.types import Box, Symbol, Word
 
 if TYPE_CHECKING:
-    from ocr.engine import OcrEngine
+    from ocr.engine import OcrEngine, SymbolEngine
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,11 @@ MIN_WORD_CONF = 20.0  # a re-read word below this is the engine guessing at a sc
 # Only a doubtful page read is searched: print read this well has lost no line, and a sure
 # page pays nothing.
 SURE_PAGE_CONF = 70.0
+# ... and this many words: a sure read of a few words may have lost the rest of the page.
+SURE_PAGE_WORDS = 20
+# The second recognizer's reading of a missed line is kept when its characters' mean
+# confidence (0..100) is at least this; it then replaces Tesseract's reading of the line.
+SECOND_LINE_SURE = 85.0
 
 
 def _clean_mask(gray: np.ndarray) -> np.ndarray:
@@ -97,6 +102,36 @@ def missed_lines(gray: np.ndarray, words: list[Word]) -> list[Box]:
     return missed[:MAX_REREAD] if len(missed) <= MAX_REREAD else []
 
 
+def _second_line(crop: np.ndarray, dx: int, dy: int, second: SymbolEngine) -> list[Word]:
+    """The line's words as the second recognizer reads them, in page pixels, when it is
+    sure of them (mean character confidence SECOND_LINE_SURE); else none."""
+    try:
+        symbols = second.image_to_symbols(crop, psm=LINE_PSM)
+    except EngineError as e:
+        log.warning("the second reader could not read a missed line: %s", e)
+        return []
+    if not symbols or sum(s.confidence for s in symbols) / len(symbols) < SECOND_LINE_SURE:
+        return []
+    out: list[Word] = []
+    for ink in _words_in(symbols):
+        x0, x1 = min(s.box[0] for s in ink), max(s.box[2] for s in ink)
+        out.append(Word("".join(s.text for s in ink),
+                        round(sum(s.confidence for s in ink) / len(ink), 1),
+                        (x0 + dx, dy, x1 + dx, dy + crop.shape[0])))
+    return [w for w in out if any(c.isalnum() for c in w.text)]
+
+
+def _words_in(symbols: list[Symbol]) -> list[list[Symbol]]:
+    """The symbols grouped into words at the spaces."""
+    words: list[list[Symbol]] = [[]]
+    for s in symbols:
+        if s.text.isspace():
+            words.append([])
+        else:
+            words[-1].append(s)
+    return [w for w in words if w]
+
+
 def _in_order(words: list[Word], extra: list[list[Word]]) -> list[Word]:
     """`words` and the re-read lines, lines numbered again: the read lines keep their own
     order, and a new line goes before the first read line below it; each new line is a
@@ -118,10 +153,15 @@ def _in_order(words: list[Word], extra: list[list[Word]]) -> list[Word]:
             for n, (is_new, ws) in enumerate(merged) for w in ws]
 
 
-def with_missed_lines(gray: np.ndarray, words: list[Word], engine: OcrEngine) -> list[Word]:
+def with_missed_lines(gray: np.ndarray, words: list[Word], engine: OcrEngine,
+                      second: SymbolEngine | None = None) -> list[Word]:
     """The page's words plus those of every line of ink the page read left out (pages
-    read with a mean confidence below SURE_PAGE_CONF only)."""
-    if words and mean_confidence(words) >= SURE_PAGE_CONF:
+    read with a mean confidence below SURE_PAGE_CONF, or holding fewer than SURE_PAGE_WORDS
+    words, only). With a second recognizer each such line is read by it too, and its
+    reading is kept when it is sure (`_second_line`): Tesseract, alone on a handwritten
+    line, often reads nothing of it ("Laura Mejía Huerta / Cel. (33) 7214 9176" under a
+    "Gracias." was lost whole)."""
+    if words and mean_confidence(words) >= SURE_PAGE_CONF and len(words) >= SURE_PAGE_WORDS:
         return words
     extra: list[list[Word]] = []
     h, w = gray.shape[:2]
@@ -137,6 +177,8 @@ def with_missed_lines(gray: np.ndarray, words: list[Word], engine: OcrEngine) ->
                      (g.box[0] + cx0, g.box[1] + cy0, g.box[2] + cx0, g.box[3] + cy0))
                 for g in got if g.confidence >= MIN_WORD_CONF and any(c.isalnum()
                                                                      for c in g.text)]
+        if second is not None:
+            kept = _second_line(crop, cx0, cy0, second) or kept
         if kept:
             extra.append(kept)
     if not extra:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import unicodedata
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -163,9 +164,20 @@ def _symbols(sub: np.ndarray, chars: list[str], scale: float, height: int) -> li
         dist = sub[t:end + 1, 1:].mean(axis=0)
         dist = dist / max(float(dist.sum()), 1e-9)
         order = np.argsort(dist)[::-1][:ALTERNATIVES]
-        alts = [(chars[i + 1], round(float(dist[i]), 4)) for i in order
-                if dist[i] >= MIN_ALTERNATIVE]
+        alts = _plain([(chars[i + 1], float(dist[i])) for i in order
+                       if dist[i] >= MIN_ALTERNATIVE])
         box = (int(t * scale), 0, int(math.ceil((end + 1) * scale)), height)
         out.append(Symbol(alts[0][0], round(100 * alts[0][1], 1), box, alts))
         t = end + 1
     return out
+
+
+def _plain(alternatives: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The alternatives in their plain forms (NFKC: the model also reads the fullwidth
+    "（" and "３" of Asian scripts), the probabilities of forms that become one summed,
+    most likely first."""
+    merged: dict[str, float] = {}
+    for ch, p in alternatives:
+        plain = unicodedata.normalize("NFKC", ch)
+        merged[plain] = merged.get(plain, 0.0) + p
+    return sorted(((ch, round(p, 4)) for ch, p in merged.items()), key=lambda a: -a[1])

@@ -82,7 +82,7 @@ def read_page(page: PageImage, reader: Reader) -> PageRead:
         if aligned is not None:
             return _read_volante(page, aligned, reader)
     clean, words, rotation, skew = _read_upright(gray, engine, rotation)
-    words = lines.with_missed_lines(clean, words, engine)
+    words = lines.with_missed_lines(clean, words, engine, reader.second)
     read = PageRead(page_no=page.page_no, text=words_to_text(words),
                     confidence=round(mean_confidence(words), 1), method="tesseract",
                     rotation=rotation, skew=skew, words=words,

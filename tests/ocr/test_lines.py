@@ -7,7 +7,7 @@ from ocr_testing import text_page
 from PIL import ImageDraw
 
 from ocr.lines import ink_lines, missed_lines, with_missed_lines
-from ocr.types import Word
+from ocr.types import Symbol, Word
 
 DPI = 300
 
@@ -68,11 +68,43 @@ def test_a_missed_line_is_read_again_and_joins_the_page_in_reading_order() -> No
     assert found[1][1] - 20 <= out[1].box[1] <= found[1][3]  # page coordinates
 
 
-def test_a_sure_page_read_is_not_searched() -> None:
+def test_a_sure_page_read_is_not_searched_unless_it_holds_few_words() -> None:
+    """GIVEN a sure page read of many words WHEN its missed lines are sought THEN none is
+    read again; a sure read of a few words (a short handwritten page whose signature and
+    phone Tesseract lost) is searched."""
     page = _page()
-    words = _words_of(ink_lines(page), [0], 95.0)
+    first = ink_lines(page)[0]
+    many = [Word("palabra", 95.0, first, line=0, block=1)] * 20
     engine = _LineEngine()
-    assert with_missed_lines(page, words, engine) == words and not engine.crops
+    assert with_missed_lines(page, many, engine) == many and not engine.crops
+    few = _words_of(ink_lines(page), [0], 95.0)
+    assert len(with_missed_lines(page, few, engine)) > len(few) and engine.crops
+
+
+class _SecondReader:
+    """Reads every line surely (or unsurely) as `text`, one symbol per character."""
+
+    def __init__(self, text: str, confidence: float) -> None:
+        self.text, self.confidence = text, confidence
+
+    def image_to_symbols(self, image, *, psm, whitelist=None):  # noqa: ANN001
+        h = image.shape[0]
+        return [Symbol(ch, self.confidence, (10 * i, 0, 10 * i + 9, h), [(ch, 0.9)])
+                for i, ch in enumerate(self.text)]
+
+
+def test_a_missed_line_the_second_reader_reads_surely_is_its_reading() -> None:
+    """GIVEN a page whose last line Tesseract lost and, read alone, reads as "5524720844"
+    WHEN the second reader reads it surely as "Cel. 55 2472 0844" THEN its words join the
+    page; read unsurely, Tesseract's reading stays."""
+    page = _page()
+    found = ink_lines(page)
+    words = _words_of(found, [0, 1], 40.0)
+    sure = with_missed_lines(page, words, _LineEngine(), _SecondReader("Cel. 55 2472 0844", 97.0))
+    assert [w.text for w in sure[2:]] == ["Cel.", "55", "2472", "0844"]
+    assert all(w.line == 2 for w in sure[2:]) and sure[2].box[1] <= found[2][1]
+    unsure = with_missed_lines(page, words, _LineEngine(), _SecondReader("Ce1 55", 60.0))
+    assert [w.text for w in unsure[2:]] == ["5524720844"]
 
 
 def test_a_doodle_or_a_stamp_is_not_a_line() -> None:

@@ -234,3 +234,17 @@ def test_a_volantes_name_and_e_mail_boxes_are_read_by_the_second_recognizer_too(
     read_volante(detect(to_gray(np.asarray(empty)), template),
                  Reader.of(tesseract_engine, digit_models, second=second))
     assert second.whitelists == [None]
+
+
+def test_fullwidth_characters_the_model_reads_come_out_plain() -> None:
+    """GIVEN frames the model reads as a fullwidth "（" (its character list holds Asian
+    scripts' forms) and as "3" and "３" WHEN decoded THEN the symbols are "(" and "3", the
+    two forms of one character weighed together."""
+    chars = ["", "（", "(", "3", "３"]
+    frames = np.array([[0.0, 0.7, 0.3, 0.0, 0.0],
+                       [1.0, 0.0, 0.0, 0.0, 0.0],
+                       [0.0, 0.0, 0.0, 0.45, 0.55]])
+    symbols = rapid._symbols(frames, chars, scale=4.0, height=48)
+    assert [s.text for s in symbols] == ["(", "3"]
+    assert symbols[0].alternatives == [("(", 1.0)]
+    assert symbols[1].alternatives == [("3", 1.0)] and symbols[1].confidence == 100.0
