@@ -8,7 +8,7 @@ from functools import lru_cache
 from rapidfuzz.fuzz import ratio
 
 from classifier.identity import NAME_PARTICLES
-from classifier.name_lexicon import known_name_words
+from classifier.name_lexicon import known_name_words, spell_name
 from classifier.profile import bundled_codes
 from classifier.text import fold
 
@@ -228,8 +228,17 @@ def _signature_line(text: str) -> tuple[str, int, int] | None:
         known = _known(name, 2 if name.isupper() else 1)
         if not known and (name.isupper() or not alone or skipped):
             continue  # a heading or an all-caps sentence, not a signature
+        if not _mostly_names(name):
+            continue  # "Me Aicon Ae Alto de UCAEACIAS": a misread line, no signature
         return name, m.start() + start, m.start() + end
     return None
+
+
+def _mostly_names(name: str) -> bool:
+    """Whether at least half of the name's words (particles aside) are names, once spelled
+    as the lexicon knows them ("Kodolfo Galván Kamos" is "Rodolfo Galván Ramos")."""
+    words = [w for w in spell_name(name).split() if fold(w) not in _PARTICLES]
+    return 2 * sum(fold(w) in KNOWN_NAMES for w in words) >= len(words)
 
 
 def _inner_signature(seg: str) -> tuple[str, int, int] | None:

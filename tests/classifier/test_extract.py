@@ -109,6 +109,8 @@ def test_no_false_names() -> None:
         "Buenos Días.\nHospital General de Zona",
         "Gracias muchas bendiciones",
         "DIOS TE AMA Y TIENE UN PLAN PARA TU VIDA, JESÚS VIENE PRONTO, ¿ESTÁS\nPREPARADO?",
+        # A handwritten line misread, alone on its line: fewer than half its words names.
+        "Hoy está internado.\nMe Aicon Ae Alto de UCAEACIAS\nSin nebulizacme y mi me",
     ):
         assert "nombre" not in extract_fields(text), text
 
