@@ -335,9 +335,10 @@ def _resolve_email(c: Candidate) -> Reading | None:
 # -- the second recognizer -----------------------------------------------------------------
 
 
-# An "o" or "0" where letters meet digits ("jrojaso1" for "jrojas01"): in many hands the
-# two are one glyph, and only the context tells them apart, which is mixed there.
-_O_OR_ZERO = re.compile(r"(?<=[a-z])0|0(?=[a-z])|(?<=\d)o|o(?=\d)")
+# An "o" or "0", an "i", "l" or "1", where letters meet digits ("jrojaso1" for "jrojas01",
+# "rcardenasvi974" for "...v1974"): in many hands they are one glyph, and only the context
+# tells them apart, which is mixed there.
+_O_OR_ZERO = re.compile(r"(?<=[a-z])0|0(?=[a-z])|(?<=\d)[oil]|[oil](?=\d)")
 
 
 def _doubtful_local(address: str) -> bool:
@@ -456,24 +457,32 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
 # recognizer alone): where Tesseract's reading of the hand is unsure, the second's, read
 # this surely, was right each time the two differed (Tesseract read the "@" as a letter
 # before it, "sandra.silvag", or misread a letter, "miquelzamorad"); in print Tesseract is
-# sure and its reading stands. Both of the second's wrong addresses were read less surely
-# than SECOND_SHORT_BELOW with at least two characters fewer than Tesseract saw in the
-# local part ("sandraherrera74" for "...794": it dropped what it could not read).
+# sure and its reading stands. The second's wrong addresses (tuning boxes 101-112) were
+# read less surely than SECOND_UNSURE_BELOW, and Tesseract's reading of the local part
+# was another ("sandraherrera74" for "...794", "cmartinezo" for "cmartinez00"); its right
+# ones so read had Tesseract's the same but for a stroke read as a letter at either end.
 SURE_SECOND = 0.95
-SECOND_SHORT_BELOW = 0.80
-SECOND_SHORT_BY = 2
+SECOND_UNSURE_BELOW = 0.80
 
 
 def _checked_by_tesseract(c: Candidate, first: Reading | None, second: Reading) -> Reading:
-    """The second recognizer's address, or a doubt where it read it unsurely and saw at
-    least two characters fewer than Tesseract did before the "@"."""
-    if not second.valid or second.confidence >= SECOND_SHORT_BELOW or first is None \
+    """The second recognizer's address, or a doubt where it read it unsurely and
+    Tesseract read another local part (`_same_local`)."""
+    if not second.valid or second.confidence >= SECOND_UNSURE_BELOW or first is None \
             or "@" not in first.value:
         return second
-    theirs, ours = first.value.split("@")[0], second.value.split("@")[0]
-    if len(theirs) >= len(ours) + SECOND_SHORT_BY:
+    if not _same_local(first.value.split("@")[0], second.value.split("@")[0]):
         return Reading(second.value, 0.0, False)
     return second
+
+
+def _same_local(tesseract: str, second: str) -> bool:
+    """Whether Tesseract's local part is the second's, or it with one letter more at
+    either end: the "@"'s first stroke ("itzel_avilag") or a stroke before the address
+    ("ecnavarroh1978") read as a letter."""
+    return tesseract == second or (len(tesseract) == len(second) + 1 and (
+        (tesseract[:-1] == second and tesseract[-1].isalpha())
+        or (tesseract[1:] == second and tesseract[0].isalpha())))
 
 
 def _at_stroke_read_as_letter(tesseract: str, second: str) -> bool:

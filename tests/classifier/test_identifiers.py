@@ -414,11 +414,12 @@ def test_on_handwriting_a_sure_second_reading_decides_between_two_addresses() ->
         "sandra.silva@gmail.com", True)
 
 
-def test_an_unsure_second_reading_shorter_than_tesseracts_is_a_doubt() -> None:
+def test_an_unsure_second_reading_tesseract_read_otherwise_is_a_doubt() -> None:
     """GIVEN the second recognizer alone reading "sandraherrera74@hotmail.com" unsurely
-    (0.71 at its "7") where Tesseract saw "candraherrera7a48 hotmail.com", two characters
-    more before the provider WHEN resolved THEN no value (it dropped what it could not
-    read: "...794"); read surely, or as long as Tesseract's, it is taken."""
+    (0.71 at its "7") where Tesseract saw "candraherrera7a48 hotmail.com" WHEN resolved
+    THEN no value (it dropped what it could not read: "...794"); read surely it is taken,
+    and so it is where Tesseract read the same local part, or it with a stroke read as a
+    letter at either end ("sandraherrera74e", "esandraherrera74")."""
     def read(second_p: float, tesseract: str) -> bool:
         c = candidate(sure(tesseract, 0.4), kind="correo", text=tesseract, confidence=0.5)
         c.second = [[(ch, second_p if ch == "7" else 0.99)]
@@ -426,5 +427,21 @@ def test_an_unsure_second_reading_shorter_than_tesseracts_is_a_doubt() -> None:
         return resolve([c]).values["correo"].valid
 
     assert not read(0.71, "candraherrera7a48 hotmail.com")
+    assert not read(0.71, "sandraherrera794 hotmail.com")
     assert read(0.90, "candraherrera7a48 hotmail.com")
-    assert read(0.71, "candraherrera74 hotmail.com")
+    for same in ("sandraherrera74 hotmail.com", "sandraherrera74e hotmail.com",
+                 "esandraherrera74 hotmail.com"):
+        assert read(0.71, same), same
+
+
+def test_an_i_or_l_against_a_digit_read_by_one_reader_alone_is_a_doubt() -> None:
+    """GIVEN the second recognizer alone sure of "rcardenasvi974@gmail.com" (the "1" of
+    "v1974" read as "I") WHEN resolved THEN no value: where letters meet digits an "i" or
+    "l" is as likely a "1"; "cnavarroh1978", a letter before its year, is taken."""
+    def second(text: str) -> Candidate:
+        c = candidate([], kind="correo", text="")
+        c.second = [[(ch, 0.99)] for ch in text]
+        return c
+
+    assert not resolve([second("rcardenasvi974@gmail.com")]).values["correo"].valid
+    assert resolve([second("cnavarroh1978@gmail.com")]).values["correo"].valid
