@@ -441,9 +441,10 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
         return first
     if kind == "correo":
         second = _checked_by_tesseract(c, first, second)
-        if second.valid and first is not None and first.valid and (
-                _at_stroke_read_as_letter(first.value, second.value)
-                or (second.confidence >= SURE_SECOND and c.confidence < SURE_WORDS)):
+        # Where Tesseract read the "@" itself (print does) its address stands as before.
+        if second.valid and first is not None and first.valid and not _tesseract_read_at(c) \
+                and (_at_stroke_read_as_letter(first.value, second.value)
+                     or (second.confidence >= SURE_SECOND and c.confidence < SURE_WORDS)):
             return second
     if first is not None and first.valid:
         if second.value != first.value and _well_formed(kind, second.value) \
@@ -456,11 +457,13 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
 # Handwritten addresses on the tuning boxes (seeds 101-109, 31 read by the second
 # recognizer alone): where Tesseract's reading of the hand is unsure, the second's, read
 # this surely, was right each time the two differed (Tesseract read the "@" as a letter
-# before it, "sandra.silvag", or misread a letter, "miquelzamorad"); in print Tesseract is
-# sure and its reading stands. The second's wrong addresses (tuning boxes 101-112) were
-# read less surely than SECOND_UNSURE_BELOW, and Tesseract's reading of the local part
-# was another ("sandraherrera74" for "...794", "cmartinezo" for "cmartinez00"); its right
-# ones so read had Tesseract's the same but for a stroke read as a letter at either end.
+# before it, "sandra.silvag", or misread a letter, "miquelzamorad"); Tesseract read the
+# "@" of none of them. In print it reads the "@", and its reading stands: there the
+# second drops letters of long addresses ("aguilr"). The second's wrong addresses
+# (tuning boxes 101-112) were read less surely than SECOND_UNSURE_BELOW, and Tesseract's
+# reading of the local part was another ("sandraherrera74" for "...794", "cmartinezo"
+# for "cmartinez00"); its right ones so read had Tesseract's the same but for a stroke
+# read as a letter at either end.
 SURE_SECOND = 0.95
 SECOND_UNSURE_BELOW = 0.80
 
@@ -483,6 +486,11 @@ def _same_local(tesseract: str, second: str) -> bool:
     return tesseract == second or (len(tesseract) == len(second) + 1 and (
         (tesseract[:-1] == second and tesseract[-1].isalpha())
         or (tesseract[1:] == second and tesseract[0].isalpha())))
+
+
+def _tesseract_read_at(c: Candidate) -> bool:
+    """Whether Tesseract read an "@" in the region, on the page or in its re-read."""
+    return "@" in c.text or any(alts and alts[0][0] == "@" for alts in c.symbols)
 
 
 def _at_stroke_read_as_letter(tesseract: str, second: str) -> bool:
