@@ -43,6 +43,7 @@ SURE_PAGE_WORDS = 20
 # The second recognizer's reading of a missed line is kept when its characters' mean
 # confidence (0..100) is at least this; it then replaces Tesseract's reading of the line.
 SECOND_LINE_SURE = 85.0
+TESSERACT_LINE_SURE = 80.0  # Tesseract's reading of a missed line this sure may be kept
 
 
 def _clean_mask(gray: np.ndarray) -> np.ndarray:
@@ -100,6 +101,20 @@ def missed_lines(gray: np.ndarray, words: list[Word]) -> list[Box]:
     mask = _clean_mask(gray)  # computed once: it cuts the lines and measures their cover
     missed = [b for b in _lines_of(mask) if _coverage(b, mask, words) < COVERED]
     return missed[:MAX_REREAD] if len(missed) <= MAX_REREAD else []
+
+
+def _better_line(tesseract: list[Word], second: list[Word]) -> list[Word]:
+    """Of the two sure readings of a line, Tesseract's unless the second's reads more of it:
+    where Tesseract is sure it reads print whole, and the second drops letters of long
+    words ("aguilr"); on a hand Tesseract drops words ("Laura Mejía" for "Laura Mejía
+    Huerta"). An unsure Tesseract reading gives way to a sure second one."""
+    if not second:
+        return tesseract
+    if not tesseract or mean_confidence(tesseract) < TESSERACT_LINE_SURE:
+        return second
+    def letters(words: list[Word]) -> int:
+        return sum(c.isalnum() for w in words for c in w.text)
+    return second if letters(second) > letters(tesseract) else tesseract
 
 
 def _second_line(crop: np.ndarray, dx: int, dy: int, second: SymbolEngine) -> list[Word]:
@@ -178,7 +193,7 @@ def with_missed_lines(gray: np.ndarray, words: list[Word], engine: OcrEngine,
                 for g in got if g.confidence >= MIN_WORD_CONF and any(c.isalnum()
                                                                      for c in g.text)]
         if second is not None:
-            kept = _second_line(crop, cx0, cy0, second) or kept
+            kept = _better_line(kept, _second_line(crop, cx0, cy0, second))
         if kept:
             extra.append(kept)
     if not extra:

@@ -28,13 +28,15 @@ def _words_of(lines: list[tuple[int, int, int, int]], which: list[int], conf: fl
 class _LineEngine:
     """Answers a one-line read with one word, and records the crops it was given."""
 
-    def __init__(self) -> None:
+    def __init__(self, confidence: float = 70.0) -> None:
         self.crops: list[tuple[int, int]] = []
+        self.confidence = confidence
 
     def image_to_data(self, image, *, psm, whitelist=None):  # noqa: ANN001
         assert psm == 7
         self.crops.append(image.shape)
-        return [Word("5524720844", 80.0, (12, 12, image.shape[1] - 12, image.shape[0] - 12))]
+        return [Word("5524720844", self.confidence,
+                     (12, 12, image.shape[1] - 12, image.shape[0] - 12))]
 
     def osd(self, image):  # noqa: ANN001
         raise AssertionError("no orientation is needed")
@@ -105,6 +107,14 @@ def test_a_missed_line_the_second_reader_reads_surely_is_its_reading() -> None:
     assert all(w.line == 2 for w in sure[2:]) and sure[2].box[1] <= found[2][1]
     unsure = with_missed_lines(page, words, _LineEngine(), _SecondReader("Ce1 55", 60.0))
     assert [w.text for w in unsure[2:]] == ["5524720844"]
+    # Where Tesseract reads the line surely (print), its reading is kept unless the
+    # second's reads more of it: the second drops letters of print.
+    printed = with_missed_lines(page, words, _LineEngine(confidence=95.0),
+                                _SecondReader("552472084", 97.0))
+    assert [w.text for w in printed[2:]] == ["5524720844"]
+    more = with_missed_lines(page, words, _LineEngine(confidence=95.0),
+                             _SecondReader("Cel. 55 2472 0844", 97.0))
+    assert [w.text for w in more[2:]] == ["Cel.", "55", "2472", "0844"]
 
 
 def test_a_doodle_or_a_stamp_is_not_a_line() -> None:
