@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocr.errors import EngineError
+from ocr.identifiers import LINE_PSM
 from ocr.types import Word
 
 TIMEOUT = "Tesseract excedió el tiempo límite de 120 s"
@@ -25,6 +26,8 @@ class ScriptedPages:
 
     def image_to_data(self, image: Any, *, psm: int, whitelist: str | None = None
                       ) -> list[Word]:
+        if psm == LINE_PSM:  # a line of a short page read again: the script is the page's
+            return []
         text = self.script[self.reads]
         self.reads += 1
         if text is None:
