@@ -441,10 +441,12 @@ def _resolve(c: Candidate, kind: str) -> Reading | None:
         return first
     if kind == "correo":
         second = _checked_by_tesseract(c, first, second)
-        # Where Tesseract read the "@" itself (print does) its address stands as before.
+        # In print (Tesseract sure of the page's words, or reading the "@" itself) its
+        # address stands as before: there the second drops letters of long addresses.
         if second.valid and first is not None and first.valid and not _tesseract_read_at(c) \
+                and c.confidence < SURE_WORDS \
                 and (_at_stroke_read_as_letter(first.value, second.value)
-                     or (second.confidence >= SURE_SECOND and c.confidence < SURE_WORDS)):
+                     or second.confidence >= SURE_SECOND):
             return second
     if first is not None and first.valid:
         if second.value != first.value and _well_formed(kind, second.value) \
