@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from classifier.name_lexicon import name_by_one_choice, one_letter_from_a_name
+from classifier.name_lexicon import Choices, name_by_one_choice, one_letter_from_a_name
 from classifier.text import DIGIT_LOOKALIKES
 from classifier.types import Extracted
 from classifier.validate import (
@@ -383,8 +383,7 @@ def _second_reading(c: Candidate, kind: str) -> Reading | None:
     return found
 
 
-def _named_local(address: str, symbols: list[list[tuple[str, float]]]
-                 ) -> list[list[tuple[str, float]]] | None:
+def _named_local(address: str, symbols: Choices) -> Choices | None:
     """The reading with the words of the address's local part that are one letter from a
     name spelled as that name, where the reader's own second choice for that letter makes
     it one ("rviz" read with "u" second at its "v": "ruiz"); None if none does. The
@@ -485,9 +484,16 @@ def _same_local(tesseract: str, second: str) -> bool:
     """Whether Tesseract's local part is the second's, or it with one letter more at
     either end: the "@"'s first stroke ("itzel_avilag") or a stroke before the address
     ("ecnavarroh1978") read as a letter."""
-    return tesseract == second or (len(tesseract) == len(second) + 1 and (
-        (tesseract[:-1] == second and tesseract[-1].isalpha())
-        or (tesseract[1:] == second and tesseract[0].isalpha())))
+    return tesseract == second or _letter_more(tesseract, second, at_end=True) \
+        or _letter_more(tesseract, second, at_end=False)
+
+
+def _letter_more(longer: str, shorter: str, *, at_end: bool) -> bool:
+    """Whether `longer` is `shorter` with one letter more at its end (or its start)."""
+    if len(longer) != len(shorter) + 1:
+        return False
+    extra, rest = (longer[-1], longer[:-1]) if at_end else (longer[0], longer[1:])
+    return extra.isalpha() and rest == shorter
 
 
 def _tesseract_read_at(c: Candidate) -> bool:
@@ -499,7 +505,8 @@ def _at_stroke_read_as_letter(tesseract: str, second: str) -> bool:
     """Whether Tesseract's address is the second's with one letter more just before the
     "@": the handwritten "@"'s first stroke read as a letter ("sandra.silvag@gmail.com")."""
     local, _, domain = tesseract.partition("@")
-    return bool(local) and local[-1].isalpha() and f"{local[:-1]}@{domain}" == second
+    other, _, other_domain = second.partition("@")
+    return domain == other_domain and _letter_more(local, other, at_end=True)
 
 
 # -- the document's values -----------------------------------------------------------------

@@ -38,6 +38,7 @@ _OURS = (*MALE_NAMES, *FEMALE_NAMES, *SURNAMES)
 # "Remigio") as an OCR slip.
 _ONE_SLIP, _TWO_SLIPS = 5, 8
 _MIN_LETTERS = 3  # "Co", "Ma": too short to say which name they were
+Choices = list[list[tuple[str, float]]]  # per character, (character, probability) best first
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +138,7 @@ def one_letter_from_a_name(word: str) -> bool:
     return any(len(match) == len(key) for match, _d, _i in close)
 
 
-def name_by_one_choice(word: str, choices: list[list[tuple[str, float]]]) -> str | None:
+def name_by_one_choice(word: str, choices: Choices) -> str | None:
     """The one known name that `word` becomes when one of its letters is replaced by an
     alternative its reader gave for it (`choices[i]`: (letter, probability), the reader's
     first choice first): "rviz" with "u" second at its "v" is "ruiz". None when no
@@ -147,9 +148,6 @@ def name_by_one_choice(word: str, choices: list[list[tuple[str, float]]]) -> str
              for i, alts in enumerate(choices[:len(word)]) for c, _p in alts[1:]
              if c.isalpha() and fold(word[:i] + c.lower() + word[i + 1:]) in words}
     return found.pop() if len(found) == 1 else None
-
-
-Choices = list[list[tuple[str, float]]]  # per character, (character, probability) best first
 
 
 def spelled_by_choices(choices: Choices) -> str:

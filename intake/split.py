@@ -117,15 +117,16 @@ def _lines(text: str) -> list[str]:
     return [ln for ln in lines if ln]
 
 
+def _page_mark(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """`pattern` matching one of the first or last two lines, where pages are numbered."""
+    lines = _lines(text)
+    return next((m for ln in lines[:2] + lines[-2:] if (m := pattern.match(ln))), None)
+
+
 def page_number(text: str) -> int | None:
     """A page number printed alone on one of the first or last two lines, if any."""
-    lines = _lines(text)
-    for ln in lines[:2] + lines[-2:]:
-        m = _PAGE_NUMBER.match(ln)
-        if m:
-            n = next(g for g in m.groups() if g)
-            return int(n)
-    return None
+    m = _page_mark(text, _PAGE_NUMBER)
+    return int(next(g for g in m.groups() if g)) if m else None
 
 
 _PAGE_OF = re.compile(r"^\s*(?:(?:hoja|p[aá]g(?:ina)?\.?)\s*)?(\d{1,2})\s*(?:/|de)\s*(\d{1,2})\s*$",
@@ -135,12 +136,8 @@ _PAGE_OF = re.compile(r"^\s*(?:(?:hoja|p[aá]g(?:ina)?\.?)\s*)?(\d{1,2})\s*(?:/|
 def page_of(text: str) -> tuple[int, int] | None:
     """(page, pages) of a mark such as "1/3" or "hoja 2 de 3" alone on one of the first
     or last two lines, if any."""
-    lines = _lines(text)
-    for ln in lines[:2] + lines[-2:]:
-        m = _PAGE_OF.match(ln)
-        if m:
-            return int(m.group(1)), int(m.group(2))
-    return None
+    m = _page_mark(text, _PAGE_OF)
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def _body_lines(text: str) -> list[str]:

@@ -22,6 +22,7 @@ from ocr.types import PageRead
 
 if TYPE_CHECKING:
     from classifier.model import Classifier
+    from classifier.name_lexicon import Choices
     from classifier.types import Proposal
     from intake.split import DocumentGroup
 
@@ -57,7 +58,7 @@ def propose_document(pages: Sequence[PageRead], model: Classifier, unit: str | N
     """
     first = pages[0] if pages else None
     form_fields: dict[str, str] | None = None
-    form_second: dict[str, list[list[tuple[str, float]]]] | None = None
+    form_second: dict[str, Choices] | None = None
     checked: list[str] = []
     if first is not None and first.volante is not None:
         vol = first.volante
